@@ -1,0 +1,4 @@
+// The core's exports: everything TypeScript may call. Only numbers cross.
+import './env';
+export { inputWindow, inputWindowSize, feed, close, version } from './input';
+export { errorInfo } from './errors';

@@ -1,0 +1,166 @@
+// Memory primitives of the core. The core is built with the stub runtime: it
+// allocates with a bump allocator and never frees. Every buffer is therefore
+// made once, at start, and reused: a Vec is reset (length 0) rather than
+// dropped, and it grows geometrically, so the memory a reading needs is bounded
+// by a small multiple of its largest generation, however long the trace.
+
+/** Vec is a growable run of bytes in linear memory, reused across generations. */
+export class Vec {
+  ptr: usize = 0;
+  len: usize = 0;
+  cap: usize = 0;
+
+  /** reset empties the vector and keeps its memory. */
+  @inline reset(): void { this.len = 0; }
+
+  /** reserve makes room for `n` more bytes and returns where they go.
+   * The vector's pointer may move: callers keep offsets, not pointers, across it. */
+  reserve(n: usize): usize {
+    const need = this.len + n;
+    if (need > this.cap) {
+      let cap = this.cap < 64 ? <usize>64 : this.cap;
+      while (cap < need) cap <<= 1;
+      this.ptr = this.ptr ? heap.realloc(this.ptr, cap) : heap.alloc(cap);
+      this.cap = cap;
+    }
+    return this.ptr + this.len;
+  }
+
+  /** grow appends `n` uninitialised bytes and returns their address. */
+  @inline grow(n: usize): usize {
+    const at = this.reserve(n);
+    this.len += n;
+    return at;
+  }
+
+  /** append copies `n` bytes from `src` to the end. */
+  append(src: usize, n: usize): void {
+    memory.copy(this.grow(n), src, n);
+  }
+
+  @inline push64(v: u64): void { store<u64>(this.grow(8), v); }
+  @inline push32(v: u32): void { store<u32>(this.grow(4), v); }
+  @inline get64(i: usize): u64 { return load<u64>(this.ptr + (i << 3)); }
+  @inline set64(i: usize, v: u64): void { store<u64>(this.ptr + (i << 3), v); }
+  @inline get32(i: usize): u32 { return load<u32>(this.ptr + (i << 2)); }
+  @inline set32(i: usize, v: u32): void { store<u32>(this.ptr + (i << 2), v); }
+
+  /** discard drops the first `n` bytes, moving the rest to the front. */
+  discard(n: usize): void {
+    if (n >= this.len) { this.len = 0; return; }
+    memory.copy(this.ptr, this.ptr + n, this.len - n);
+    this.len -= n;
+  }
+}
+
+// A slot of U64Map: the key, the value, and whether the slot is taken.
+const SLOT: usize = 16;
+
+/** U64Map maps 64-bit keys to 32-bit values: goroutine, proc and thread IDs to
+ * the index of their state, string and stack IDs to their table entry. It uses
+ * open addressing with linear probing and deletes by shifting back, so lookups
+ * stay short without tombstones. Any key, 0 and 2^64-1 included, may be used. */
+export class U64Map {
+  slots: usize = 0;
+  mask: usize = 0; // capacity - 1; capacity is a power of two
+  size: usize = 0;
+
+  constructor() { this.alloc(16); }
+
+  private alloc(cap: usize): void {
+    // Under the stub runtime the old table is not reclaimed; tables only grow
+    // to twice the most keys ever held at once, which bounds the waste.
+    this.slots = heap.alloc(cap * SLOT);
+    memory.fill(this.slots, 0, cap * SLOT);
+    this.mask = cap - 1;
+    this.size = 0;
+  }
+
+  @inline private static hash(k: u64): usize {
+    // A multiplicative mix: IDs are often dense and sequential.
+    let h = k * 0x9E3779B97F4A7C15;
+    return <usize>(h ^ (h >> 29));
+  }
+
+  /** clear removes every key and keeps the table's memory. */
+  clear(): void {
+    if (this.size == 0) return;
+    memory.fill(this.slots, 0, (this.mask + 1) * SLOT);
+    this.size = 0;
+  }
+
+  /** find returns the slot holding `k`, or 0 where `k` is absent. */
+  @inline private find(k: u64): usize {
+    let i = U64Map.hash(k) & this.mask;
+    while (true) {
+      const s = this.slots + i * SLOT;
+      if (load<u32>(s, 12) == 0) return 0;
+      if (load<u64>(s) == k) return s;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** has reports whether `k` is present. */
+  @inline has(k: u64): bool { return this.find(k) != 0; }
+
+  /** get returns the value of `k`, or `dflt` where `k` is absent. */
+  @inline get(k: u64, dflt: u32): u32 {
+    const s = this.find(k);
+    return s ? load<u32>(s, 8) : dflt;
+  }
+
+  /** set stores `v` under `k`. */
+  set(k: u64, v: u32): void {
+    if ((this.size + 1) * 4 > (this.mask + 1) * 3) this.rehash((this.mask + 1) << 1);
+    let i = U64Map.hash(k) & this.mask;
+    while (true) {
+      const s = this.slots + i * SLOT;
+      if (load<u32>(s, 12) == 0) {
+        store<u64>(s, k); store<u32>(s, v, 8); store<u32>(s, 1, 12);
+        this.size++;
+        return;
+      }
+      if (load<u64>(s) == k) { store<u32>(s, v, 8); return; }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** delete removes `k` if present and reports whether it was. */
+  delete(k: u64): bool {
+    let s = this.find(k);
+    if (!s) return false;
+    // Shift later members of the probe run back into the hole.
+    let i = (s - this.slots) / SLOT;
+    let j = i;
+    while (true) {
+      j = (j + 1) & this.mask;
+      const t = this.slots + j * SLOT;
+      if (load<u32>(t, 12) == 0) break;
+      const home = U64Map.hash(load<u64>(t)) & this.mask;
+      // Move t into the hole at i unless its home lies cyclically in (i, j].
+      const inRange = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!inRange) {
+        memory.copy(this.slots + i * SLOT, t, SLOT);
+        i = j;
+      }
+    }
+    store<u32>(this.slots + i * SLOT, 0, 12);
+    this.size--;
+    return true;
+  }
+
+  /** keyAt, valueAt and usedAt read slot `slot` (0 to capacity()-1), for walking every entry. */
+  keyAt(slot: usize): u64 { return load<u64>(this.slots + slot * SLOT); }
+  valueAt(slot: usize): u32 { return load<u32>(this.slots + slot * SLOT, 8); }
+  usedAt(slot: usize): bool { return load<u32>(this.slots + slot * SLOT, 12) != 0; }
+  capacity(): usize { return this.mask + 1; }
+
+  private rehash(cap: usize): void {
+    const old = this.slots, oldCap = this.mask + 1;
+    this.alloc(cap);
+    for (let i: usize = 0; i < oldCap; i++) {
+      const s = old + i * SLOT;
+      if (load<u32>(s, 12)) this.set(load<u64>(s), load<u32>(s, 8));
+    }
+  }
+}
