@@ -69,6 +69,22 @@ export const GO123: u32 = 23;
 export const GO125: u32 = 25;
 export const GO126: u32 = 26;
 
+/** Goroutine statuses on the wire (GoStatus's gstatus). */
+export const GoBad: u32 = 0;
+export const GoRunnable: u32 = 1;
+export const GoRunning: u32 = 2;
+export const GoSyscall: u32 = 3;
+export const GoWaiting: u32 = 4;
+export const NUM_GO_STATUSES: u32 = 5;
+
+/** Proc statuses on the wire (ProcStatus's pstatus). */
+export const ProcBad: u32 = 0;
+export const ProcRunning: u32 = 1;
+export const ProcIdle: u32 = 2;
+export const ProcSyscall: u32 = 3;
+export const ProcSyscallAbandoned: u32 = 4;
+export const NUM_PROC_STATUSES: u32 = 5;
+
 /** Flag bits of FLAGS. */
 export const F_TIMED: u8 = 1;
 export const F_DATA: u8 = 2;

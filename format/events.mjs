@@ -27,6 +27,11 @@ export const VERSIONS = [GO122, GO123, GO125, GO126];
 /** Experiments that experimental batches and events belong to (index = ID). */
 export const EXPERIMENTS = ['None', 'AllocFree'];
 
+/** Goroutine statuses on the wire (GoStatus's gstatus), as Go names them; index = value. */
+export const GO_STATUSES = ['Bad', 'Runnable', 'Running', 'Syscall', 'Waiting'];
+/** Proc statuses on the wire (ProcStatus's pstatus), as Go names them; index = value. */
+export const PROC_STATUSES = ['Bad', 'Running', 'Idle', 'Syscall', 'SyscallAbandoned'];
+
 /** Names of the four varints of each frame in a stack-table entry. */
 export const FRAME_FIELDS = ['pc', 'func', 'file', 'line'];
 
