@@ -197,3 +197,125 @@ function quoteBytes(b: Uint8Array): string {
   }
   return out + '"';
 }
+
+/**
+ * unquote is Go's `strconv.Unquote` on bytes: the value of a Go string
+ * literal (double-quoted, back-quoted, or a single-quoted rune), or undefined
+ * where Go fails with `invalid syntax`. Working on bytes keeps what Go keeps:
+ * raw bytes in a back-quoted literal stay as they are, and an invalid byte in
+ * a double-quoted one becomes U+FFFD.
+ */
+export function unquote(s: Uint8Array): Uint8Array | undefined {
+  if (s.length < 2) return undefined;
+  const q = s[0]!;
+  const close = s.indexOf(q, 1);
+  if (close < 0) return undefined;
+  if (q === 0x60) {
+    if (close !== s.length - 1) return undefined;
+    return s.subarray(1, close).filter((c) => c !== 0x0d);
+  }
+  if (q !== 0x22 && q !== 0x27) return undefined;
+  const out = new ByteSink(s.length);
+  let p = 1;
+  while (p < s.length && s[p] !== q) {
+    p = unquoteChar(s, p, q, out);
+    if (p < 0) return undefined;
+    if (q === 0x27) break;
+  }
+  if (p !== s.length - 1 || s[p] !== q) return undefined;
+  return out.bytes();
+}
+
+/** ByteSink collects the bytes of an unquoted literal. */
+class ByteSink {
+  private buf: Uint8Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** push appends one byte. */
+  push(b: number): void {
+    if (this.n === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2 + 8);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.n++] = b;
+  }
+
+  /** rune appends the UTF-8 encoding of the valid rune r. */
+  rune(r: number): void {
+    if (r < 0x80) return this.push(r);
+    if (r < 0x800) return this.push(0xc0 | (r >> 6)), this.push(0x80 | (r & 0x3f));
+    if (r < 0x10000) this.push(0xe0 | (r >> 12));
+    else this.push(0xf0 | (r >> 18)), this.push(0x80 | ((r >> 12) & 0x3f));
+    this.push(0x80 | ((r >> 6) & 0x3f));
+    this.push(0x80 | (r & 0x3f));
+  }
+
+  /** bytes is what has been collected. */
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+/** hexDigit is the value of the hex digit c, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** The values of Go's one-letter escapes, by letter. */
+const LETTER_ESCAPES: Record<number, number> = {
+  0x61: 0x07, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x76: 0x0b, 0x5c: 0x5c,
+};
+
+/**
+ * unquoteChar is Go's `strconv.UnquoteChar` inside a literal quoted by q: it
+ * appends the character at p to out and returns where the next one starts,
+ * or -1 on a syntax error (an unescaped quote or newline, a bad escape).
+ */
+function unquoteChar(s: Uint8Array, p: number, q: number, out: ByteSink): number {
+  const c = s[p]!;
+  if (c === q || c === 0x0a) return -1;
+  if (c >= 0x80) {
+    const d = decodeRune(s, p);
+    out.rune(d < 0 ? 0xfffd : Math.floor(d / 8));
+    return d < 0 ? p + 1 : p + (d & 7);
+  }
+  if (c !== 0x5c) return out.push(c), p + 1;
+  if (p + 1 >= s.length) return -1;
+  const e = s[p + 1]!;
+  p += 2;
+  const letter = LETTER_ESCAPES[e];
+  if (letter !== undefined) return out.push(letter), p;
+  if (e === 0x22 || e === 0x27) return e === q ? (out.push(e), p) : -1;
+  const width = e === 0x78 ? 2 : e === 0x75 ? 4 : e === 0x55 ? 8 : 0;
+  if (width > 0) {
+    if (p + width > s.length) return -1;
+    let v = 0;
+    for (let j = 0; j < width; j++) {
+      const x = hexDigit(s[p + j]!);
+      if (x < 0) return -1;
+      v = v * 16 + x;
+    }
+    if (width === 2) out.push(v);
+    else if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return -1;
+    else out.rune(v);
+    return p + width;
+  }
+  if (e < 0x30 || e > 0x37 || p + 2 > s.length) return -1;
+  let v = e - 0x30;
+  for (let j = 0; j < 2; j++) {
+    const x = s[p + j]! - 0x30;
+    if (x < 0 || x > 7) return -1;
+    v = v * 8 + x;
+  }
+  if (v > 255) return -1;
+  out.push(v);
+  return p + 2;
+}

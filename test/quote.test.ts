@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeRune, isPrint, quote } from '../src/quote.js';
+import { decodeRune, isPrint, quote, unquote } from '../src/quote.js';
 
 // Fixtures written by Go 1.27's strconv.Quote: test/fixtures/quote/gen.go.
 const dir = new URL('./fixtures/quote/', import.meta.url);
@@ -93,5 +93,23 @@ describe('quote matches Go strconv.Quote', () => {
     expect(decodeRune(Uint8Array.of(0xf0, 0x9f, 0x98, 0x80), 0)).toBe(0x1f600 * 8 + 4);
     expect(decodeRune(Uint8Array.of(0xf0, 0x9f, 0x98), 0)).toBe(-1);
     expect(decodeRune(Uint8Array.of(0xed, 0xa0, 0x80), 0)).toBe(-1);
+  });
+});
+
+describe('unquote matches Go strconv.Unquote', () => {
+  const rows = readFileSync(new URL('unquote.txt', dir), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split('\t') as [string, string]);
+  it(`on ${rows.length} literals, valid and not`, () => {
+    const bad = rows.filter(([h, want]) => {
+      const got = unquote(fromHex(h));
+      return (got === undefined ? 'error' : Buffer.from(got).toString('hex')) !== want;
+    });
+    expect(bad.slice(0, 10)).toEqual([]);
+  });
+
+  it('inverts quote on every line of the quote fixture', () => {
+    for (const [h, q] of cases) expect(Buffer.from(unquote(Buffer.from(q))!).toString('hex'), q).toBe(h);
   });
 });
