@@ -52,13 +52,10 @@ function civilDate(days: bigint): [bigint, bigint, bigint] {
 }
 
 /**
- * formatUnixNano returns what Go prints for
- * `time.Unix(sec, nsec).Format(time.RFC3339Nano)` with the local zone UTC:
- * nanoseconds outside [0, 1e9) carried into the seconds, the fraction printed
- * without trailing zeros (and without the dot when zero), years padded to four
- * digits and signed when negative.
+ * normalizeUnix carries nanoseconds outside [0, 1e9) into the seconds, as Go's
+ * time.Unix does (with its int64 wrap-around).
  */
-export function formatUnixNano(sec: bigint, nsec: bigint): string {
+export function normalizeUnix(sec: bigint, nsec: bigint): [bigint, bigint] {
   sec = i64(sec);
   nsec = i64(nsec);
   if (nsec < 0n || nsec >= NANOS_PER_SECOND) {
@@ -70,6 +67,18 @@ export function formatUnixNano(sec: bigint, nsec: bigint): string {
       sec = i64(sec - 1n);
     }
   }
+  return [sec, nsec];
+}
+
+/**
+ * formatUnixNano returns what Go prints for
+ * `time.Unix(sec, nsec).Format(time.RFC3339Nano)` with the local zone UTC:
+ * nanoseconds outside [0, 1e9) carried into the seconds, the fraction printed
+ * without trailing zeros (and without the dot when zero), years padded to four
+ * digits and signed when negative.
+ */
+export function formatUnixNano(sec: bigint, nsec: bigint): string {
+  [sec, nsec] = normalizeUnix(sec, nsec);
   const abs = u64(sec + UNIX_TO_INTERNAL + INTERNAL_TO_ABSOLUTE);
   const [year, month, day] = civilDate(abs / SECONDS_PER_DAY);
   const secOfDay = abs % SECONDS_PER_DAY;

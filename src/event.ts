@@ -1,0 +1,300 @@
+// Typed events: what Go's internal/trace.Event is, built from the core's
+// 80-byte event records (assembly/README.md). An Event copies the record's
+// numbers when it is made, and resolves strings and stacks through its
+// generation's Tables only when asked. Its views (metric(), stateTransition(),
+// ...) and its toString() follow Go 1.27's event.go line by line in meaning.
+import { EXPERIMENTS, EVENTS } from '../format/events.mjs';
+import { internalError } from './errors';
+import { high32, i64, type Int64, low32, signed, u64 } from './int64';
+import {
+  EventKind, GoState, type Label, type Log, type Metric, ProcState, type Range, type RangeAttribute,
+  type Region, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
+} from './kinds';
+import { type Tables } from './tables';
+import { format } from './eventstring';
+
+/** The record flag of a Sync that starts a generation: its tables come with it. */
+export const NEW_TABLES = 1;
+
+/** Go's reader state of each goroutine status on the wire (tracev2GoStatus2GoState). */
+const GO_STATE_OF_STATUS = [GoState.Undetermined, GoState.Runnable, GoState.Running, GoState.Syscall, GoState.Waiting];
+/** Go's reader state of each proc status on the wire (tracev2ProcStatus2ProcState). */
+const PROC_STATE_OF_STATUS = [ProcState.Undetermined, ProcState.Running, ProcState.Idle, ProcState.Running, ProcState.Idle];
+/** The wire proc status of a proc whose syscall was abandoned. */
+const PROC_SYSCALL_ABANDONED = 4;
+
+/** StateTransition is the detail of a StateTransition event: a goroutine or proc changing state. */
+export interface StateTransition {
+  /** resource is the goroutine or proc whose state changes. */
+  resource: ResourceID;
+  /** from is the state before: a GoState or ProcState, as resource.kind says. */
+  from: GoState | ProcState;
+  /** to is the state after: a GoState or ProcState, as resource.kind says. */
+  to: GoState | ProcState;
+  /** reason is why, where the event says ("" elsewhere). */
+  reason: string;
+  /**
+   * stack is the stack of the resource making the transition (for a created
+   * goroutine: where it will start), innermost frame first; empty where none.
+   */
+  stack: readonly StackFrame[];
+  /** stackId is the stack's ID in its generation (0 where none). */
+  stackId: Int64;
+}
+
+/** ExperimentalEvent is a raw view of an experimental event. */
+export interface ExperimentalEvent {
+  /** name is the event's name. */
+  name: string;
+  /** experiment is the name of the experiment the event belongs to. */
+  experiment: string;
+  /** args are the names of the event's arguments, in order. */
+  args: string[];
+  /** argValue is the value of argument i: a string for names ending in "string". */
+  argValue(i: number): Value;
+}
+
+/**
+ * Transition is a state transition in numbers, shared by stateTransition()
+ * and the printer: `stack` is a stack ID, or -1 for Go's NoStack (nothing
+ * printed) as opposed to stack 0 of a table (an empty section printed).
+ */
+export interface Transition {
+  kind: ResourceKind;
+  id: Int64;
+  from: number;
+  to: number;
+  reason: Int64;
+  stack: Int64;
+}
+
+/**
+ * Event is one event of a trace, as Go's reader delivers it. Its numbers
+ * are copied from the core, so it stays valid for as long as it is kept.
+ * 64-bit quantities follow the Int64 rule (src/int64.ts): numbers when exact,
+ * bigints beyond 2^53.
+ */
+export class Event {
+  /** kind is what the event means, and which view (metric(), ...) applies. */
+  readonly kind: EventKind;
+
+  constructor(
+    /** type is the wire event type (0xFF for Sync events); a detail of the format. */
+    readonly type: number,
+    /** time is the event's timestamp in nanoseconds of the trace clock. */
+    readonly time: Int64,
+    /** goroutine is the goroutine the event happened on (NO_GOROUTINE = -1: none). */
+    readonly goroutine: Int64,
+    /** proc is the proc the event happened on (NO_PROC = -1: none). */
+    readonly proc: Int64,
+    /** thread is the thread the event happened on (NO_THREAD = -1: none). */
+    readonly thread: Int64,
+    /** args are Go's arguments of the event after ordering (a detail of the format). */
+    readonly args: readonly [Int64, Int64, Int64, Int64],
+    /** tables are the event's generation's tables (null for a Sync that ends the trace). */
+    readonly tables: Tables | null,
+    /** taskName is a TaskEnd's task name, copied from the core. */
+    readonly taskName: Uint8Array | null = null,
+  ) {
+    this.kind = KINDS[type]!;
+  }
+
+  /** table is the event's tables, which every event but a closing Sync has. */
+  private table(): Tables {
+    if (this.tables === null) throw internalError(`event of type ${this.type} has no tables`);
+    return this.tables;
+  }
+
+  /** str is the string with ID `id` from the event's tables. */
+  str(id: Int64): string {
+    const s = this.table().string(id);
+    if (s === undefined) throw internalError(`string ID ${id} is not in the table`);
+    return s;
+  }
+
+  /** frames is the stack with ID `id` from the event's tables. */
+  frames(id: Int64): readonly StackFrame[] {
+    const s = this.table().stack(id);
+    if (s === undefined) throw internalError(`stack ID ${id} is not in the table`);
+    return s;
+  }
+
+  /**
+   * stackId is the ID of the event's stack (0 where none): for a stack
+   * sample the sampled stack, else the stack of the code that emitted the event.
+   */
+  get stackId(): Int64 {
+    if (this.type === T.CPUSample) return this.args[0];
+    const at = STACK_ARG[this.type]!;
+    return at < 0 ? 0 : this.args[at]!;
+  }
+
+  /** stack is the event's stack, innermost frame first (empty where none). */
+  get stack(): readonly StackFrame[] {
+    const id = this.stackId;
+    return id === 0 ? [] : this.frames(id);
+  }
+
+  /** must throws unless the event is of one of `kinds`, as Go panics. */
+  private must(view: string, ...kinds: EventKind[]): void {
+    if (!kinds.includes(this.kind)) throw new TypeError(`${view} called on a ${EventKind[this.kind]} event`);
+  }
+
+  /** metric is the detail of a Metric event. */
+  metric(): Metric {
+    this.must('metric', EventKind.Metric);
+    const name = this.type === T.ProcsChange ? '/sched/gomaxprocs:threads'
+      : this.type === T.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes';
+    return { name, value: new Value(ValueKind.Uint64, this.args[0]) };
+  }
+
+  /** label is the detail of a Label event. */
+  label(): Label {
+    this.must('label', EventKind.Label);
+    return { label: this.str(this.args[0]), resource: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
+  }
+
+  /** rangeNameId is the string ID inside a stop-the-world range's name. */
+  get rangeNameId(): Int64 {
+    return this.args[0];
+  }
+
+  /** range is the detail of a RangeBegin, RangeActive or RangeEnd event. */
+  range(): Range {
+    this.must('range', EventKind.RangeBegin, EventKind.RangeActive, EventKind.RangeEnd);
+    const t = this.type;
+    if (t === T.STWBegin || t === T.STWEnd) {
+      return { name: `stop-the-world (${this.str(this.args[0])})`, scope: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
+    }
+    if (t === T.GCBegin || t === T.GCActive || t === T.GCEnd) {
+      return { name: 'GC concurrent mark phase', scope: new ResourceID(ResourceKind.None, 0) };
+    }
+    if (t === T.GCSweepBegin || t === T.GCSweepActive || t === T.GCSweepEnd) {
+      const id = t === T.GCSweepActive ? signed(this.args[0]) : this.proc;
+      return { name: 'GC incremental sweep', scope: new ResourceID(ResourceKind.Proc, id) };
+    }
+    const id = t === T.GCMarkAssistActive ? signed(this.args[0]) : this.goroutine;
+    return { name: 'GC mark assist', scope: new ResourceID(ResourceKind.Goroutine, id) };
+  }
+
+  /** rangeAttributes are the attributes of a completed range (RangeEnd). */
+  rangeAttributes(): RangeAttribute[] {
+    this.must('rangeAttributes', EventKind.RangeEnd);
+    if (this.type !== T.GCSweepEnd) return [];
+    return [
+      { name: 'bytes swept', value: new Value(ValueKind.Uint64, this.args[0]) },
+      { name: 'bytes reclaimed', value: new Value(ValueKind.Uint64, this.args[1]) },
+    ];
+  }
+
+  /** task is the detail of a TaskBegin or TaskEnd event. */
+  task(): Task {
+    this.must('task', EventKind.TaskBegin, EventKind.TaskEnd);
+    if (this.type === T.UserTaskBegin) return { id: this.args[0], parent: this.args[1], type: this.str(this.args[2]) };
+    return { id: this.args[0], parent: this.args[2], type: new TextDecoder().decode(this.taskName ?? new Uint8Array()) };
+  }
+
+  /** region is the detail of a RegionBegin or RegionEnd event. */
+  region(): Region {
+    this.must('region', EventKind.RegionBegin, EventKind.RegionEnd);
+    return { task: this.args[0], type: this.str(this.args[1]) };
+  }
+
+  /** log is the detail of a Log event. */
+  log(): Log {
+    this.must('log', EventKind.Log);
+    return { task: this.args[0], category: this.str(this.args[1]), message: this.str(this.args[2]) };
+  }
+
+  /** transition is the state transition in numbers (see Transition). */
+  transition(): Transition {
+    const a = this.args;
+    const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition =>
+      ({ kind: ResourceKind.Goroutine, id, from, to, reason, stack });
+    const proc = (id: Int64, from: ProcState, to: ProcState): Transition =>
+      ({ kind: ResourceKind.Proc, id, from, to, reason: 0, stack: -1 });
+    const own = (): Int64 => (this.stackId === 0 ? -1 : this.stackId);
+    switch (this.type) {
+      case T.ProcStart: return proc(signed(a[0]), ProcState.Idle, ProcState.Running);
+      case T.ProcStop: return proc(this.proc, ProcState.Running, ProcState.Idle);
+      case T.ProcSteal:
+        return proc(signed(a[0]), low32(a[3]) === PROC_SYSCALL_ABANDONED ? ProcState.Idle : ProcState.Running, ProcState.Idle);
+      case T.ProcStatus:
+        return proc(signed(a[0]), low32(a[2]) & 0xff, PROC_STATE_OF_STATUS[low32(a[1])] ?? 0xff);
+      case T.GoCreate: return go(signed(a[0]), GoState.NotExist, GoState.Runnable, a[1]);
+      case T.GoCreateBlocked: return go(signed(a[0]), GoState.NotExist, GoState.Waiting, a[1]);
+      case T.GoCreateSyscall: return go(signed(a[0]), GoState.NotExist, GoState.Syscall);
+      case T.GoStart: return go(signed(a[0]), GoState.Runnable, GoState.Running);
+      case T.GoDestroy: return go(this.goroutine, GoState.Running, GoState.NotExist);
+      case T.GoDestroySyscall: return go(this.goroutine, GoState.Syscall, GoState.NotExist);
+      case T.GoStop: return go(this.goroutine, GoState.Running, GoState.Runnable, own(), a[0]);
+      case T.GoBlock: return go(this.goroutine, GoState.Running, GoState.Waiting, own(), a[0]);
+      case T.GoUnblock: case T.GoSwitch: case T.GoSwitchDestroy:
+        return go(signed(a[0]), GoState.Waiting, GoState.Runnable);
+      case T.GoSyscallBegin: return go(this.goroutine, GoState.Running, GoState.Syscall, own());
+      case T.GoSyscallEnd: return go(this.goroutine, GoState.Syscall, GoState.Running);
+      case T.GoSyscallEndBlocked: return go(this.goroutine, GoState.Syscall, GoState.Runnable);
+      case T.GoStatus: case T.GoStatusStack:
+        return go(signed(a[0]), high32(a[2]) & 0xff, GO_STATE_OF_STATUS[low32(a[2])] ?? 0xff, own());
+    }
+    throw internalError(`unexpected wire-format event type for StateTransition kind: ${this.type}`);
+  }
+
+  /** stateTransition is the detail of a StateTransition event. */
+  stateTransition(): StateTransition {
+    this.must('stateTransition', EventKind.StateTransition);
+    const t = this.transition();
+    const stackId = t.stack === -1 ? 0 : t.stack;
+    return {
+      resource: new ResourceID(t.kind, t.id), from: t.from, to: t.to,
+      reason: t.reason === 0 ? '' : this.str(t.reason),
+      stack: stackId === 0 ? [] : this.frames(stackId), stackId,
+    };
+  }
+
+  /** sync is the detail of a Sync event. */
+  sync(): Sync {
+    this.must('sync', EventKind.Sync);
+    return { n: Number(this.args[0]), clockSnapshot: this.tables?.clockSnapshot ?? null };
+  }
+
+  /** experimental is the raw view of an Experimental event. */
+  experimental(): ExperimentalEvent {
+    this.must('experimental', EventKind.Experimental);
+    const spec = EVENTS.find((e) => e.type === this.type)!;
+    const args = spec.args.slice(1);
+    const values = this.args;
+    return {
+      name: spec.name, experiment: EXPERIMENTS[spec.experiment!] ?? '', args,
+      argValue: (i: number): Value => {
+        if (i < 0 || i >= args.length) throw new RangeError(`experimental event argument index ${i} out of bounds [0, ${args.length})`);
+        return args[i]!.endsWith('string') ? new Value(ValueKind.String, this.str(values[i]!)) : new Value(ValueKind.Uint64, values[i]!);
+      },
+    };
+  }
+
+  /** toString is exactly Go's Event.String(). */
+  toString(): string {
+    return format(this, false);
+  }
+}
+
+/**
+ * eventFromRecord makes the Event of the record at word `w` of `words` (a
+ * view of the core's records as 32-bit words), copying its numbers. `names`
+ * is the core's names arena, for a TaskEnd's name.
+ */
+export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array | null): Event {
+  const type = words[w]! & 0xff;
+  const args: [Int64, Int64, Int64, Int64] = [
+    u64(words[w + 10]!, words[w + 11]!), u64(words[w + 12]!, words[w + 13]!),
+    u64(words[w + 14]!, words[w + 15]!), u64(words[w + 16]!, words[w + 17]!),
+  ];
+  let taskName: Uint8Array | null = null;
+  if (type === T.UserTaskEnd && names !== null && args[3] !== 0) {
+    const at = Number(args[3]);
+    taskName = names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
+  }
+  return new Event(type, i64(words[w + 2]!, words[w + 3]! | 0), i64(words[w + 4]!, words[w + 5]! | 0),
+    i64(words[w + 6]!, words[w + 7]! | 0), i64(words[w + 8]!, words[w + 9]! | 0), args, tables, taskName);
+}

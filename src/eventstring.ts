@@ -1,0 +1,117 @@
+// Go's Event.String(): the text `go tool trace -d=parsed` prints for each
+// event, byte for byte. The conformance of gotrace is measured on this text,
+// and `gotrace events` prints it for every event of a trace, so it is built
+// from cached pieces: quoted strings and printed stacks are made once per
+// generation (Tables), and nothing is resolved that is not printed.
+import { internalError } from './errors';
+import { type Event } from './event';
+import { type Int64, signed } from './int64';
+import { enumName, EventKind, GoState, ProcState, ResourceKind, STACK_ARG, T } from './kinds';
+import { quote } from './quote';
+import { type Tables } from './tables';
+
+/** Go's quoted names of the metrics, by wire type. */
+const METRIC_NAMES: Record<number, string> = {
+  [T.ProcsChange]: '"/sched/gomaxprocs:threads"',
+  [T.HeapAlloc]: '"/memory/classes/heap/objects:bytes"',
+  [T.HeapGoal]: '"/gc/heap/goal:bytes"',
+};
+
+/** quoted is string `id` of `tables` as Go's %q prints it. */
+function quoted(tables: Tables | null, id: Int64): string {
+  const q = tables?.quoted(id);
+  if (q === undefined) throw internalError(`string ID ${id} is not in the table`);
+  return q;
+}
+
+/** stackSection is a stack as Go prints it after an event: a heading, then its frames. */
+function stackSection(heading: string, tables: Tables | null, id: Int64, raw: boolean): string {
+  return `\n${heading}=\n${tables === null ? '' : tables.stackText(id, raw)}`;
+}
+
+/** rangeDetail prints the name and scope of a range event, and a RangeEnd's attributes. */
+function rangeDetail(ev: Event): string {
+  let s: string;
+  if (ev.type === T.STWBegin || ev.type === T.STWEnd) {
+    // Go quotes "stop-the-world (" + kind + ")": the kind's quoted form, inside.
+    s = ` Name="stop-the-world (${quoted(ev.tables, ev.args[0]).slice(1, -1)})" Scope=Goroutine(${ev.goroutine})`;
+  } else {
+    const r = ev.range();
+    s = ` Name=${quote(r.name)} Scope=${r.scope}`;
+  }
+  if (ev.kind === EventKind.RangeEnd) {
+    s += ' Attributes=[' + ev.rangeAttributes().map((a) => `${quote(a.name)}=${a.value}`).join(' ') + ']';
+  }
+  return s;
+}
+
+/** transitionDetail prints a state transition: resource, states, reason and its stack. */
+function transitionDetail(ev: Event, raw: boolean): string {
+  const t = ev.transition();
+  let s = t.kind === ResourceKind.Goroutine
+    ? ` GoID=${t.id} ${enumName(GoState, t.from)}->${enumName(GoState, t.to)}`
+    : ` ProcID=${t.id} ${enumName(ProcState, t.from)}->${enumName(ProcState, t.to)}`;
+  s += ` Reason=${t.reason === 0 ? '""' : quoted(ev.tables, t.reason)}`;
+  if (t.stack !== -1) s += stackSection('TransitionStack', ev.tables, t.stack, raw);
+  return s;
+}
+
+/** experimentalDetail prints an experimental event's name and arguments. */
+function experimentalDetail(ev: Event, raw: boolean): string {
+  const x = ev.experimental();
+  const values = x.args.map((name, i) => {
+    if (raw && name.endsWith('string')) return `${name}=${ev.tables?.rawString(ev.args[i]!) ?? ''}`;
+    return `${name}=${x.argValue(i)}`;
+  });
+  return ` Name=${x.name} Args=[${values.join(', ')}]`;
+}
+
+/** syncDetail prints a Sync's number and its generation's clock snapshot. */
+function syncDetail(ev: Event): string {
+  const snap = ev.tables?.clockSnapshot;
+  const n = ` N=${signed(ev.args[0])}`;
+  return snap ? `${n} Trace=${snap.trace} Mono=${snap.mono} Wall=${snap.wall}` : n;
+}
+
+/** taskDetail prints a task's ID, parent and type. */
+function taskDetail(ev: Event): string {
+  const a = ev.args;
+  if (ev.type === T.UserTaskBegin) return ` ID=${a[0]} Parent=${a[1]} Type=${quoted(ev.tables, a[2])}`;
+  return ` ID=${a[0]} Parent=${a[2]} Type=${ev.taskName ? quote(ev.taskName) : '""'}`;
+}
+
+/** detail prints the kind-specific part of an event. */
+function detail(ev: Event, raw: boolean): string {
+  const a = ev.args;
+  switch (ev.kind) {
+    case EventKind.Metric: return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${a[0]})}`;
+    case EventKind.Label: return ` Label=${quoted(ev.tables, a[0])} Resource=Goroutine(${ev.goroutine})`;
+    case EventKind.RangeBegin: case EventKind.RangeActive: case EventKind.RangeEnd: return rangeDetail(ev);
+    case EventKind.TaskBegin: case EventKind.TaskEnd: return taskDetail(ev);
+    case EventKind.RegionBegin: case EventKind.RegionEnd: return ` Task=${a[0]} Type=${quoted(ev.tables, a[1])}`;
+    case EventKind.Log:
+      return ` Task=${a[0]} Category=${quoted(ev.tables, a[1])} Message=${quoted(ev.tables, a[2])}`;
+    case EventKind.StateTransition: return transitionDetail(ev, raw);
+    case EventKind.Experimental: return experimentalDetail(ev, raw);
+    case EventKind.Sync: return syncDetail(ev);
+  }
+  return '';
+}
+
+/**
+ * format is Go's Event.String() of `ev`. With `raw`, strings that Go prints
+ * as they are (function and file names, experimental string arguments) keep
+ * their bytes that are not UTF-8 as lone surrogates, for writers that print
+ * exact bytes (encodeRaw); without it they hold U+FFFD.
+ */
+export function format(ev: Event, raw: boolean): string {
+  let s = `M=${ev.thread} P=${ev.proc} G=${ev.goroutine} ${enumName(EventKind, ev.kind)} Time=${ev.time}` + detail(ev, raw);
+  if (ev.type === T.CPUSample) {
+    // Go's stack of a sample always has a table, so even stack 0 prints a heading.
+    s += stackSection('Stack', ev.tables, ev.args[0], raw);
+  } else if (ev.kind !== EventKind.Sync) {
+    const at = STACK_ARG[ev.type]!;
+    if (at >= 0 && ev.args[at] !== 0) s += stackSection('Stack', ev.tables, ev.args[at]!, raw);
+  }
+  return s;
+}
