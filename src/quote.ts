@@ -226,22 +226,21 @@ export function unquote(s: Uint8Array): Uint8Array | undefined {
   return out.bytes();
 }
 
-/** ByteSink collects the bytes of an unquoted literal. */
+/**
+ * ByteSink collects the bytes of an unquoted literal. Its capacity is fixed:
+ * nothing unquotes to more than three times its length (an invalid byte
+ * becomes the three bytes of U+FFFD; every escape is longer than its value).
+ */
 class ByteSink {
-  private buf: Uint8Array;
+  private readonly buf: Uint8Array;
   private n = 0;
 
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity);
+  constructor(inputLength: number) {
+    this.buf = new Uint8Array(inputLength * 3);
   }
 
   /** push appends one byte. */
   push(b: number): void {
-    if (this.n === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2 + 8);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
     this.buf[this.n++] = b;
   }
 
