@@ -10,6 +10,18 @@
  * in decimal, `{0x}` in hex, `{0ev}` as an event-type name, `{0gs}`/`{0ps}` as
  * a goroutine or proc status name.
  *
+ * Placeholders of the ordering (200-399), as Go prints its values there:
+ * `{0i}` the number as a signed 64-bit integer (goroutine, proc and thread
+ * IDs: -1 is none); `{0gs}`/`{0ps}` name a wire status (format/events.mjs
+ * GO_STATUSES/PROC_STATUSES, "Bad" past the end). The next three print Go
+ * structs with %v, from the core's memory at the address the number holds
+ * (little-endian; valid until the next call into the core):
+ * - `{0range}`: a rangeType, u64 event type then u64 string ID: `{35 0}`.
+ * - `{0ranges}`: a list of them, u32 count, u32 pad, then count rangeTypes:
+ *   `[{26 5} {35 0}]` (`[]` when empty).
+ * - `{0region}`: a userRegion, u64 task ID then u32 offset of its name in the
+ *   names arena (`names()`: u16 length, bytes): `{7 my region}`.
+ *
  * Codes are grouped by the stage that raises them: 1-99 input, header, framing
  * and raw events; 100-199 generations and their tables; 200-399 ordering;
  * 900+ internal errors. Add rows only within your stage's range.
@@ -24,6 +36,53 @@ export const ERRORS = {
   // --- 100-199: generations, tables ---
 
   // --- 200-399: ordering ---
+  200: { name: 'orderBadEventType', message: 'bad event type found while ordering: {0}' },
+  201: { name: 'procStatusInvalid', message: 'invalid status for proc {0i}: {1}' },
+  202: { name: 'procStatusInconsistent', message: 'inconsistent status for proc {0i}: old {1ps} vs. new {2ps}' },
+  203: { name: 'procStealNoContext', message: "failed to find sched context for proc {0i} that's about to be stolen" },
+  204: { name: 'ctxNeedThread', message: "expected a thread but didn't have one" },
+  205: { name: 'ctxNoThread', message: 'expected no thread but had one' },
+  206: { name: 'ctxNeedProc', message: "expected a proc but didn't have one" },
+  207: { name: 'ctxNoProc', message: 'expected no proc but had one' },
+  208: { name: 'ctxNeedGoroutine', message: "expected a goroutine but didn't have one" },
+  209: { name: 'ctxNoGoroutine', message: 'expected no goroutine but had one' },
+  210: { name: 'procStopUnknown', message: "event {0ev} for proc ({1i}) that doesn't exist" },
+  211: { name: 'procStopNotRunning', message: "{0ev} event for proc that's not Running or Syscall" },
+  212: { name: 'procSelfStealWrongProc', message: 'tried to self-steal proc {0i} (thread {1i}), but got proc {2i} instead' },
+  213: { name: 'procStealNoThread', message: 'stole proc from non-existent thread {0i}' },
+  214: { name: 'procStealWrongProc', message: 'tried to steal proc {0i} from thread {1i}, but got proc {2i} instead' },
+  215: { name: 'goStatusInvalid', message: 'invalid status for goroutine {0i}: {1}' },
+  216: { name: 'goStatusInconsistent', message: 'inconsistent status for goroutine {0i}: old {1gs} vs. new {2gs}' },
+  217: { name: 'goStatusNew', message: 'found goroutine status for new goroutine after the first generation: id={0i} status={1gs}' },
+  218: { name: 'goSyscallNoThread', message: 'found goroutine {0i} in syscall without a thread' },
+  219: { name: 'goSyscallWrongThread', message: 'inconsistent thread for syscalling goroutine {0i}: thread has goroutine {1i}' },
+  220: { name: 'goNotRunning', message: "{0ev} event for goroutine that's not Running" },
+  221: { name: 'goNotSyscall', message: "{0ev} event for goroutine that's not Syscall" },
+  222: { name: 'goCreateExists', message: 'tried to create goroutine ({0i}) that already exists' },
+  223: { name: 'goUnknown', message: "event {0ev} for goroutine ({1i}) that doesn't exist" },
+  224: { name: 'procUninitialized', message: 'uninitialized proc {0i} found during {1ev}' },
+  225: { name: 'syscallBadSeq', message: "failed to advance GoSyscallBegin: can't make sequence: {1} (gen={0}) -> {3} (gen={2})" },
+  226: { name: 'syscallEndProcState', message: 'expected proc {0i} in state Syscall, but got {1ps} instead' },
+  227: { name: 'goCreateSyscallExists', message: 'tried to create goroutine ({0i}) in syscall that already exists' },
+  228: { name: 'destroySyscallNoProc', message: 'found invalid proc {0i} during {1ev}' },
+  229: { name: 'destroySyscallProcState', message: 'proc {0i} in unexpected state {1ps} during {2ev}' },
+  230: { name: 'taskConflict', message: 'task ID conflict: {0}' },
+  231: { name: 'badStringID', message: 'invalid string ID {0} for {1} event' },
+  232: { name: 'regionBeginUnknownGoroutine', message: 'encountered EvUserRegionBegin without known state for current goroutine {0i}' },
+  233: { name: 'regionEndUnknownGoroutine', message: 'encountered EvUserRegionEnd without known state for current goroutine {0i}' },
+  234: { name: 'regionMisuse', message: 'misuse of region in goroutine {0i}: region end {1region} when the inner-most active region start event is {2region}' },
+  235: { name: 'gcActiveNotFirst', message: "GCActive in the first generation isn't first GC event" },
+  236: { name: 'gcActiveNotRunning', message: 'encountered GCActive while GC was not in progress' },
+  237: { name: 'gcBeginRunning', message: 'encountered GCBegin while GC was already in progress' },
+  238: { name: 'gcEndNotRunning', message: 'encountered GCEnd when GC was not in progress' },
+  239: { name: 'gcEndUndetermined', message: 'encountered GCEnd when GC was in an undetermined state' },
+  240: { name: 'sweepActiveUnknownProc', message: 'encountered GCSweepActive for unknown proc {0i}' },
+  241: { name: 'rangeUnknownGoroutine', message: 'encountered event of type {0} without known state for current goroutine {1i}' },
+  242: { name: 'rangeActiveUnknownGoroutine', message: 'uninitialized goroutine {0i} found during {1ev}' },
+  243: { name: 'rangeInFlight', message: 'discovered event already in-flight for when starting event {0ev}' },
+  244: { name: 'rangeActiveFirstGen', message: 'found named active range already in first gen: {0range}' },
+  245: { name: 'rangeMissing', message: 'resource is missing active range: {0ev} {1ranges}' },
+  246: { name: 'rangeNotInFlight', message: 'tried to end event {0ev}, but not in-flight' },
 
   // --- 900+: internal ---
   900: { name: 'internal', message: 'internal error: {0}' },

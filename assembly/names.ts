@@ -1,0 +1,104 @@
+// Interned names: task and region names that must outlive the generation whose
+// string table they came from. Go keeps such names as Go strings (a task's name
+// for its UserTaskEnd, which may come generations later; region names, compared
+// by content because string IDs change from one generation to the next). The
+// core keeps each distinct name once, in an arena that TypeScript reads: a
+// name is its offset there, so equal offsets mean equal names.
+//
+// The arena holds `u16 length` then the bytes, name after name; offset 0 is
+// the empty name. It only grows, by the distinct names of the trace, each of
+// which came from the input (at most MAX_STRING_SIZE bytes).
+
+import { Vec } from './mem';
+
+const arena = new Vec();
+
+// The index: open addressing over `slots` (a power of two), each slot a u32
+// arena offset (0 = free, as the empty name is never indexed) and the low 32
+// bits of the name's hash, to skip most byte comparisons.
+let slots: usize = 0;
+let mask: u32 = 0;
+let used: u32 = 0;
+
+resetNames();
+
+/** namesPtr returns the arena's address (exported to TypeScript as names()).
+ * It may change whenever a name is interned, so read it after each call. */
+export function namesPtr(): usize { return arena.ptr; }
+
+/** intern returns the arena offset of the name of `len` bytes at `ptr`,
+ * adding it if it is new; 0 for the empty name. */
+export function intern(ptr: usize, len: u32): u32 {
+  if (len == 0) return 0;
+  const h = hash(ptr, len);
+  let i = h & mask;
+  while (true) {
+    const s = slots + (<usize>i << 3);
+    const off = load<u32>(s);
+    if (off == 0) break;
+    if (load<u32>(s, 4) == h && equal(off, ptr, len)) return off;
+    i = (i + 1) & mask;
+  }
+  const off = <u32>arena.len;
+  // Names come from string tables, whose strings Go caps at MAX_STRING_SIZE.
+  assert(len <= 0xffff);
+  store<u16>(arena.grow(2), <u16>len);
+  arena.append(ptr, len);
+  if ((used + 1) * 4 > (mask + 1) * 3) rehash((mask + 1) << 1);
+  place(off, h);
+  used++;
+  return off;
+}
+
+/** nameLen and nameBytes read the name at arena offset `off`. */
+@inline export function nameLen(off: u32): u32 { return load<u16>(arena.ptr + off); }
+@inline export function nameBytes(off: u32): usize { return arena.ptr + off + 2; }
+
+/** resetNames forgets every name, for a new trace. */
+export function resetNames(): void {
+  arena.reset();
+  store<u16>(arena.grow(2), 0); // offset 0: the empty name
+  if (slots == 0) {
+    slots = heap.alloc(64 << 3);
+    mask = 63;
+  }
+  memory.fill(slots, 0, (<usize>mask + 1) << 3);
+  used = 0;
+}
+
+// place puts offset `off` with hash `h` in the first free slot of its run.
+function place(off: u32, h: u32): void {
+  let i = h & mask;
+  while (load<u32>(slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
+  store<u32>(slots + (<usize>i << 3), off);
+  store<u32>(slots + (<usize>i << 3), h, 4);
+}
+
+// rehash moves the index to `n` slots. Under the stub runtime the old slots
+// are not reclaimed; doubling bounds the waste.
+function rehash(n: u32): void {
+  const old = slots, oldN = mask + 1;
+  slots = heap.alloc(<usize>n << 3);
+  memory.fill(slots, 0, <usize>n << 3);
+  mask = n - 1;
+  for (let i: u32 = 0; i < oldN; i++) {
+    const s = old + (<usize>i << 3);
+    const off = load<u32>(s);
+    if (off != 0) place(off, load<u32>(s, 4));
+  }
+}
+
+// equal reports whether the name at `off` is the `len` bytes at `ptr`.
+function equal(off: u32, ptr: usize, len: u32): bool {
+  if (nameLen(off) != len) return false;
+  return memory.compare(nameBytes(off), ptr, len) == 0;
+}
+
+// hash is FNV-1a over the bytes: names are short.
+function hash(ptr: usize, len: u32): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i: u32 = 0; i < len; i++) {
+    h = (h ^ <u32>load<u8>(ptr + i)) * 0x01000193;
+  }
+  return h;
+}

@@ -1,0 +1,243 @@
+// The scheduler state the ordering keeps between events (Go's ordering struct
+// in order.go): goroutines, procs and threads, the event being advanced and
+// its scheduling context, and the validation and queueing that every handler
+// shares. Everything lives in linear memory: each kind of resource is a table
+// of fixed-size records found through a U64Map, and the variable-length state
+// of a record (a goroutine's region stack, in-flight ranges) is a list of
+// chunks from one shared pool, so no handler allocates per event.
+
+import { Vec, U64Map } from './mem';
+import { fail, ERROR } from './errors';
+import { queuePush } from './queue';
+
+/** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
+export const NONE: i64 = -1;
+
+// Go's trace.GoState and trace.ProcState, the states the API reports (the
+// ordering smuggles old states into event args as these numbers).
+export const GoUndetermined: u64 = 0;
+export const GoNotExist: u64 = 1;
+export const ProcUndetermined: u64 = 0;
+export const ProcNotExist: u64 = 1;
+/** GO_STATE maps a wire goroutine status to Go's GoState (tracev2GoStatus2GoState). */
+export const GO_STATE = memory.data<u8>([0, 2, 3, 5, 4]);
+/** PROC_STATE maps a wire proc status to Go's ProcState (tracev2ProcStatus2ProcState). */
+export const PROC_STATE = memory.data<u8>([0, 2, 3, 2, 3]);
+
+// ---- The event being advanced and its scheduling context ----
+
+/** ev is the address of the 40-byte base event being advanced. */
+export let ev: usize = 0;
+/** evGen and evOffset are its generation and its batch's stream offset. */
+export let evGen: u64 = 0;
+export let evOffset: u64 = 0;
+/** initialGen is the first generation seen (Go's ordering.initialGen). */
+export let initialGen: u64 = 0;
+
+/** curG, curP and curM are Go's curCtx: the context the event is queued with.
+ * Handlers change them where Go shows an event in another thread's context. */
+export let curG: i64 = NONE;
+export let curP: i64 = NONE;
+export let curM: i64 = NONE;
+/** newG and newP are Go's newCtx: what the event's thread holds afterwards. */
+export let newG: i64 = NONE;
+export let newP: i64 = NONE;
+
+/** evArg returns argument `i` of the event (the time delta excluded). */
+@inline export function evArg(i: i32): u64 { return load<u64>(ev + 16 + (<usize>i << 3)); }
+/** setEvArg rewrites argument `i`, as Go smuggles values into args. */
+@inline export function setEvArg(i: i32, v: u64): void { store<u64>(ev + 16 + (<usize>i << 3), v); }
+/** evType returns the event's wire type. */
+@inline export function evType(): u32 { return load<u32>(ev); }
+
+/** failEvent records error `code` (format/errors.mjs) at the event's batch. */
+export function failEvent(code: u32, a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: u64 = 0): i32 {
+  return fail(code, evOffset, evGen, a0, a1, a2, a3);
+}
+
+// ---- Records ----
+
+/** Table is a set of fixed-size records keyed by a 64-bit ID: a record is a
+ * slot index, stable until removed; its address may move when another record
+ * is added, so handlers keep slots, not addresses, across additions. The first
+ * 8 bytes of a record hold its ID; removed slots are reused. */
+export class Table {
+  index: U64Map = new U64Map();
+  recs: Vec = new Vec();
+  size: usize;
+  free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
+  count: u32 = 0; // slots ever used
+
+  constructor(size: usize) { this.size = size; }
+
+  /** find returns the slot of `id`, or -1. */
+  @inline find(id: u64): i32 { return <i32>this.index.get(id, <u32>-1); }
+
+  /** at returns the address of `slot`. */
+  @inline at(slot: i32): usize { return this.recs.ptr + <usize>slot * this.size; }
+
+  /** add makes a zeroed record for `id` (which must be absent) and returns its slot. */
+  add(id: u64): i32 {
+    let slot: i32;
+    if (this.free != 0) {
+      slot = <i32>this.free - 1;
+      this.free = load<u32>(this.at(slot), 8);
+    } else {
+      this.recs.grow(this.size);
+      slot = <i32>this.count;
+      this.count++;
+    }
+    const r = this.at(slot);
+    memory.fill(r, 0, this.size);
+    store<u64>(r, id);
+    this.index.set(id, <u32>slot);
+    return slot;
+  }
+
+  /** remove deletes the record in `slot`. */
+  remove(slot: i32): void {
+    const r = this.at(slot);
+    this.index.delete(load<u64>(r));
+    store<u32>(r, this.free, 8);
+    this.free = <u32>slot + 1;
+  }
+
+  /** reset forgets every record and keeps the memory. */
+  reset(): void {
+    this.index.clear();
+    this.recs.reset();
+    this.free = 0;
+    this.count = 0;
+  }
+}
+
+// Goroutines and procs share one record layout (Go's gState and pState):
+/** R_STATUS: u32 wire status (tracev2.GoStatus or tracev2.ProcStatus). */
+export const R_STATUS: usize = 8;
+/** R_SEQ_GEN and R_SEQ: the sequence counter (Go's seqCounter). */
+export const R_SEQ_GEN: usize = 16;
+export const R_SEQ: usize = 24;
+/** R_RANGES: the list of in-flight ranges (Go's rangeState.inFlight). */
+export const R_RANGES: usize = 32;
+/** R_REGIONS: the goroutine's stack of active user regions. */
+export const R_REGIONS: usize = 40;
+const RESOURCE_SIZE: usize = 48;
+
+/** goroutines are Go's gStates; procs its pStates. */
+export const goroutines = new Table(RESOURCE_SIZE);
+export const procs = new Table(RESOURCE_SIZE);
+
+/** threads are Go's mStates, never removed: ID, then the goroutine (T_G) and
+ * proc (T_P) bound to the thread. */
+export const threads = new Table(24);
+export const T_G: usize = 8;
+export const T_P: usize = 16;
+
+/** threadSlot returns the slot of thread `m`, adding it with nothing bound. */
+export function threadSlot(m: i64): i32 {
+  let slot = threads.find(m);
+  if (slot < 0) {
+    slot = threads.add(m);
+    store<i64>(threads.at(slot), NONE, T_G);
+    store<i64>(threads.at(slot), NONE, T_P);
+  }
+  return slot;
+}
+
+/** setSeq sets the record's sequence counter to (gen, seq). */
+@inline export function setSeq(r: usize, gen: u64, seq: u64): void {
+  store<u64>(r, gen, R_SEQ_GEN);
+  store<u64>(r, seq, R_SEQ);
+}
+
+/** succeeds reports whether (gen, seq) immediately follows the record's
+ * sequence counter (Go's seqCounter.succeeds). */
+@inline export function succeeds(r: usize, gen: u64, seq: u64): bool {
+  return gen == load<u64>(r, R_SEQ_GEN) && seq == load<u64>(r, R_SEQ) + 1;
+}
+
+/** status and setStatus read and write the record's wire status. */
+@inline export function status(r: usize): u32 { return load<u32>(r, R_STATUS); }
+@inline export function setStatus(r: usize, s: u32): void { store<u32>(r, s, R_STATUS); }
+
+/** ready returns the slot of resource `id` in `t` where it has status `want`
+ * and `seq` is the next of its sequence numbers in this generation; else -1:
+ * the event that names it must wait. */
+export function ready(t: Table, id: i64, want: u32, seq: u64): i32 {
+  const slot = t.find(id);
+  if (slot < 0) return -1;
+  const r = t.at(slot);
+  return status(r) == want && succeeds(r, evGen, seq) ? slot : -1;
+}
+
+/** transition moves the record to status `s` at sequence number `seq`. */
+@inline export function transition(r: usize, s: u32, seq: u64): void {
+  setStatus(r, s);
+  setSeq(r, evGen, seq);
+}
+
+// ---- Scheduling context requirements (Go's validateCtx) ----
+
+/** Constraints on a resource of the context (Go's constraint). */
+export const MUST_NOT: u32 = 0;
+export const MAY: u32 = 1;
+export const MUST: u32 = 2;
+
+// Error codes of validateCtx (format/errors.mjs), in Go's order of checks.
+const E_NEED_THREAD: u32 = 204;
+
+/** validateCtx checks the current context against the requirements on its
+ * thread, proc and goroutine, and returns ERROR (after failing with Go's
+ * message) or 0. */
+export function validateCtx(m: u32, p: u32, g: u32): i32 {
+  const c = E_NEED_THREAD;
+  if (m == MUST && curM == NONE) return failEvent(c);
+  if (m == MUST_NOT && curM != NONE) return failEvent(c + 1);
+  if (p == MUST && curP == NONE) return failEvent(c + 2);
+  if (p == MUST_NOT && curP != NONE) return failEvent(c + 3);
+  if (g == MUST && curG == NONE) return failEvent(c + 4);
+  if (g == MUST_NOT && curG != NONE) return failEvent(c + 5);
+  return 0;
+}
+
+/** validateUserGo checks Go's userGoReqs: a thread, a proc and a goroutine. */
+@inline export function validateUserGo(): i32 { return validateCtx(MUST, MUST, MUST); }
+
+// ---- Queueing ----
+
+/** pushEvent queues the event being advanced, in the current context. */
+export function pushEvent(): void {
+  const r = queuePush();
+  store<u8>(r, <u8>evType());
+  store<i64>(r, load<i64>(ev, 8), 8);
+  store<i64>(r, curG, 16);
+  store<i64>(r, curP, 24);
+  store<i64>(r, curM, 32);
+  memory.copy(r + 40, ev + 16, 32);
+  store<u64>(r, evOffset, 72);
+}
+
+/** pushMade queues an event the ordering makes up (Go's makeEvent) at the
+ * time of the event being advanced, on the current proc and thread. */
+export function pushMade(typ: u32, g: i64, a0: u64, a1: u64, a3: u64): void {
+  const r = queuePush();
+  store<u8>(r, <u8>typ);
+  store<i64>(r, load<i64>(ev, 8), 8);
+  store<i64>(r, g, 16);
+  store<i64>(r, curP, 24);
+  store<i64>(r, curM, 32);
+  store<u64>(r, a0, 40);
+  store<u64>(r, a1, 48);
+  store<u64>(r, a3, 64);
+  store<u64>(r, evOffset, 72);
+}
+
+/** resetState forgets every resource, for a new trace. */
+export function resetState(): void {
+  goroutines.reset();
+  procs.reset();
+  threads.reset();
+  initialGen = 0;
+}
+
+export { ERROR };

@@ -1,0 +1,157 @@
+// Ordering of user annotations (Go's advanceUserTaskBegin, advanceUserTaskEnd,
+// advanceUserRegionBegin, advanceUserRegionEnd and advanceAnnotation) and of
+// the other events that only need the right context (heap metrics, the
+// AllocFree experiment). Tasks may end in a later generation than they began,
+// whose string table lacks their name, so active tasks keep their interned
+// name; regions are compared by task and name, names by content.
+
+import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
+  validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR } from './order-state';
+import { listPush, listPop, listTop, listLen } from './order-lists';
+import { lookupString, foundPtr, foundLen } from './generation';
+import { intern } from './names';
+
+// Error codes (format/errors.mjs).
+const E_TASK_CONFLICT: u32 = 230;
+const E_BAD_STRING_ID: u32 = 231;
+const E_REGION_BEGIN_NO_GOROUTINE: u32 = 232;
+const E_REGION_END_NO_GOROUTINE: u32 = 233;
+const E_REGION_MISUSE: u32 = 234;
+
+/** NO_TASK is Go's NoTask; BACKGROUND_TASK (0) is the task of everything else. */
+const NO_TASK: u64 = u64.MAX_VALUE;
+
+/** tasks are Go's activeTasks: ID, then the parent task ID and the interned name. */
+const tasks = new Table(24);
+const K_PARENT: usize = 8; // the first 8 bytes after the ID double as the free-list link
+const K_NAME: usize = 16;
+
+// Where the `{Nregion}` placeholders of an error find the two regions
+// (u64 task ID, u32 offset of the name in the names arena, u32 pad).
+const regions = memory.data(32, 8);
+
+/** resetUser forgets every task, for a new trace. */
+export function resetUser(): void { tasks.reset(); }
+
+// internName interns string `id` of the generation, or fails as Go does where
+// the generation has no such string; -1 after failing.
+function internName(id: u64): i64 {
+  if (!lookupString(id)) {
+    failEvent(E_BAD_STRING_ID, id, evType());
+    return -1;
+  }
+  return <i64>intern(foundPtr, foundLen);
+}
+
+/** advanceUserTaskBegin handles UserTaskBegin. Task IDs may be reused, so only
+ * a task beginning while it is active is wrong. A parent of 0 (the background
+ * task) means no parent: args[1] becomes NoTask. */
+export function advanceUserTaskBegin(): i32 {
+  const id = evArg(0);
+  if (tasks.find(id) >= 0) return failEvent(E_TASK_CONFLICT, id);
+  let parent = evArg(1);
+  if (parent == 0) {
+    parent = NO_TASK;
+    setEvArg(1, NO_TASK);
+  }
+  const name = internName(evArg(2));
+  if (name < 0) return ERROR;
+  const r = tasks.at(tasks.add(id));
+  store<u64>(r, parent, K_PARENT);
+  store<u32>(r, <u32>name, K_NAME);
+  if (validateUserGo() != 0) return ERROR;
+  pushEvent();
+  return 1;
+}
+
+/** advanceUserTaskEnd handles UserTaskEnd, which may come for a task never
+ * seen to begin, and more than once. args[2] receives the parent task ID and
+ * args[3] the name's offset in the names arena. */
+export function advanceUserTaskEnd(): i32 {
+  const id = evArg(0);
+  const slot = tasks.find(id);
+  if (slot >= 0) {
+    const r = tasks.at(slot);
+    setEvArg(2, load<u64>(r, K_PARENT));
+    setEvArg(3, <u64>load<u32>(r, K_NAME));
+    tasks.remove(slot);
+  } else {
+    setEvArg(2, NO_TASK);
+    setEvArg(3, 0);
+  }
+  if (validateUserGo() != 0) return ERROR;
+  pushEvent();
+  return 1;
+}
+
+// The interned name of the region regionStack found.
+let regionName: u64 = 0;
+
+// regionStack checks what a region's begin and end need (the context, the
+// name, the goroutine's state) and returns the address of the goroutine's
+// region stack, leaving the interned name in regionName; 0 after failing.
+function regionStack(unknownCode: u32): usize {
+  if (validateUserGo() != 0) return 0;
+  const name = internName(evArg(1));
+  if (name < 0) return 0;
+  regionName = <u64>name;
+  const g = goroutines.find(curG);
+  if (g < 0) {
+    failEvent(unknownCode, curG);
+    return 0;
+  }
+  return goroutines.at(g) + R_REGIONS;
+}
+
+/** advanceUserRegionBegin handles UserRegionBegin on the running goroutine. */
+export function advanceUserRegionBegin(): i32 {
+  const l = regionStack(E_REGION_BEGIN_NO_GOROUTINE);
+  if (l == 0) return ERROR;
+  listPush(l, evArg(0), regionName);
+  pushEvent();
+  return 1;
+}
+
+/** advanceUserRegionEnd handles UserRegionEnd: it must end the innermost
+ * region, unless the goroutine has none (it may have begun before the trace). */
+export function advanceUserRegionEnd(): i32 {
+  const l = regionStack(E_REGION_END_NO_GOROUTINE);
+  if (l == 0) return ERROR;
+  const task = evArg(0);
+  if (listLen(l) != 0) {
+    const top = listTop(l);
+    if (load<u64>(top) != task || load<u64>(top, 8) != regionName) {
+      store<u64>(regions, task);
+      store<u64>(regions, regionName, 8);
+      store<u64>(regions, load<u64>(top), 16);
+      store<u64>(regions, load<u64>(top, 8), 24);
+      return failEvent(E_REGION_MISUSE, curG, regions, regions + 16);
+    }
+    listPop(l);
+  }
+  pushEvent();
+  return 1;
+}
+
+/** advanceAnnotation handles events that need a running goroutine and nothing
+ * else: ProcsChange, GoLabel, UserLog. */
+export function advanceAnnotation(): i32 {
+  if (validateUserGo() != 0) return ERROR;
+  pushEvent();
+  return 1;
+}
+
+/** advanceHeapMetric handles HeapAlloc and HeapGoal, which need a proc. */
+export function advanceHeapMetric(): i32 {
+  if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
+  pushEvent();
+  return 1;
+}
+
+/** advanceAllocFree handles the events of the AllocFree experiment, which
+ * need only a thread. */
+export function advanceAllocFree(): i32 {
+  if (validateCtx(MUST, MAY, MAY) != 0) return ERROR;
+  pushEvent();
+  return 1;
+}

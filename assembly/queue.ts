@@ -1,0 +1,60 @@
+// The queue of ordered events (Go's queue[Event] in order.go). The ordering
+// may accept one wire event and emit up to three events for it (a GoSwitch is
+// a switch, a block and a start), so it pushes records here and the reader
+// pops them one by one before it asks the ordering for more. Records have the
+// 80-byte layout of README.md; the queue is a ring buffer that only grows, so
+// pushing and popping never allocate once it has reached its working size.
+
+/** RECORD_SIZE is the size in bytes of one event record (README.md). */
+export const RECORD_SIZE: usize = 80;
+
+// The ring: `cap` records (a power of two) from `ring`; the oldest record is
+// at index `head`, and `count` records follow it, wrapping around.
+let ring: usize = 0;
+let cap: u32 = 0;
+let head: u32 = 0;
+let count: u32 = 0;
+
+/** queueLen returns the number of records waiting to be popped. */
+export function queueLen(): u32 { return count; }
+
+/** queuePush appends a zeroed record and returns its address, for the ordering
+ * to fill in. The address is good until the next push, which may move the ring. */
+export function queuePush(): usize {
+  if (count == cap) grow();
+  const at = ring + <usize>((head + count) & (cap - 1)) * RECORD_SIZE;
+  memory.fill(at, 0, RECORD_SIZE);
+  count++;
+  return at;
+}
+
+/** queuePop copies the oldest record to `dst` and drops it; false when the
+ * queue is empty. */
+export function queuePop(dst: usize): bool {
+  if (count == 0) return false;
+  memory.copy(dst, ring + <usize>head * RECORD_SIZE, RECORD_SIZE);
+  head = (head + 1) & (cap - 1);
+  count--;
+  return true;
+}
+
+/** resetQueue empties the queue and keeps its memory, for a new trace. */
+export function resetQueue(): void {
+  head = 0;
+  count = 0;
+}
+
+// grow doubles the ring and lays its records out from index 0 in order. Under
+// the stub runtime the old ring is not reclaimed; doubling bounds the waste.
+function grow(): void {
+  const newCap: u32 = cap == 0 ? 8 : cap << 1;
+  const fresh = heap.alloc(<usize>newCap * RECORD_SIZE);
+  if (count > 0) {
+    const first = min(count, cap - head); // records from head to the end of the ring
+    memory.copy(fresh, ring + <usize>head * RECORD_SIZE, <usize>first * RECORD_SIZE);
+    memory.copy(fresh + <usize>first * RECORD_SIZE, ring, <usize>(count - first) * RECORD_SIZE);
+  }
+  ring = fresh;
+  cap = newCap;
+  head = 0;
+}
