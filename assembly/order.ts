@@ -90,7 +90,7 @@ for (let t = F.EvSpan; t <= F.EvGoroutineStackFree; t++) store<u8>(DISPATCH + t,
 
 const E_BAD_EVENT_TYPE: u32 = 200;
 
-/** advance offers the ordering the base event at `e` (40 bytes: u32 type, u32
+/** advance offers the ordering the base event at `e` (48 bytes: u32 type, u32
  * pad, i64 time, u64 args[4]) from the batches of thread `m` (NoThread is
  * 2^64-1) in generation `gen`, whose batch starts at stream offset `offset`.
  * It returns 1 when the event was accepted and its events queued, 0 when it
