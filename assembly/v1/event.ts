@@ -1,0 +1,49 @@
+// An old-format event as the old parser, the ordering and the conversion hold
+// it: Go's tracev1.Event (time, G, four arguments, stack, P, type) plus the
+// offset of its batch, 64 bytes in linear memory. An old trace's events are
+// all held at once, as Go holds them: the old format has no generations, so
+// no event can be handed on before the whole trace has been ordered.
+
+/** The size of an event. */
+export const EV_SIZE: usize = 64;
+/** i64 time: ticks while parsing, nanoseconds after ordering. */
+export const EV_TS: usize = 0;
+/** u64 goroutine. */
+export const EV_G: usize = 8;
+/** u64 × 4 arguments (Go's Event.Args). */
+export const EV_ARGS: usize = 16;
+/** u32 stack ID. */
+export const EV_STK: usize = 48;
+/** i32 P: a real P, -1, or one of the fake Ps below. */
+export const EV_P: usize = 52;
+/** u32 stream offset of the event's batch. */
+export const EV_BOFF: usize = 56;
+/** u8 event type (format.ts). */
+export const EV_TYPE: usize = 60;
+/** u8 set on a GoSysCall whose goroutine's next event is a GoSysBlock. */
+export const EV_BLOCKED: usize = 61;
+
+/** Fake Ps that Go's old parser moves events to. */
+export const TIMER_P: i32 = 1000001;
+export const NETPOLL_P: i32 = 1000002;
+export const SYSCALL_P: i32 = 1000003;
+export const GC_P: i32 = 1000004;
+export const PROFILE_P: i32 = 1000005;
+
+/** setOldEvent fills event `e` with everything but its arguments, which it zeroes. */
+@inline export function setOldEvent(e: usize, typ: u32, ts: i64, p: i32, g: u64, stk: u32): void {
+  store<i64>(e, ts, EV_TS);
+  store<u64>(e, g, EV_G);
+  memory.fill(e + EV_ARGS, 0, 32);
+  store<u32>(e, stk, EV_STK);
+  store<i32>(e, p, EV_P);
+  store<u32>(e, 0, EV_BOFF);
+  store<u32>(e, typ, EV_TYPE); // the type byte and three zero bytes
+}
+
+@inline export function evType(e: usize): u32 { return load<u8>(e, EV_TYPE); }
+@inline export function evTs(e: usize): i64 { return load<i64>(e, EV_TS); }
+@inline export function evG(e: usize): u64 { return load<u64>(e, EV_G); }
+@inline export function evP(e: usize): i32 { return load<i32>(e, EV_P); }
+@inline export function evStk(e: usize): u32 { return load<u32>(e, EV_STK); }
+@inline export function evArg(e: usize, i: usize): u64 { return load<u64>(e + EV_ARGS + (i << 3)); }

@@ -1,0 +1,335 @@
+// The ordering of an old trace's events, as Go's tracev1 does it. Each P's
+// batches are in order; the ordering interleaves them into one stream. The
+// frontier holds the next event of every P whose goroutine's state (a
+// sequence number and a status) allows it; the earliest of them is taken,
+// which changes that state, and so on. Then GoSysExit events get their real
+// times and the stream is sorted by time, stably.
+//
+// Go's reader takes its Ps in map order, so events with equal times come out
+// in an order that varies from run to run; this one takes them in order of
+// first appearance.
+
+import { Vec, U64Map } from '../mem';
+import { fail, ERROR } from '../errors';
+import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1GoStartLocal, V1GoBlock,
+  V1GoBlockSend, V1GoBlockRecv, V1GoBlockSelect, V1GoBlockSync, V1GoBlockCond, V1GoBlockNet, V1GoSleep,
+  V1GoSysBlock, V1GoBlockGC, V1GoSched, V1GoPreempt, V1GoUnblock, V1GoSysExit, V1GoUnblockLocal,
+  V1GoSysExitLocal, V1GCStart } from './format';
+import { EV_SIZE, EV_TS, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg } from './event';
+import { pidCount, pidSlot, cpuSamples } from './parser';
+import { loadBatch, E_TIME_ORDER } from './batch';
+
+const E_NO_ORDER: u32 = 421;
+const E_BAD_TRANSITION: u32 = 422;
+const E_STRAY_SYSEXIT: u32 = 423;
+
+/** events is the ordered stream, EV_SIZE bytes per event. */
+export const events = new Vec();
+
+// Goroutine statuses of the ordering, and its special sequence numbers.
+const G_DEAD: u32 = 0, G_RUNNABLE: u32 = 1, G_RUNNING: u32 = 2, G_WAITING: u32 = 3;
+const UNORDERED: u64 = U64.MAX_VALUE;
+const GARBAGE: u64 = U64.MAX_VALUE - 1;
+const NOSEQ: u64 = U64.MAX_VALUE;
+const SEQINC: u64 = U64.MAX_VALUE - 1;
+
+// The state of each goroutine (and of the GC, under GARBAGE): u64 seq, u64 status.
+const gIndex = new U64Map();
+const gStates = new Vec();
+
+// stateTransition's results for the last event it was given.
+let tG: u64 = 0;
+let initSeq: u64 = 0, initStatus: u32 = 0, nextSeq: u64 = 0, nextStatus: u32 = 0;
+
+// set records a transition of goroutine `g` from (is, ist) to (ns, nst).
+@inline function set(g: u64, is: u64, ist: u32, ns: u64, nst: u32): void {
+  tG = g; initSeq = is; initStatus = ist; nextSeq = ns; nextStatus = nst;
+}
+
+// stateTransition says which goroutine event `e` orders against, the state
+// it must find that goroutine in, and the state it leaves it in.
+function stateTransition(e: usize): void {
+  switch (evType(e)) {
+    case V1GoCreate: set(evArg(e, 0), 0, G_DEAD, 1, G_RUNNABLE); return;
+    case V1GoWaiting: case V1GoInSyscall: set(evG(e), 1, G_RUNNABLE, 2, G_WAITING); return;
+    case V1GoStart: case V1GoStartLabel: {
+      const s = evArg(e, 1);
+      set(evG(e), s, G_RUNNABLE, s + 1, G_RUNNING);
+      return;
+    }
+    case V1GoStartLocal: set(evG(e), NOSEQ, G_RUNNABLE, SEQINC, G_RUNNING); return;
+    case V1GoBlock: case V1GoBlockSend: case V1GoBlockRecv: case V1GoBlockSelect: case V1GoBlockSync:
+    case V1GoBlockCond: case V1GoBlockNet: case V1GoSleep: case V1GoSysBlock: case V1GoBlockGC:
+      set(evG(e), NOSEQ, G_RUNNING, NOSEQ, G_WAITING);
+      return;
+    case V1GoSched: case V1GoPreempt: set(evG(e), NOSEQ, G_RUNNING, NOSEQ, G_RUNNABLE); return;
+    case V1GoUnblock: case V1GoSysExit: {
+      const s = evArg(e, 1);
+      set(evArg(e, 0), s, G_WAITING, s + 1, G_RUNNABLE);
+      return;
+    }
+    case V1GoUnblockLocal: case V1GoSysExitLocal: set(evArg(e, 0), NOSEQ, G_WAITING, SEQINC, G_RUNNABLE); return;
+    case V1GCStart: {
+      const s = evArg(e, 0);
+      set(GARBAGE, s, G_DEAD, s + 1, G_DEAD);
+      return;
+    }
+  }
+  tG = UNORDERED;
+}
+
+// stateOf returns the address of goroutine `g`'s state, or 0 where it has none (dead, seq 0).
+@inline function stateOf(g: u64): usize {
+  const i = gIndex.get(g, U32.MAX_VALUE);
+  return i == U32.MAX_VALUE ? 0 : gStates.ptr + (<usize>i << 4);
+}
+
+// ready reports whether the last transition may happen now.
+function ready(): bool {
+  if (tG == UNORDERED) return true;
+  const s = stateOf(tG);
+  const seq: u64 = s ? load<u64>(s) : 0, st: u32 = s ? load<u32>(s, 8) : G_DEAD;
+  return (initSeq == NOSEQ || initSeq == seq) && initStatus == st;
+}
+
+// transition applies the last transition; false where it may not happen.
+function transition(): bool {
+  if (tG == UNORDERED) return true;
+  if (!ready()) return false;
+  let s = stateOf(tG);
+  const cur: u64 = s ? load<u64>(s) : 0;
+  if (!s) {
+    gIndex.set(tG, <u32>(gStates.len >> 4));
+    s = gStates.grow(16);
+  }
+  store<u64>(s, nextSeq == NOSEQ ? cur : nextSeq == SEQINC ? cur + 1 : nextSeq);
+  store<u64>(s, <u64>nextStatus, 8);
+  return true;
+}
+
+// ---- Procs and the frontier ----
+
+// A proc of the merge: the events of its current batch, how far it is.
+class Proc {
+  pi: u32 = 0; // index of its P in parser.ts's per-P lists
+  buf: Vec = new Vec();
+  head: u32 = 0;
+  done: bool = false;
+  @inline count(): u32 { return <u32>(this.buf.len / EV_SIZE); }
+  @inline at(i: u32): usize { return this.buf.ptr + <usize>i * EV_SIZE; }
+}
+
+const procs = new Array<Proc>();
+let nProcs: i32 = 0;
+// Available procs (indices into procs), and the frontier: a min-heap of
+// (time, proc) pairs, each proc's event being at its head - 1.
+const avail = new Vec();
+let nAvail: i32 = 0;
+const heap_ = new Vec();
+let nHeap: i32 = 0;
+
+// addProc readies the next Proc for P index `pi`.
+function addProc(pi: u32): Proc {
+  if (nProcs == procs.length) procs.push(new Proc());
+  const p = procs[nProcs++];
+  p.pi = pi; p.buf.reset(); p.head = 0; p.done = false;
+  return p;
+}
+
+@inline function availAt(i: i32): i32 { return load<i32>(avail.ptr + (<usize>i << 2)); }
+@inline function availSet(i: i32, v: i32): void { store<i32>(avail.ptr + (<usize>i << 2), v); }
+
+// removeAvail swaps available proc `i` with the last one and drops it, as Go does.
+@inline function removeAvail(i: i32): void {
+  availSet(i, availAt(nAvail - 1));
+  nAvail--;
+}
+
+/** order merges every P's batches into `events` and fixes up GoSysExit
+ * times. It returns 1, or ERROR. */
+export function order(): i32 {
+  nProcs = 0;
+  const n = pidCount();
+  for (let i: u32 = 0; i < n; i++) addProc(i);
+  const prof = addProc(pidSlot(PROFILE_P));
+  sortByTime(cpuSamples);
+  prof.buf.append(cpuSamples.ptr, cpuSamples.len);
+  avail.reset();
+  for (let i = 0; i < nProcs; i++) avail.push32(<u32>i);
+  nAvail = nProcs;
+  nHeap = 0;
+  while (true) {
+    if (fillFrontier() < 0) return ERROR;
+    if (nHeap == 0) {
+      for (let i = 0; i < nProcs; i++) if (!procs[i].done) return fail(E_NO_ORDER, 0, 0);
+      break;
+    }
+    const pi = heapPop();
+    const p = procs[pi];
+    const e = events.grow(EV_SIZE);
+    memory.copy(e, p.at(p.head - 1), EV_SIZE);
+    stateTransition(e);
+    const t = evType(e);
+    if (t == V1GoStartLocal) store<u8>(e, <u8>V1GoStart, EV_TYPE);
+    else if (t == V1GoUnblockLocal) store<u8>(e, <u8>V1GoUnblock, EV_TYPE);
+    else if (t == V1GoSysExitLocal) store<u8>(e, <u8>V1GoSysExit, EV_TYPE);
+    if (!transition()) return fail(E_BAD_TRANSITION, <u64>load<u32>(e, EV_BOFF), 0);
+    if (<usize>nAvail << 2 >= avail.len) avail.grow(4);
+    availSet(nAvail++, pi);
+  }
+  if (!isSorted(events)) return fail(E_TIME_ORDER, 0, 0);
+  if (fixSysExits() < 0) return ERROR;
+  sortByTime(events);
+  return 1;
+}
+
+// fillFrontier moves the next event of every available proc whose
+// transition is ready into the frontier, loading batches as procs run dry.
+function fillFrontier(): i32 {
+  for (let i = 0; i < nAvail; i++) {
+    const pi = availAt(i);
+    const p = procs[pi];
+    let gone = false;
+    while (p.head >= p.count()) {
+      p.buf.reset();
+      p.head = 0;
+      const r = loadBatch(p.pi, p.buf);
+      if (r < 0) return ERROR;
+      if (r == 0) { gone = true; break; }
+    }
+    if (gone) {
+      p.done = true;
+      removeAvail(i--);
+      continue;
+    }
+    const e = p.at(p.head);
+    stateTransition(e);
+    if (!ready()) continue;
+    p.head++;
+    removeAvail(i--);
+    heapPush(evTs(e), pi);
+  }
+  return 1;
+}
+
+// ---- The frontier's min-heap of (time, proc) ----
+
+@inline function hTs(i: i32): i64 { return load<i64>(heap_.ptr + (<usize>i << 4)); }
+@inline function swap(i: i32, j: i32): void {
+  const a = heap_.ptr + (<usize>i << 4), b = heap_.ptr + (<usize>j << 4);
+  const t0 = load<u64>(a), t1 = load<u64>(a, 8);
+  store<u64>(a, load<u64>(b)); store<u64>(a, load<u64>(b, 8), 8);
+  store<u64>(b, t0); store<u64>(b, t1, 8);
+}
+
+function heapPush(ts: i64, pi: i32): void {
+  if (<usize>(nHeap + 1) << 4 > heap_.len) heap_.grow(16);
+  const a = heap_.ptr + (<usize>nHeap << 4);
+  store<i64>(a, ts);
+  store<u64>(a, <u64>pi, 8);
+  let j = nHeap++;
+  while (j > 0) {
+    const i = (j - 1) >> 1;
+    if (!(hTs(j) < hTs(i))) break;
+    swap(i, j);
+    j = i;
+  }
+}
+
+function heapPop(): i32 {
+  const top = <i32>load<u64>(heap_.ptr, 8);
+  nHeap--;
+  swap(0, nHeap);
+  let i = 0;
+  while (true) {
+    const l = 2 * i + 1;
+    if (l >= nHeap) break;
+    let j = l;
+    if (l + 1 < nHeap && hTs(l + 1) < hTs(l)) j = l + 1;
+    if (!(hTs(j) < hTs(i))) break;
+    swap(i, j);
+    i = j;
+  }
+  return top;
+}
+
+// ---- Real times of syscall exits, and the stable sort ----
+
+// The time of each goroutine's last GoSysBlock or GoInSyscall (index into times).
+const lastBlock = new U64Map();
+const times = new Vec();
+
+// fixSysExits gives each GoSysExit the time its syscall really ended (its
+// third argument), which may lie before the event was written.
+function fixSysExits(): i32 {
+  lastBlock.clear();
+  times.reset();
+  const n = events.len / EV_SIZE;
+  for (let i: usize = 0; i < n; i++) {
+    const e = events.ptr + i * EV_SIZE;
+    const t = evType(e);
+    if (t == V1GoSysBlock || t == V1GoInSyscall) {
+      const k = lastBlock.get(evG(e), U32.MAX_VALUE);
+      if (k == U32.MAX_VALUE) { lastBlock.set(evG(e), <u32>(times.len >> 3)); times.push64(<u64>evTs(e)); }
+      else times.set64(<usize>k, <u64>evTs(e));
+    } else if (t == V1GoSysExit) {
+      const ts = <i64>evArg(e, 2);
+      if (ts == 0) continue;
+      const k = lastBlock.get(evG(e), U32.MAX_VALUE);
+      const block: i64 = k == U32.MAX_VALUE ? 0 : <i64>times.get64(<usize>k);
+      if (block == 0) return fail(E_STRAY_SYSEXIT, <u64>load<u32>(e, EV_BOFF), 0);
+      if (ts < block) return fail(E_TIME_ORDER, <u64>load<u32>(e, EV_BOFF), 0);
+      store<i64>(e, ts, EV_TS);
+    }
+  }
+  return 1;
+}
+
+// isSorted reports whether the events of `v` are in time order.
+function isSorted(v: Vec): bool {
+  const n = v.len / EV_SIZE;
+  for (let i: usize = 1; i < n; i++) {
+    if (evTs(v.ptr + i * EV_SIZE) < evTs(v.ptr + (i - 1) * EV_SIZE)) return false;
+  }
+  return true;
+}
+
+const scratch = new Vec();
+
+/** sortByTime sorts the events of `v` by time, keeping the order of equal
+ * times: a bottom-up merge sort, in O(n log n) whatever the input. */
+export function sortByTime(v: Vec): void {
+  if (isSorted(v)) return;
+  const n = v.len / EV_SIZE;
+  scratch.reset();
+  scratch.grow(v.len);
+  let src = v.ptr, dst = scratch.ptr;
+  for (let w: usize = 1; w < n; w <<= 1) {
+    for (let lo: usize = 0; lo < n; lo += w << 1) {
+      const mid = min(lo + w, n), hi = min(lo + (w << 1), n);
+      merge(src, dst, lo, mid, hi);
+    }
+    const t = src; src = dst; dst = t;
+  }
+  if (src != v.ptr) memory.copy(v.ptr, src, v.len);
+}
+
+// merge merges the sorted runs [lo, mid) and [mid, hi) of `src` into `dst`.
+function merge(src: usize, dst: usize, lo: usize, mid: usize, hi: usize): void {
+  let i = lo, j = mid, k = lo;
+  while (i < mid && j < hi) {
+    // Take from the right run only when strictly earlier: that keeps it stable.
+    if (evTs(src + j * EV_SIZE) < evTs(src + i * EV_SIZE)) memory.copy(dst + k++ * EV_SIZE, src + j++ * EV_SIZE, EV_SIZE);
+    else memory.copy(dst + k++ * EV_SIZE, src + i++ * EV_SIZE, EV_SIZE);
+  }
+  if (i < mid) memory.copy(dst + k * EV_SIZE, src + i * EV_SIZE, (mid - i) * EV_SIZE);
+  if (j < hi) memory.copy(dst + k * EV_SIZE, src + j * EV_SIZE, (hi - j) * EV_SIZE);
+}
+
+/** resetOrder forgets the ordering's state, for a new trace. */
+export function resetOrder(): void {
+  events.reset();
+  gIndex.clear();
+  gStates.reset();
+  nProcs = 0; nAvail = 0; nHeap = 0;
+}

@@ -1,0 +1,157 @@
+// The reader of old traces (Go 1.11-1.21), as Go's Reader reads them: the
+// whole trace is parsed, ordered and checked before the first event comes
+// out, then its events are converted one by one, between a Sync one
+// nanosecond before the first event and a Sync one nanosecond after the last.
+//
+// The old format has no generations, so nothing can be handed on before the
+// input has ended: memory grows with the trace (the input, 64 bytes per
+// event and the tables), as it does in Go. That is accepted for old traces
+// only; the new formats are read generation by generation.
+
+import { Vec, U64Map } from '../mem';
+import { fail, failed, ERROR, NEED_INPUT, END } from '../errors';
+import { pending, pos, closed, offset, traceVersion } from '../input';
+import { RECORD_SIZE } from '../queue';
+import { V1GoSysCall, V1GoSysBlock } from './format';
+import { EV_SIZE, EV_BOFF, EV_BLOCKED, evType, evTs, evG } from './event';
+import { collectBatches, resetParser } from './parser';
+import { resetBatch } from './batch';
+import { order, events, resetOrder } from './order';
+import { toNanoseconds, postProcess } from './postprocess';
+import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPECTED } from './convert';
+import { maxStringID, inlineCount, addExtraString, buildBlob, resetTables } from './tables';
+
+const E_TOO_MANY_STRINGS: u32 = 449;
+const E_UNEXPECTED_TYPE: u32 = 450;
+
+/** The record type of Sync events, and the flag of the Sync that brings tables. */
+const SYNC: u8 = 0xff;
+const NEW_TABLES: u8 = 1;
+
+// Stages: waiting for the whole input, handing out events, done.
+const WAITING = 0, READING = 1, DONE = 2;
+let stage = WAITING;
+let cursor: usize = 0; // the next event to convert
+let lastTs: i64 = -1; // the conversion's last time (Go's traceV1Converter.lastTs)
+let syncs: u64 = 0;
+// Records converted but not yet handed out, and where the next one is.
+const extra = new Vec();
+let extraAt: usize = 0;
+
+/** v1Next writes up to `max` records at `out`, as the ordered reader's next()
+ * does for the new formats, and returns how many, or a status. */
+export function v1Next(out: usize, max: u32): i32 {
+  if (failed) return ERROR;
+  if (stage == WAITING) {
+    if (!closed) return NEED_INPUT;
+    if (prepare() < 0) return ERROR;
+    stage = READING;
+  }
+  if (stage == DONE) return END;
+  const nEvents = events.len / EV_SIZE;
+  let n: u32 = 0;
+  while (n < max) {
+    const r = out + <usize>n * RECORD_SIZE;
+    if (syncs == 0 && nEvents > 0) {
+      sync(r, evTs(events.ptr) - 1, NEW_TABLES);
+      n++;
+    } else if (extraAt < extra.len) {
+      memory.copy(r, extra.ptr + extraAt, RECORD_SIZE);
+      extraAt += RECORD_SIZE;
+      if (extraAt == extra.len) { extra.reset(); extraAt = 0; }
+      stampTime(r);
+      n++;
+    } else if (cursor < nEvents) {
+      if (max - n < 2) break;
+      const e = events.ptr + cursor * EV_SIZE;
+      const k = convert(e, r, extra);
+      if (k == UNEXPECTED) {
+        if (n > 0) break;
+        return fail(E_UNEXPECTED_TYPE, <u64>load<u32>(e, EV_BOFF), 0, <u64>evType(e));
+      }
+      cursor++;
+      for (let i = 0; i < k; i++) stampTime(r + <usize>i * RECORD_SIZE);
+      n += <u32>k;
+    } else {
+      sync(r, lastTs + 1, 0);
+      stage = DONE;
+      return <i32>n + 1;
+    }
+  }
+  return <i32>n;
+}
+
+// sync writes the next Sync event at `r`.
+function sync(r: usize, ts: i64, flags: u8): void {
+  memory.fill(r, 0, RECORD_SIZE);
+  store<u8>(r, SYNC);
+  store<u8>(r, flags, 1);
+  store<u32>(r, 1, 4);
+  store<i64>(r, ts, 8);
+  store<i64>(r, -1, 16);
+  store<i64>(r, -1, 24);
+  store<i64>(r, -1, 32);
+  store<u64>(r, ++syncs, 40);
+}
+
+// stampTime makes the record's time later than the last one's: the new model
+// allows no two events at one time, which the conversion may produce.
+@inline function stampTime(r: usize): void {
+  let t = load<i64>(r, 8);
+  if (t <= lastTs) t = lastTs + 1;
+  store<i64>(r, t, 8);
+  lastTs = t;
+}
+
+// prepare parses, orders and checks the whole trace, then readies the conversion.
+function prepare(): i32 {
+  const data = pending.ptr + pos;
+  if (collectBatches(data, pending.len - pos, offset(), traceVersion) < 0) return ERROR;
+  if (order() < 0 || toNanoseconds() < 0 || postProcess() < 0) return ERROR;
+  const max = maxStringID, nInline = <u64>inlineCount();
+  if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_TOO_MANY_STRINGS, 0, 0);
+  initConvert(traceVersion, max, <u32>nInline);
+  addBuiltins();
+  buildBlob(inlineBase);
+  markBlockingSyscalls();
+  return 1;
+}
+
+// addBuiltins adds the strings the conversion names events with.
+const builtinBuf = heap.alloc(64);
+
+function addBuiltins(): void {
+  const s = BUILTIN_STRINGS;
+  const buf = builtinBuf;
+  let id = builtinBase, len: u32 = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i == s.length || s.charCodeAt(i) == 0x7c) {
+      addExtraString(id++, buf, len);
+      len = 0;
+    } else {
+      store<u8>(buf + len++, <u8>s.charCodeAt(i));
+    }
+  }
+}
+
+// nextType holds, per goroutine, the type of its next event (walking backwards).
+const nextType = new U64Map();
+
+// markBlockingSyscalls marks each GoSysCall whose goroutine's next event is a
+// GoSysBlock: Go looks ahead for it to tell a blocking syscall.
+function markBlockingSyscalls(): void {
+  nextType.clear();
+  for (let i = events.len / EV_SIZE; i > 0; i--) {
+    const e = events.ptr + (i - 1) * EV_SIZE;
+    const t = evType(e);
+    if (t == V1GoSysCall) store<u8>(e, nextType.get(evG(e), 0) == V1GoSysBlock ? 1 : 0, EV_BLOCKED);
+    nextType.set(evG(e), t);
+  }
+}
+
+/** resetV1 forgets the old-format reader's state, for a new trace. */
+export function resetV1(): void {
+  stage = WAITING; cursor = 0; lastTs = -1; syncs = 0;
+  extra.reset(); extraAt = 0;
+  resetParser(); resetBatch(); resetOrder(); resetTables();
+}

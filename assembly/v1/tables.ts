@@ -1,0 +1,214 @@
+// The old format's string and stack tables, and the tables blob built from
+// them. An old trace has no generations: one string table and one stack table
+// serve the whole trace, so they are held until the trace has been read.
+//
+// Strings point into the input, which is kept whole for an old trace (Go's
+// reader, too, holds the whole old trace in memory), so no string is copied
+// until the blob is built. The blob holds, besides the trace's strings, the
+// strings Go's conversion adds: UserLog messages (inline in the old format)
+// and the block reasons and STW kinds it names events with, under IDs above
+// the trace's own, given as Go gives them.
+
+import { Vec, U64Map } from '../mem';
+import { blob } from '../tables';
+
+// A string entry: u64 id, u32 address of the bytes, u32 length.
+const STR: usize = 16;
+const strings = new Vec();
+const stringIndex = new U64Map();
+
+/** maxStringID is the largest ID among the trace's own strings (0 if none). */
+export let maxStringID: u64 = 0;
+
+/** hasString reports whether string `id` has been added. */
+export function hasString(id: u64): bool { return stringIndex.has(id); }
+
+/** addString adds string `id`, the `len` bytes at `ptr`; the caller has made
+ * sure that `id` is new. */
+export function addString(id: u64, ptr: usize, len: u32): void {
+  stringIndex.set(id, <u32>(strings.len / STR));
+  const e = strings.grow(STR);
+  store<u64>(e, id);
+  store<u32>(e, <u32>ptr, 8);
+  store<u32>(e, len, 12);
+  if (id > maxStringID) maxStringID = id;
+}
+
+/** stringPtr and stringLen give the bytes of string `id`; an absent ID reads
+ * as the empty string, as Go's table lookups that ignore failure do. */
+export function stringPtr(id: u64): usize {
+  const i = stringIndex.get(id, U32.MAX_VALUE);
+  return i == U32.MAX_VALUE ? 0 : <usize>load<u32>(strings.ptr + <usize>i * STR, 8);
+}
+export function stringLen(id: u64): u32 {
+  const i = stringIndex.get(id, U32.MAX_VALUE);
+  return i == U32.MAX_VALUE ? 0 : load<u32>(strings.ptr + <usize>i * STR, 12);
+}
+
+// ---- Inline strings (UserLog messages), deduplicated as Go does ----
+
+// An inline string: u32 address, u32 length.
+const inlines = new Vec();
+// FNV-1a hash of the bytes (plus a probe step on collision) to index + 1.
+const inlineIndex = new U64Map();
+
+/** inlineCount is the number of distinct inline strings. */
+export function inlineCount(): u32 { return <u32>(inlines.len >> 3); }
+
+/** addInline returns the index of the inline string of `len` bytes at `ptr`,
+ * adding it if it is new: Go numbers distinct messages in order of arrival. */
+export function addInline(ptr: usize, len: u32): u32 {
+  let h: u64 = 0xcbf29ce484222325;
+  for (let i: u32 = 0; i < len; i++) h = (h ^ <u64>load<u8>(ptr + i)) * 0x100000001b3;
+  while (true) {
+    const at = inlineIndex.get(h, 0);
+    if (at == 0) break;
+    const e = inlines.ptr + (<usize>(at - 1) << 3);
+    if (load<u32>(e, 4) == len && memory.compare(<usize>load<u32>(e), ptr, len) == 0) return at - 1;
+    h++;
+  }
+  const idx = inlineCount();
+  inlineIndex.set(h, idx + 1);
+  const e = inlines.grow(8);
+  store<u32>(e, <u32>ptr);
+  store<u32>(e, len, 4);
+  return idx;
+}
+
+// ---- Stacks and their frames ----
+
+// A stack entry: u64 id, u32 first PC (index into pcs), u32 number of PCs.
+const STK: usize = 16;
+const stacks = new Vec();
+const stackIndex = new U64Map();
+const pcs = new Vec();
+// A frame: u64 pc, func string ID, file string ID, line.
+const FRAME: usize = 32;
+const frames = new Vec();
+const frameIndex = new U64Map();
+
+/** hasStack reports whether stack `id` exists with at least one frame: the
+ * only stacks Go keeps, and the only ones events may keep referring to. */
+export function hasStack(id: u32): bool { return stackIndex.has(<u64>id); }
+
+/** addStack records stack `id` of `n` frames, whose (pc, func, file, line)
+ * quadruples are the u64s at `quads`. A later stack with the same ID replaces
+ * it; the first frame seen for a PC describes that PC everywhere. */
+export function addStack(id: u32, n: u32, quads: usize): void {
+  stackIndex.set(<u64>id, <u32>(stacks.len / STK));
+  const e = stacks.grow(STK);
+  store<u64>(e, <u64>id);
+  store<u32>(e, <u32>(pcs.len >> 3), 8);
+  store<u32>(e, n, 12);
+  for (let i: u32 = 0; i < n; i++) {
+    const q = quads + (<usize>i << 5);
+    const pc = load<u64>(q);
+    pcs.push64(pc);
+    if (!frameIndex.has(pc)) {
+      frameIndex.set(pc, <u32>(frames.len / FRAME));
+      memory.copy(frames.grow(FRAME), q, FRAME);
+    }
+  }
+}
+
+// ---- The blob ----
+
+// The strings the conversion adds: (u64 ID, u64 offset << 32 | length) pairs, and their bytes.
+const extraIDs = new Vec();
+const extraBytes = new Vec();
+
+/** addExtraString queues a string the conversion names events with, under
+ * `id` (above every string of the trace). */
+export function addExtraString(id: u64, ptr: usize, len: u32): void {
+  extraIDs.push64(id);
+  extraIDs.push64(<u64>extraBytes.len << 32 | <u64>len);
+  extraBytes.append(ptr, len);
+}
+
+/** buildBlob writes the tables blob (assembly/README.md) of the old trace,
+ * into the blob the ordered reader hands out: the old trace's one generation.
+ * It lays out every string (the trace's, the inline ones under
+ * `inlineBase` + index, the extra ones) and every stack with its frames. */
+export function buildBlob(inlineBase: u64): void {
+  const nStr = <u32>(strings.len / STR) + inlineCount() + <u32>(extraIDs.len >> 4);
+  let nStk: u32 = 0, nFrames: u32 = 0, strBytes: usize = extraBytes.len;
+  for (let i: usize = 0; i < strings.len; i += STR) strBytes += <usize>load<u32>(strings.ptr + i, 12);
+  for (let i: usize = 0; i < inlines.len; i += 8) strBytes += <usize>load<u32>(inlines.ptr + i, 4);
+  for (let i: usize = 0; i < stacks.len; i += STK) {
+    if (!isCurrentStack(i)) continue;
+    nStk++;
+    nFrames += load<u32>(stacks.ptr + i, 12);
+  }
+  const strAt: usize = 80, stkAt = strAt + <usize>nStr * 16, frAt = stkAt + <usize>nStk * 16;
+  const bytesAt = frAt + <usize>nFrames * 32;
+  blob.reset();
+  const b = blob.grow(bytesAt + strBytes);
+  memory.fill(b, 0, 80);
+  store<u32>(b, nStr); store<u32>(b, nStk, 4); store<u32>(b, nFrames, 8);
+  store<u32>(b, <u32>strAt, 12); store<u32>(b, <u32>stkAt, 16);
+  store<u32>(b, <u32>frAt, 20); store<u32>(b, <u32>bytesAt, 24);
+  let s = b + strAt, o: usize = 0;
+  for (let i: usize = 0; i < strings.len; i += STR) {
+    const e = strings.ptr + i;
+    o = putString(s, b + bytesAt, o, load<u64>(e), <usize>load<u32>(e, 8), load<u32>(e, 12));
+    s += 16;
+  }
+  for (let i: usize = 0; i < inlines.len; i += 8) {
+    const e = inlines.ptr + i;
+    o = putString(s, b + bytesAt, o, inlineBase + <u64>(i >> 3), <usize>load<u32>(e), load<u32>(e, 4));
+    s += 16;
+  }
+  for (let i: usize = 0; i < extraIDs.len; i += 16) {
+    const at = <usize>(extraIDs.get64((i >> 3) + 1) >> 32);
+    const len = <u32>extraIDs.get64((i >> 3) + 1);
+    o = putString(s, b + bytesAt, o, extraIDs.get64(i >> 3), extraBytes.ptr + at, len);
+    s += 16;
+  }
+  putStacks(b + stkAt, b + frAt);
+}
+
+// putString writes a string entry at `entry` and its bytes at `bytes` + `o`;
+// it returns the offset after them.
+function putString(entry: usize, bytes: usize, o: usize, id: u64, ptr: usize, len: u32): usize {
+  store<u64>(entry, id);
+  store<u32>(entry, <u32>o, 8);
+  store<u32>(entry, len, 12);
+  memory.copy(bytes + o, ptr, len);
+  return o + <usize>len;
+}
+
+// putStacks writes the stacks that are current (not replaced by a later one
+// with the same ID) and their frames, resolved through the PC table.
+function putStacks(s: usize, f: usize): void {
+  let nf: u32 = 0;
+  for (let i: usize = 0; i < stacks.len; i += STK) {
+    if (!isCurrentStack(i)) continue;
+    const e = stacks.ptr + i;
+    const first = load<u32>(e, 8), n = load<u32>(e, 12);
+    store<u64>(s, load<u64>(e));
+    store<u32>(s, nf, 8);
+    store<u32>(s, n, 12);
+    s += 16;
+    for (let k: u32 = 0; k < n; k++) {
+      const fr = frameIndex.get(pcs.get64(<usize>(first + k)), 0);
+      memory.copy(f, frames.ptr + <usize>fr * FRAME, FRAME);
+      f += FRAME;
+    }
+    nf += n;
+  }
+}
+
+// isCurrentStack reports whether the stack entry at byte `i` is the one its
+// ID now names.
+@inline function isCurrentStack(i: usize): bool {
+  return stackIndex.get(load<u64>(stacks.ptr + i), U32.MAX_VALUE) == <u32>(i / STK);
+}
+
+/** resetTables forgets every table, for a new trace. */
+export function resetTables(): void {
+  strings.reset(); stringIndex.clear(); maxStringID = 0;
+  inlines.reset(); inlineIndex.clear();
+  stacks.reset(); stackIndex.clear(); pcs.reset();
+  frames.reset(); frameIndex.clear();
+  extraIDs.reset(); extraBytes.reset();
+}
