@@ -4,6 +4,7 @@
 import { type CoreErrorInfo } from '../bindings/exports';
 import { ERRORS } from '../format/errors.mjs';
 import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.mjs';
+import { V1_BY_TYPE } from '../format/events-v1.mjs';
 
 /** The code of internal errors: broken invariants of gotrace itself. */
 export const INTERNAL_ERROR = 900;
@@ -68,6 +69,7 @@ function placeholder(x: bigint, kind: string, version?: number): string {
     case 'ev': return eventTypeName(x, version);
     case 'gs': return statusName(GO_STATUSES, x);
     case 'ps': return statusName(PROC_STATUSES, x);
+    case 'oldev': return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`; // an old-format event type
   }
   return `{${x}:${kind}?}`;
 }
