@@ -12,6 +12,7 @@ import {
 } from './kinds';
 import { type Tables } from './tables';
 import { format } from './eventstring';
+import { eventJSON, type JSONValue } from './eventjson';
 
 /** The record flag of a Sync that starts a generation: its tables come with it. */
 export const NEW_TABLES = 1;
@@ -271,6 +272,11 @@ export class Event {
         return args[i]!.endsWith('string') ? new Value(ValueKind.String, this.str(values[i]!)) : new Value(ValueKind.Uint64, values[i]!);
       },
     };
+  }
+
+  /** toJSON is the event as a JSON-ready object (the schema of `gotrace events --json`). */
+  toJSON(): { [key: string]: JSONValue } {
+    return eventJSON(this);
   }
 
   /** toString is exactly Go's Event.String(). */

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// conformance: the project's main acceptance measure. For every trace of the
+// generation-based formats in the corpus (traces/, go-tests/, fuzz/), run
+// `gotrace events TRACE` and compare with what Go 1.27's `go tool trace
+// -d=parsed` did (each folder's MANIFEST.tsv): the sha256 of everything printed
+// to stdout, and the verdict (read to the end, or failed). Prints
+// "N of M identical", then each trace that differs and how.
+//
+//   node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.js] [-j N] [--filter TEXT] [--timeout S]
+//
+// Needs the built command line (`npm run build`). Traces run one at a time by
+// default (-j for more); each has a time limit, since a hang is a failure too.
+// Exits 1 when some trace differs, 2 when the corpus or the CLI is missing.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FOLDERS = ['traces', 'go-tests', 'fuzz'];
+/** Headers of the old formats (Go 1.11-1.21), which this sweep leaves out. */
+const OLD_HEADER = /^go 1\.(11|19|21) trace\0/;
+
+function parseArgs(argv) {
+  const opts = { corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.js'), jobs: 1, filter: '', timeout: 120 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === '--corpus') opts.corpus = value();
+    else if (a === '--cli') opts.cli = resolve(value());
+    else if (a === '-j') opts.jobs = Math.max(1, Number(value()));
+    else if (a === '--filter') opts.filter = value();
+    else if (a === '--timeout') opts.timeout = Number(value());
+    else usage(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+function usage(msg) {
+  console.error(`conformance: ${msg}\nusage: node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.js] [-j N] [--filter TEXT] [--timeout S]`);
+  process.exit(2);
+}
+
+/** header is the first 16 bytes of a file, as text. */
+function header(path) {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(16);
+  const n = readSync(fd, buf, 0, 16, 0);
+  closeSync(fd);
+  return buf.subarray(0, n).toString('latin1');
+}
+
+/** cases lists the traces to check, with Go's reading from the manifests. */
+function cases(opts) {
+  const list = [];
+  for (const folder of FOLDERS) {
+    const manifest = join(opts.corpus, folder, 'MANIFEST.tsv');
+    if (!existsSync(manifest)) usage(`no ${manifest}`);
+    for (const line of readFileSync(manifest, 'utf8').split('\n')) {
+      if (!line) continue;
+      const [name, verdict, , events, sha, error = ''] = line.split('\t');
+      const path = join(opts.corpus, folder, name);
+      if (!name.endsWith('.trace') || OLD_HEADER.test(header(path))) continue;
+      if (opts.filter && !`${folder}/${name}`.includes(opts.filter)) continue;
+      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha, error: error.trim() });
+    }
+  }
+  return list;
+}
+
+/** run runs `gotrace events` on one trace: the sha256 of its stdout, its verdict and its error line. */
+function run(opts, c) {
+  return new Promise((done) => {
+    const hash = createHash('sha256');
+    const child = spawn(process.execPath, [opts.cli, 'events', c.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let lines = 0;
+    child.stdout.on('data', (b) => {
+      hash.update(b);
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    });
+    child.stderr.on('data', (b) => (stderr += b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const message = stderr.trim().replace(/^gotrace: /, '').replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
+      done({ sha: hash.digest('hex'), verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
+    });
+  });
+}
+
+/** compare says how our reading of `c` differs from Go's ('' where it does not). */
+function compare(c, r) {
+  if (r.signal) return `killed by ${r.signal}${r.signal === 'SIGKILL' ? ' (time limit)' : ''}`;
+  if (r.code !== 0 && r.code !== 1) return `exit status ${r.code}: ${r.message.split('\n')[0]}`;
+  const diffs = [];
+  if (r.sha !== c.sha) diffs.push(`output differs (${r.lines} lines)`);
+  if (r.verdict !== c.verdict) diffs.push(c.verdict === 'ok' ? `failed: ${r.message}` : `did not fail (Go: ${c.error})`);
+  return diffs.join('; ');
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(opts.cli)) usage(`no ${opts.cli}: run \`npm run build\` first`);
+  const list = cases(opts);
+  const results = new Array(list.length);
+  let next = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      results[i] = await run(opts, list[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.jobs }, worker));
+  let identical = 0;
+  const differing = [];
+  const wording = [];
+  list.forEach((c, i) => {
+    const why = compare(c, results[i]);
+    if (why) differing.push(`  ${c.id}: ${why}`);
+    else identical++;
+    if (!why && c.verdict === 'error' && results[i].message !== c.error) {
+      wording.push(`  ${c.id}:\n    ours: ${results[i].message}\n    Go's: ${c.error}`);
+    }
+  });
+  const secs = ((performance.now() - start) / 1000).toFixed(1);
+  console.log(`${identical} of ${list.length} identical (${secs} s)`);
+  if (differing.length) console.log(`differing:\n${differing.join('\n')}`);
+  if (wording.length) console.log(`identical, but with other words for the error:\n${wording.join('\n')}`);
+  process.exitCode = differing.length ? 1 : 0;
+}
+
+await main();

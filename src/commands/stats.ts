@@ -1,0 +1,91 @@
+/**
+ * `gotrace stats TRACE`: a summary of a trace, read through the public API
+ * as any user would read it: how many events of each kind, how many
+ * generations, the time the trace spans, its size, and how fast it was read.
+ */
+import type { Command } from 'commander';
+import { type Int64 } from '../int64';
+import { EventKind } from '../kinds';
+import { openTrace, Output } from '../io';
+import { Reader, type Source } from '../reader';
+
+/** register adds the `stats` subcommand to the program. */
+export function register(program: Command): void {
+  program
+    .command('stats')
+    .description('count the events of a trace by kind, and time the reading')
+    .argument('<trace>', "the trace file ('-' for stdin)")
+    .action(async (path: string) => {
+      const out = new Output();
+      await out.write(formatStats(await stats(openTrace(path))));
+      await out.flush();
+    });
+}
+
+/** Stats summarises a trace. */
+export interface Stats {
+  /** version is the trace's format version (22, 23, 25, 26). */
+  version: number;
+  /** bytes is the trace's size. */
+  bytes: number;
+  /** events counts every event. */
+  events: number;
+  /** byKind counts the events of each kind, by Go's kind name. */
+  byKind: Map<string, number>;
+  /** generations counts the generations (the Sync events that start one). */
+  generations: number;
+  /** first and last are the times of the first and last events (null for no events). */
+  first: Int64 | null;
+  last: Int64 | null;
+  /** seconds is how long reading took. */
+  seconds: number;
+}
+
+/** stats reads the trace from `input` and summarises it. */
+export async function stats(input: Source): Promise<Stats> {
+  const start = performance.now();
+  const reader = new Reader(input);
+  const counts = new Array<number>(EventKind.Experimental + 1).fill(0);
+  let events = 0;
+  let generations = 0;
+  let first: Int64 | null = null;
+  let last: Int64 | null = null;
+  for (let batch; (batch = await reader.nextBatch()) !== null;) {
+    for (const ev of batch) {
+      counts[ev.kind]!++;
+      if (ev.kind === EventKind.Sync && ev.tables !== null) generations++;
+    }
+    first ??= batch[0]!.time;
+    last = batch[batch.length - 1]!.time;
+    events += batch.length;
+  }
+  const byKind = new Map<string, number>();
+  counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
+  return { version: reader.version, bytes: reader.bytesRead, events, byKind, generations, first, last, seconds: (performance.now() - start) / 1000 };
+}
+
+/** span is the time from `first` to `last` in nanoseconds, exactly. */
+function span(first: Int64, last: Int64): Int64 {
+  if (typeof first === 'number' && typeof last === 'number') return last - first;
+  return BigInt(last) - BigInt(first);
+}
+
+/** formatStats prints a summary as aligned lines. */
+export function formatStats(s: Stats): string {
+  const rows: [string, string][] = [
+    ['format', s.version ? `Go 1.${s.version}` : 'unknown'],
+    ['bytes', String(s.bytes)],
+    ['events', String(s.events)],
+    ['generations', String(s.generations)],
+  ];
+  if (s.first !== null && s.last !== null) {
+    const ns = span(s.first, s.last);
+    rows.push(['time span', `${ns} ns (${(Number(ns) / 1e9).toFixed(6)} s, from ${s.first} to ${s.last})`]);
+  }
+  const secs = Math.max(s.seconds, 1e-9);
+  rows.push(['reading', `${s.seconds.toFixed(3)} s: ${(s.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(s.events / secs)} events/s`]);
+  let text = rows.map(([k, v]) => `${k.padEnd(12)}${v}\n`).join('');
+  text += '\nevents by kind:\n';
+  for (const [kind, count] of s.byKind) text += `  ${kind.padEnd(16)}${String(count).padStart(10)}\n`;
+  return text;
+}

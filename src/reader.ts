@@ -1,0 +1,266 @@
+// The Reader: a trace in, typed events out, generation by generation.
+//
+// The WebAssembly core does the reading (framing, tables, ordering); this file
+// moves input into it one chunk at a time, only when it asks for more, and
+// turns the event records of each of its steps into Event objects. Awaiting
+// happens per chunk of input, never per event: one step of the core yields up
+// to a thousand events, kept in a buffer until they are handed out.
+import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
+import { coreError, internalError, TraceError } from './errors';
+import { type Event, eventFromRecord, NEW_TABLES } from './event';
+import { Tables } from './tables';
+
+/**
+ * Source is what a Reader reads: bytes in memory, a Blob or File, a web
+ * ReadableStream, or any async iterable of byte chunks (Node's readable
+ * streams are such iterables, e.g. fs.createReadStream(path) or process.stdin).
+ */
+export type Source = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** WORDS_PER_RECORD is the size of an event record in 32-bit words. */
+const WORDS_PER_RECORD = RECORD_SIZE / 4;
+
+/**
+ * Decoder turns the core's steps into events; it is the part of reading
+ * that is the same whether input comes all at once or in chunks.
+ */
+class Decoder {
+  /** events are the events of the core's last step not yet handed out. */
+  events: Event[] = [];
+  /** at is the index in events of the next to hand out. */
+  at = 0;
+  /** error is the error the reading ended with, once it has. */
+  error: TraceError | null = null;
+  /** ended is true once every event has been read. */
+  ended = false;
+  /** bytes counts the input bytes given to the core. */
+  bytes = 0;
+
+  private tables: Tables | null = null;
+  private serial = 0;
+  private words: Uint32Array = new Uint32Array(0);
+
+  constructor(readonly core: Core) {}
+
+  /**
+   * step runs one step of the core: true when it produced events, false when
+   * it needs input (or the reading is over: see ended and error).
+   */
+  step(): boolean {
+    let status: number;
+    try {
+      status = this.core.next();
+      if (status > 0) {
+        this.decode(status);
+        return true;
+      }
+    } catch (e) {
+      throw this.fail(e instanceof CoreTrap ? internalError(e.message.replace(/^internal error: /, '')) : e);
+    }
+    if (status === END) this.ended = true;
+    else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), this.core.version()));
+    return false;
+  }
+
+  /** fail records the reading's error (an internal one where `e` is not a TraceError). */
+  fail(e: unknown): TraceError {
+    this.error ??= e instanceof TraceError ? e : internalError(e);
+    return this.error;
+  }
+
+  /** decode turns the `n` records the core just wrote into events. */
+  private decode(n: number): void {
+    const u8 = this.core.views.u8;
+    if (this.words.buffer !== u8.buffer) this.words = new Uint32Array(u8.buffer);
+    const exports = this.core.exports;
+    const base = exports.records() >>> 2;
+    const names = u8.subarray(exports.names());
+    const events: Event[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const w = base + i * WORDS_PER_RECORD;
+      const serial = this.words[w + 1]!;
+      if ((this.words[w]! >>> 8) & NEW_TABLES) {
+        const at = exports.tables();
+        this.tables = new Tables(u8.subarray(at, at + exports.tablesLen()));
+        this.serial = serial;
+      } else if (serial !== this.serial && serial !== 0) {
+        throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
+      }
+      events[i] = eventFromRecord(this.words, w, serial === 0 ? null : this.tables, names);
+    }
+    this.events = events;
+    this.at = 0;
+  }
+}
+
+/** chunks turns any Source but bytes in memory into an async iterator of byte chunks. */
+function chunks(source: Exclude<Source, Uint8Array | ArrayBuffer>): AsyncIterator<Uint8Array> {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return chunks(source.stream());
+  if ('getReader' in source) {
+    const reader = source.getReader();
+    return {
+      next: async () => {
+        const r = await reader.read();
+        return r.done ? { done: true, value: undefined } : { done: false, value: r.value };
+      },
+      return: async () => {
+        await reader.cancel();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+  return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+}
+
+/** bytesOf is the Uint8Array of in-memory input. */
+function bytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
+  return source instanceof Uint8Array ? source : new Uint8Array(source);
+}
+
+/** chunkOf checks that a chunk from a stream is bytes (a stream of text is a mistake). */
+function chunkOf(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError(`gotrace: a trace is bytes, but the input gave a ${typeof chunk} (a stream with an encoding set?)`);
+}
+
+/**
+ * Reader reads the events of one trace, in Go's order and with Go's values,
+ * streaming: it holds one generation of the trace at a time, however long
+ * the input. Use `for await (const ev of reader)`, or `await reader.next()`
+ * (an Event, or null at the end), or `await reader.nextBatch()` for the
+ * fastest loop. Like Go's reader, on malformed input it first delivers every
+ * event before the fault (the Sync that Go emits before a generation's error
+ * included), then throws a TraceError; after that, it throws the same error
+ * again on every call.
+ */
+export class Reader implements AsyncIterable<Event> {
+  private decoder: Decoder | null = null;
+  private input: AsyncIterator<Uint8Array> | null = null;
+  private readonly source: Source;
+
+  /** Reader reads `source`; nothing happens until the first event is asked for. */
+  constructor(source: Source) {
+    this.source = source;
+  }
+
+  /** version is the trace's format version (22, 23, 25, 26) once its header is read, else 0. */
+  get version(): number {
+    return this.decoder?.core.version() ?? 0;
+  }
+
+  /** bytesRead counts the bytes of input read so far. */
+  get bytesRead(): number {
+    return this.decoder?.bytes ?? 0;
+  }
+
+  private async start(): Promise<Decoder> {
+    if (this.decoder) return this.decoder;
+    const decoder = new Decoder(await load());
+    if (this.source instanceof Uint8Array || this.source instanceof ArrayBuffer) {
+      const bytes = bytesOf(this.source);
+      decoder.core.feed(bytes);
+      decoder.core.close();
+      decoder.bytes = bytes.length;
+    } else {
+      this.input = chunks(this.source);
+    }
+    return (this.decoder = decoder);
+  }
+
+  /**
+   * nextBatch returns the next events in a batch (those of one step of the
+   * core, up to about a thousand), or null at the end of the trace. The
+   * array is the caller's to keep.
+   */
+  async nextBatch(): Promise<Event[] | null> {
+    const d = await this.start();
+    if (d.at < d.events.length) {
+      const rest = d.at === 0 ? d.events : d.events.slice(d.at);
+      d.at = d.events.length;
+      return rest;
+    }
+    if (!(await this.fill(d))) return null;
+    d.at = d.events.length;
+    return d.events;
+  }
+
+  /** next returns the next event, or null at the end of the trace. */
+  async next(): Promise<Event | null> {
+    const d = this.decoder ?? (await this.start());
+    if (d.at < d.events.length) return d.events[d.at++]!;
+    if (!(await this.fill(d))) return null;
+    return d.events[d.at++]!;
+  }
+
+  /** fill steps the core, feeding it input as it asks, until it yields events (true) or ends (false). */
+  private async fill(d: Decoder): Promise<boolean> {
+    if (d.error) throw d.error;
+    for (;;) {
+      if (d.ended) return false;
+      if (d.step()) return true;
+      if (d.ended) return false;
+      if (!this.input) throw d.fail(internalError('the core asked for input after all of it was given'));
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = await this.input.next();
+      } catch (e) {
+        throw d.fail(e);
+      }
+      if (r.done) {
+        d.core.close();
+        this.input = null;
+      } else {
+        const chunk = chunkOf(r.value);
+        d.core.feed(chunk);
+        d.bytes += chunk.length;
+      }
+    }
+  }
+
+  /** close stops reading: it lets go of the input (cancelling a stream). */
+  async close(): Promise<void> {
+    const input = this.input;
+    this.input = null;
+    if (this.decoder) this.decoder.ended = true;
+    await input?.return?.();
+  }
+
+  /** Symbol.asyncIterator iterates over the events; leaving the loop early closes the reader. */
+  [Symbol.asyncIterator](): AsyncIterator<Event> {
+    return {
+      next: async (): Promise<IteratorResult<Event>> => {
+        const ev = await this.next();
+        return ev === null ? { done: true, value: undefined } : { done: false, value: ev };
+      },
+      return: async (): Promise<IteratorResult<Event>> => {
+        await this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/**
+ * readEventsSync reads a trace held in memory, synchronously: a generator of
+ * its events that, on malformed input, yields every event before the fault
+ * and then throws a TraceError.
+ */
+export function* readEventsSync(trace: Uint8Array | ArrayBuffer): Generator<Event, void, undefined> {
+  const bytes = bytesOf(trace);
+  const d = new Decoder(loadSync());
+  d.core.feed(bytes);
+  d.core.close();
+  d.bytes = bytes.length;
+  while (d.step()) yield* d.events;
+  if (!d.ended) throw d.fail(internalError('the core asked for input after all of it was given'));
+}
+
+/**
+ * readAll reads a whole trace held in memory and returns its events; on
+ * malformed input it throws a TraceError (use readEventsSync to keep the
+ * events before the fault).
+ */
+export function readAll(trace: Uint8Array | ArrayBuffer): Event[] {
+  return [...readEventsSync(trace)];
+}
