@@ -1,10 +1,12 @@
 // The errors a reading ends with. The WebAssembly core stops with a code and a
 // few numbers (format/errors.mjs); this file words them, in Go's words where Go
 // has some, and carries where in the input the fault lies.
+import { type Core } from '../bindings/core';
 import { type CoreErrorInfo } from '../bindings/exports';
 import { ERRORS } from '../format/errors.mjs';
 import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.mjs';
 import { V1_BY_TYPE } from '../format/events-v1.mjs';
+import { quote } from './quote';
 
 /** The code of internal errors: broken invariants of gotrace itself. */
 export const INTERNAL_ERROR = 900;
@@ -57,39 +59,102 @@ function statusName(names: string[], x: bigint): string {
 }
 
 /**
- * placeholder prints number `x` as placeholder kind `kind` says ('' decimal,
- * 'i' signed decimal, 'x' hex, 'ev' event-type name, 'gs'/'ps' goroutine/proc
- * status name).
+ * ErrorContext is what placeholders read beyond the numbers: the trace's
+ * format version (for event names) and, for the placeholders that print Go
+ * values held in the core (strings, stacks, ranges, regions, old events), the
+ * core's memory and names arena as they were when the core stopped.
  */
-function placeholder(x: bigint, kind: string, version?: number): string {
+export interface ErrorContext {
+  version?: number;
+  memory?: Uint8Array;
+  names?: number;
+}
+
+/** errorContext is the ErrorContext of `core` right after it stopped with an error. */
+export function errorContext(core: Core): ErrorContext {
+  return { version: core.version(), memory: core.views.u8, names: core.exports.names() };
+}
+
+/** Go's binary.ReadUvarint errors, by the core's number for them. */
+const IO_ERRORS = ['', 'EOF', 'unexpected EOF', 'binary: varint overflows a 64-bit integer'];
+
+/** Memory reads little-endian values of the core's memory for placeholders. */
+class Memory {
+  private readonly view: DataView;
+  constructor(private readonly bytes: Uint8Array, private readonly names: number) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  u32(at: number): number { return this.view.getUint32(at, true); }
+  u64(at: number): bigint { return this.view.getBigUint64(at, true); }
+  text(at: number, length: number): string { return new TextDecoder().decode(this.bytes.subarray(at, at + length)); }
+
+  /** range prints a rangeType (u64 event type, u64 string ID) as Go's %v: {35 0}. */
+  range(at: number): string { return `{${this.u64(at)} ${this.u64(at + 8)}}`; }
+
+  /** name is a name of the names arena (u16 length, then bytes). */
+  name(offset: number): string {
+    const at = this.names + offset;
+    return offset === 0 ? '' : this.text(at + 2, this.bytes[at]! | (this.bytes[at + 1]! << 8));
+  }
+
+  /** oldEvent prints an old-format event as Go's tracev1 Event.String(). */
+  oldEvent(at: number): string {
+    const type = this.bytes[at + 60]!;
+    const spec = V1_BY_TYPE[type];
+    let s = `${this.view.getBigInt64(at, true)} ${spec?.name ?? ''} p=${this.view.getInt32(at + 52, true)} g=${this.u64(at + 8)} stk=${this.u32(at + 48)}`;
+    (spec?.args ?? []).forEach((name, i) => (s += ` ${name}=${i < 4 ? this.u64(at + 16 + 8 * i) : 0}`));
+    return s;
+  }
+}
+
+/**
+ * placeholder prints number `x` as placeholder kind `kind` says (see the
+ * header of format/errors.mjs); kinds that read the core's memory print
+ * nothing where it is not given.
+ */
+function placeholder(x: bigint, kind: string, ctx: ErrorContext): string {
   switch (kind) {
     case '': return x.toString();
     case 'i': return BigInt.asIntN(64, x).toString();
     case 'x': return x.toString(16);
-    case 'ev': return eventTypeName(x, version);
+    case 'ev': return eventTypeName(x, ctx.version);
     case 'gs': return statusName(GO_STATUSES, x);
     case 'ps': return statusName(PROC_STATUSES, x);
-    case 'oldev': return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`; // an old-format event type
+    case 'io': return IO_ERRORS[Number(x)] ?? `I/O error ${x}`;
+    case 'oldev': return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`;
+  }
+  if (!ctx.memory) return `{${x}:${kind}}`;
+  const m = new Memory(ctx.memory, ctx.names ?? 0);
+  const at = Number(x & 0xffffffffn), count = Number(x >> 32n);
+  switch (kind) {
+    case 's': return m.text(at, count);
+    case 'pcs': return Array.from({ length: count }, (_, i) => `\t0x${m.u64(at + 8 * i).toString(16)}\n`).join('');
+    case 'range': return m.range(at);
+    case 'ranges': return '[' + Array.from({ length: m.u32(at) }, (_, i) => m.range(at + 8 + 16 * i)).join(' ') + ']';
+    case 'region': return `{${m.u64(at)} ${m.name(m.u32(at + 8))}}`;
+    case 'oldq': return quote(m.oldEvent(at));
   }
   return `{${x}:${kind}?}`;
 }
 
 /**
  * formatCoreError words the core's error: the message of its code with the
- * placeholders filled in. An unknown code is itself an internal error, worded
- * so that the code can be found.
+ * placeholders filled in (`ctx` may be just the trace's version). An unknown
+ * code is itself an internal error, worded so that the code can be found.
  */
-export function formatCoreError(info: CoreErrorInfo, version?: number): string {
+export function formatCoreError(info: CoreErrorInfo, ctx: ErrorContext | number = {}): string {
+  const context = typeof ctx === 'number' ? { version: ctx } : ctx;
   const row = ERRORS[info.code];
   if (!row) return `internal error: unknown error code ${info.code} (${info.args.join(', ')})`;
   return row.message.replace(/\{([0-3])([a-z]*)\}/g, (_: string, i: string, kind: string) =>
-    placeholder(info.args[Number(i)] ?? 0n, kind, version));
+    placeholder(info.args[Number(i)] ?? 0n, kind, context));
 }
 
 /** coreError is the TraceError the core's error region describes. */
-export function coreError(info: CoreErrorInfo, version?: number): TraceError {
+export function coreError(info: CoreErrorInfo, ctx: ErrorContext | number = {}): TraceError {
   const code = ERRORS[info.code] ? info.code : INTERNAL_ERROR;
-  return new TraceError(code, formatCoreError(info, version), exact(info.offset), exact(info.generation));
+  return new TraceError(code, formatCoreError(info, ctx), exact(info.offset), exact(info.generation));
 }
 
 /** exact turns a byte offset or generation into a number (they are far below 2^53). */

@@ -6,7 +6,7 @@
 // happens per chunk of input, never per event: one step of the core yields up
 // to a thousand events, kept in a buffer until they are handed out.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
-import { coreError, internalError, TraceError } from './errors';
+import { coreError, errorContext, internalError, TraceError } from './errors';
 import { type Event, eventFromRecord, NEW_TABLES } from './event';
 import { Tables } from './tables';
 
@@ -58,7 +58,7 @@ class Decoder {
       throw this.fail(e instanceof CoreTrap ? internalError(e.message.replace(/^internal error: /, '')) : e);
     }
     if (status === END) this.ended = true;
-    else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), this.core.version()));
+    else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), errorContext(this.core)));
     return false;
   }
 
