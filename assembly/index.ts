@@ -2,3 +2,4 @@
 import './env';
 export { inputWindow, inputWindowSize, feed, close, version } from './input';
 export { errorInfo } from './errors';
+export { rawNext, rawRecord, reset } from './raw';

@@ -44,6 +44,7 @@ export function resetInput(): void {
   pos = 0;
   base = 0;
   closed = false;
+  resetHeader();
 }
 
 /** avail is the number of unconsumed bytes. */
@@ -82,6 +83,13 @@ export let varValue: u64 = 0;
 }
 
 // ---- The header ----
+//
+// Go reads the header with fmt.Fscanf("go 1.%d trace\x00\x00\x00"), so it is
+// not a fixed string: a space in the format matches a run of one or more
+// spaces (any Unicode space but a newline), the number may be preceded by
+// spaces and may have leading zeros, and it must fit in 32 bits. The reader
+// below walks the same grammar one rune at a time and consumes what it has
+// matched, so the header may arrive in pieces of any size.
 
 /** The format version from the header: 22, 23, 25, 26, or 11, 19, 21 for the
  * old formats; 0 until the header has been read. */
@@ -93,49 +101,115 @@ export function version(): u32 { return traceVersion; }
 export const E_BAD_HEADER: u32 = 1;
 export const E_BAD_VERSION: u32 = 2;
 
-/** readHeader reads "go 1.NN trace\0\0\0" (16 bytes) and returns 1 when done,
- * NEED_INPUT when fewer than 16 bytes are there yet and the input is open, or
- * a negative status after recording the error. The number is parsed as Go's
- * fmt.Fscanf("%d") would: an optional sign, then digits. */
+// The header's grammar as steps: literal bytes, a run of spaces that must not
+// be empty (H_SPACES), an optional run of spaces (H_SKIP) and the number.
+const H_SPACES: u8 = 1;
+const H_SKIP: u8 = 2;
+const H_NUMBER: u8 = 3;
+const HEADER = memory.data<u8>([
+  0x67, 0x6f, H_SPACES, 0x31, 0x2e, H_SKIP, H_NUMBER, H_SPACES,
+  0x74, 0x72, 0x61, 0x63, 0x65, 0, 0, 0,
+]);
+const HEADER_STEPS: u32 = 16;
+
+// Where the header reader stands: its step, how many runes the current run of
+// spaces or digits has matched, and the number so far.
+let hStep: u32 = 0;
+let hRun: u32 = 0;
+let hValue: u64 = 0;
+
+/** readHeader reads the header and returns 1 when done, NEED_INPUT when it
+ * needs more bytes and the input is open, or ERROR after recording why. */
 export function readHeader(): i32 {
-  if (traceVersion != 0) return 1;
-  // Go reads exactly the header's bytes: "go 1." + digits + " trace" + three NULs.
-  const prefix = "go 1.";
-  const p = at();
+  while (traceVersion == 0) {
+    if (hStep >= HEADER_STEPS) return headerDone();
+    const n = spaceAt();
+    if (n == 0) return closed ? badHeader() : 0;
+    const step = <u32>load<u8>(HEADER + hStep);
+    const b = <u32>load<u8>(at());
+    if (step == <u32>H_SPACES || step == <u32>H_SKIP) {
+      // A run of spaces ends at the first other rune; a newline is never a space here.
+      if (n > 0) { consume(<usize>n); hRun++; continue; }
+      if (step == <u32>H_SPACES && hRun == 0) return badHeader();
+    } else if (step == <u32>H_NUMBER) {
+      if (b >= 0x30 && b <= 0x39) {
+        hValue = hValue * 10 + <u64>(b - 0x30);
+        if (hValue > 0xffffffff) return badHeader();
+        consume(1); hRun++; continue;
+      }
+      if (hRun == 0) return badHeader();
+    } else {
+      if (b != step) return badHeader();
+      consume(1);
+    }
+    hStep++;
+    hRun = 0;
+  }
+  return 1;
+}
+
+/** spaceAt classifies the rune at the read position: the byte length of a
+ * space (other than a newline), -1 for any other rune, or 0 when the bytes end
+ * before that can be told. Runes are decoded as Go's bufio.Reader.ReadRune does:
+ * a byte that starts no valid UTF-8 sequence is a rune of its own. */
+function spaceAt(): i32 {
   const n = avail();
-  // Match the fixed prefix as far as we have bytes.
-  for (let i = 0; i < 5; i++) {
-    if (<usize>i >= n) return closed ? badHeader() : 0;
-    if (<u32>load<u8>(p + <usize>i) != <u32>prefix.charCodeAt(i)) return badHeader();
+  if (n == 0) return 0;
+  const p = at();
+  const b = <u32>load<u8>(p);
+  if (b < 0x80) return b == 0x20 || (b >= 0x09 && b <= 0x0d && b != 0x0a) ? 1 : -1;
+  // The multi-byte spaces: U+0085, U+00A0 (C2 xx), U+1680 (E1 9A 80),
+  // U+2000..U+200A, U+2028, U+2029, U+202F, U+205F (E2 8x xx), U+3000 (E3 80 80).
+  const len: usize = b == 0xc2 ? 2 : b >= 0xe1 && b <= 0xe3 ? 3 : 0;
+  if (len == 0) return -1;
+  // Judge on the bytes there are once no more can come: a cut rune is no space.
+  if (n < len && !closed) {
+    // A prefix that already rules out every space needs no more bytes.
+    return isSpacePrefix(p, n) ? 0 : -1;
   }
-  let i: usize = 5;
-  let v: u64 = 0;
-  let digits = 0;
-  while (true) {
-    if (i >= n) return closed ? badHeader() : 0;
-    const c = <u32>load<u8>(p + i);
-    if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + <u64>(c - 0x30);
-    if (v > 0xffffffff) return badHeader();
-    digits++;
-    i++;
-  }
-  if (digits == 0) return badHeader();
-  const suffix = " trace\0\0\0";
-  for (let j = 0; j < 9; j++) {
-    if (i >= n) return closed ? badHeader() : 0;
-    if (<u32>load<u8>(p + i) != <u32>suffix.charCodeAt(j)) return badHeader();
-    i++;
-  }
-  const ver = <u32>v;
+  if (n < len) return -1;
+  return isSpacePrefix(p, len) && isSpaceRune(p, len) ? <i32>len : -1;
+}
+
+/** isSpacePrefix reports whether the `n` bytes at `p` could begin a multi-byte space. */
+function isSpacePrefix(p: usize, n: usize): bool {
+  const b0 = <u32>load<u8>(p);
+  if (n < 2) return true;
+  const b1 = <u32>load<u8>(p + 1);
+  if (b0 == 0xc2) return b1 == 0x85 || b1 == 0xa0;
+  if (b0 == 0xe1) return b1 == 0x9a;
+  if (b0 == 0xe2) return b1 == 0x80 || b1 == 0x81;
+  return b1 == 0x80; // 0xe3
+}
+
+/** isSpaceRune reports whether the whole `len`-byte sequence at `p` is a space. */
+function isSpaceRune(p: usize, len: usize): bool {
+  if (len == 2) return true;
+  const b0 = <u32>load<u8>(p), b1 = <u32>load<u8>(p + 1), b2 = <u32>load<u8>(p + 2);
+  if (b0 == 0xe1) return b2 == 0x80;
+  if (b0 == 0xe3) return b2 == 0x80;
+  if (b1 == 0x81) return b2 == 0x9f;
+  return (b2 >= 0x80 && b2 <= 0x8a) || b2 == 0xa8 || b2 == 0xa9 || b2 == 0xaf;
+}
+
+/** headerDone checks the version once the whole header has matched. */
+function headerDone(): i32 {
+  const ver = <u32>hValue;
   if (ver != 11 && ver != 19 && ver != 21 && ver != 22 && ver != 23 && ver != 25 && ver != 26) {
     return fail(E_BAD_VERSION, offset(), 0, <u64>ver);
   }
-  consume(i);
   traceVersion = ver;
   return 1;
 }
 
-function badHeader(): i32 { return fail(E_BAD_HEADER, 0, 0); }
+function badHeader(): i32 { return fail(E_BAD_HEADER, offset(), 0); }
+
+/** resetHeader forgets the header, for a new trace. */
+function resetHeader(): void {
+  traceVersion = 0;
+  hStep = 0;
+  hRun = 0;
+  hValue = 0;
+}
 
 import { fail } from './errors';
