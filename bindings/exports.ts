@@ -1,0 +1,87 @@
+/**
+ * The WebAssembly core's exports as TypeScript sees them, and the constants of
+ * its ABI (assembly/README.md is the contract; this file is its typed form).
+ * Only numbers cross the boundary: addresses are offsets into the core's
+ * memory, read through the views that `Core` keeps fresh.
+ */
+
+/** CoreExports lists every function the core exports, typed. */
+export interface CoreExports {
+  /** memory is the core's linear memory; it may grow (and its buffer change) on any call that steps or feeds. */
+  readonly memory: WebAssembly.Memory;
+
+  /** inputWindow is the address of the fixed region a chunk of input is written to. */
+  inputWindow(): number;
+  /** inputWindowSize is the size of that region in bytes. */
+  inputWindowSize(): number;
+  /** feed takes `n` bytes from the input window into the stream. May grow memory. */
+  feed(n: number): void;
+  /** close tells the core that no more input will come. */
+  close(): void;
+  /** reset forgets everything, ready for a new trace. */
+  reset(): void;
+  /** version is the trace's format version once its header has been read, else 0. */
+  version(): number;
+
+  /** rawNext reads the next raw event (Go's -d=wire listing): a status. */
+  rawNext(): number;
+  /** rawRecord is the address of the last raw event's record (RAW_* offsets). */
+  rawRecord(): number;
+
+  /** next reads ordered events: a status; on N > 0, records() holds N event records. */
+  next(): number;
+  /** records is the address of the event record array (RECORD_SIZE bytes each). */
+  records(): number;
+  /** tables is the address of the tables blob of the generation the records belong to. */
+  tables(): number;
+  /** tablesLen is the length in bytes of that blob. */
+  tablesLen(): number;
+  /** names is the address of the interned-names arena. */
+  names(): number;
+
+  /** errorInfo is the address of the error region (ERROR_* offsets). */
+  errorInfo(): number;
+}
+
+/** NEED_INPUT is the status that asks for more input (or close()). */
+export const NEED_INPUT = 0;
+/** END is the status of a trace read to its end. */
+export const END = -1;
+/** ERROR is the status of a failed reading: errorInfo() says why. */
+export const ERROR = -2;
+
+/** RAW_TYPE is the offset of the raw record's event type (u32). */
+export const RAW_TYPE = 0;
+/** RAW_NARGS is the offset of the number of u64 arguments, frames included (u32). */
+export const RAW_NARGS = 4;
+/** RAW_DATA_LEN is the offset of the data trailer's length, 0 for none (u32). */
+export const RAW_DATA_LEN = 8;
+/** RAW_DATA_PTR is the offset of the data trailer's address (u32). */
+export const RAW_DATA_PTR = 12;
+/** RAW_ARGS is the offset of the arguments (u64 each). */
+export const RAW_ARGS = 16;
+
+/** RECORD_SIZE is the size of one ordered event record in bytes. */
+export const RECORD_SIZE = 80;
+
+/** ERROR_CODE is the offset of the error code (u32) in the error region. */
+export const ERROR_CODE = 0;
+/** ERROR_OFFSET is the offset of the byte offset in the stream where the fault lies (u64). */
+export const ERROR_OFFSET = 8;
+/** ERROR_GENERATION is the offset of the generation number of the fault (u64). */
+export const ERROR_GENERATION = 16;
+/** ERROR_ARGS is the offset of the four numbers that explain the error (u64 each). */
+export const ERROR_ARGS = 24;
+
+/** CoreErrorInfo is the core's error region, read out: a code from
+ * format/errors.mjs and the numbers that explain it. */
+export interface CoreErrorInfo {
+  /** code is the error's code in format/errors.mjs. */
+  code: number;
+  /** offset is the byte offset in the stream where the fault lies. */
+  offset: bigint;
+  /** generation is the generation number from the batch headers, 0 where none. */
+  generation: bigint;
+  /** args are the four numbers that fill the message's placeholders. */
+  args: [bigint, bigint, bigint, bigint];
+}

@@ -1,0 +1,27 @@
+/**
+ * gotrace: Go execution traces read outside Go, exactly as Go's own reader
+ * reads them. This is the package's public entry.
+ */
+
+// The core and its loading.
+export { init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo } from '../bindings/index';
+
+// The wire listing (`go tool trace -d=wire`).
+export { WireReader, readWire, type RawEvent, type WireSource } from './wire';
+
+// Typed events and the reader (Go's internal/trace.Reader and Event).
+export { Reader, readEventsSync, readAll, type Source } from './reader';
+export { Event, type StateTransition, type ExperimentalEvent } from './event';
+export {
+  EventKind, ResourceKind, GoState, ProcState, ValueKind, ResourceID, Value, NO_GOROUTINE, NO_PROC, NO_THREAD,
+  NO_TASK, BACKGROUND_TASK, type StackFrame, type Metric, type Label, type Range, type RangeAttribute, type Task,
+  type Region, type Log, type Sync, type ClockSnapshot,
+} from './kinds';
+export { type Int64 } from './int64';
+export { Tables } from './tables';
+
+// Errors.
+export { TraceError } from './errors';
+
+// Go's quoting.
+export { quote } from './quote';

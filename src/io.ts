@@ -1,0 +1,68 @@
+/**
+ * Input and output of the command-line tool, shared by its subcommands: a
+ * trace read in chunks from a file or stdin (never whole), and text written in
+ * large pieces with backpressure (one write per line is far too slow for
+ * listings of millions of events).
+ */
+import { openSync, createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { TraceError } from './errors';
+
+/** CHUNK is the size of the pieces a trace is read in. */
+export const CHUNK = 1 << 20;
+
+/** CliError is an error the command line reports as one line, `gotrace: <message>`, and exit status 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** openTrace opens the trace at `path` ('-' for stdin) for reading in chunks.
+ * It fails as Go's `go tool trace` does when the file cannot be opened. */
+export function openTrace(path: string): AsyncIterable<Uint8Array> {
+  if (path === '-') return process.stdin;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new CliError(`failed to read trace file: open ${path}: ${errnoText(e)}`);
+  }
+  return createReadStream('', { fd, highWaterMark: CHUNK });
+}
+
+/** errnoText is the system's wording of a failed call ("no such file or
+ * directory"), which is Go's too, without Node's code and call name. */
+function errnoText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /^[A-Z0-9]+: (.*), \w+ '.*'$/.exec(msg);
+  return m ? m[1] : msg;
+}
+
+/** Output collects text and writes it to a stream in large pieces, waiting
+ * for the stream to drain when it asks to. */
+export class Output {
+  private buffered = '';
+
+  /** The constructor takes the stream to write to (stdout by default). */
+  constructor(private readonly stream: Writable = process.stdout, private readonly size = CHUNK) {}
+
+  /** write adds `text`; it writes out once a piece is large enough. */
+  async write(text: string): Promise<void> {
+    this.buffered += text;
+    if (this.buffered.length >= this.size) await this.flush();
+  }
+
+  /** flush writes out everything written so far. */
+  async flush(): Promise<void> {
+    if (this.buffered === '') return;
+    const text = this.buffered;
+    this.buffered = '';
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+}
+
+/** isReported tells errors that are reported as one line (the trace's or the
+ * command line's own) from bugs, which keep their stack. */
+export function isReported(e: unknown): e is Error {
+  return e instanceof TraceError || e instanceof CliError;
+}
