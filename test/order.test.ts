@@ -1,0 +1,61 @@
+// Golden tests of the ordering's corner cases (assembly/order*.ts), through the
+// whole reader: each trace of test/fixtures/order/ is a small hand-written
+// trace (cases/NAME.txt, in Go's raw text format) that drives one handler into
+// one of its branches: most into one of Go's errors, the rest through its rare
+// successes (GoSwitch, steals of abandoned procs, statuses on threads of
+// nobody, state that crosses generations). What we print must be what Go 1.27
+// printed for it (NAME.parsed) and we must fail with Go's words (NAME.err).
+// gen.sh made the binary traces and the expected files, with Go only.
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initSync } from '../bindings/index';
+import { TraceError } from '../src/errors';
+import { format } from '../src/eventstring';
+import { readEventsSync } from '../src/reader';
+import { encodeRaw } from '../src/tables';
+import { ERRORS } from '../format/errors.mjs';
+
+const dir = new URL('./fixtures/order/', import.meta.url);
+const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
+
+beforeAll(() => {
+  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
+  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
+});
+
+/** read returns what we print for a trace (as bytes in latin1) and the error it ends with. */
+function read(trace: Uint8Array): { text: string; error: TraceError | null } {
+  let text = '';
+  try {
+    for (const ev of readEventsSync(trace)) text += format(ev, true) + '\n';
+  } catch (e) {
+    if (!(e instanceof TraceError)) throw e;
+    return { text: Buffer.from(encodeRaw(text)).toString('latin1'), error: e };
+  }
+  return { text: Buffer.from(encodeRaw(text)).toString('latin1'), error: null };
+}
+
+// Error codes of the ordering that no trace can reach: no handler requires a
+// thread to be absent, ProcStart waits rather than fail when the thread has a
+// proc, and a thread only ever holds a proc that has a state.
+const unreachable = new Set([205, 207, 224, 228]);
+
+describe("the ordering's corner cases read as Go reads them", () => {
+  const seen = new Set<number>();
+  it('has fixtures', () => expect(names.length).toBeGreaterThan(50));
+  for (const name of names) {
+    it(name, () => {
+      const file = (ext: string) => readFileSync(new URL(name + ext, dir), 'latin1');
+      const { text, error } = read(new Uint8Array(readFileSync(new URL(name + '.trace', dir))));
+      expect(text).toBe(file('.parsed'));
+      expect(error?.goMessage ?? '').toBe(file('.err').trimEnd());
+      // Fixtures named fail-* are there for one of Go's errors.
+      expect(error !== null).toBe(name.startsWith('fail-'));
+      if (error) seen.add(error.code);
+    });
+  }
+  it('reach every error of the ordering', () => {
+    const codes = Object.keys(ERRORS).map(Number).filter((c) => c >= 200 && c < 400 && !unreachable.has(c));
+    expect(codes.filter((c) => !seen.has(c))).toEqual([]);
+  });
+});
