@@ -3,3 +3,4 @@ import './env';
 export { inputWindow, inputWindowSize, feed, close, version } from './input';
 export { errorInfo } from './errors';
 export { rawNext, rawRecord, reset } from './raw';
+export { namesPtr as names } from './names';
