@@ -2,7 +2,10 @@
  * Go's `strconv.Quote`, byte for byte, for the strings that Go's tools print
  * with `strconv.Quote` or `%q` (the same thing for a Go string): event names,
  * labels, raw text data. A JavaScript string stands for its UTF-8 bytes, so a
- * lone surrogate counts as U+FFFD, as UTF-8 encoding makes it.
+ * lone surrogate counts as U+FFFD, as UTF-8 encoding makes it. Also the rest
+ * of Go's text primitives that reading Go's text formats needs, on bytes as
+ * Go has them: `strconv.Unquote`, `utf8.DecodeRune`, `unicode.IsPrint`,
+ * `unicode.IsSpace` and `strings.TrimSpace`.
  */
 
 /**
@@ -317,4 +320,42 @@ function unquoteChar(s: Uint8Array, p: number, q: number, out: ByteSink): number
   if (v > 255) return -1;
   out.push(v);
   return p + 2;
+}
+
+/** isSpaceRune is Go's unicode.IsSpace for a rune past ASCII. */
+function isSpaceRune(r: number): boolean {
+  return r === 0x85 || r === 0xa0 || r === 0x1680 || (r >= 0x2000 && r <= 0x200a) ||
+    r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000;
+}
+
+/**
+ * spaceAt is Go's unicode.IsSpace on bytes: the width of the white-space rune
+ * at p in b, or 0 if none is there.
+ */
+export function spaceAt(b: Uint8Array, p: number): number {
+  const c = b[p]!;
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) ? 1 : 0;
+  const d = decodeRune(b, p);
+  return d >= 0 && isSpaceRune(Math.floor(d / 8)) ? d & 7 : 0;
+}
+
+/** spaceBefore is the width of the white-space rune that ends at end, or 0. */
+function spaceBefore(b: Uint8Array, start: number, end: number): number {
+  const c = b[end - 1]!;
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) ? 1 : 0;
+  for (let w = 2; w <= 3 && end - w >= start; w++) {
+    const d = decodeRune(b.subarray(end - w, end), 0);
+    if (d >= 0 && (d & 7) === w && isSpaceRune(Math.floor(d / 8))) return w;
+  }
+  return 0;
+}
+
+/**
+ * trimSpace is Go's strings.TrimSpace on b[start:end]: it returns the new
+ * bounds. An invalid byte is no space, as in Go.
+ */
+export function trimSpace(b: Uint8Array, start: number, end: number): [number, number] {
+  for (let w; start < end && (w = spaceAt(b, start)) > 0; ) start += w;
+  for (let w; end > start && (w = spaceBefore(b, start, end)) > 0; ) end -= w;
+  return [start, end];
 }

@@ -1,11 +1,15 @@
 // Go's raw text format of a trace (internal/trace/raw): a `Trace Go1.XX`
 // header line, then one line per raw event, `Name arg=value ...`, with the
 // frames of a stack-table entry and the data of an event with a trailer on
-// the lines after it. Go writes its golden reader tests in it; this file turns
-// such text into the binary trace that Go's raw writer makes of it, reading
-// it exactly as Go's TextReader does, errors included.
-import { FRAME_FIELDS, OLD_VERSIONS, VERSIONS, specFor, TYPE_BY_NAME } from '../format/events.mjs';
-import { decodeRune, quote, unquote } from './quote.js';
+// the lines after it. Go writes its golden reader tests in it. This file
+// turns such text into the binary trace that Go's raw writer makes of it,
+// reading it exactly as Go's TextReader does, errors included, and a binary
+// trace into text as Go's TextWriter writes it (the lines of the wire
+// listing, src/wire.ts, after the header).
+import type { Core } from '../bindings/index';
+import { FRAME_FIELDS, OLD_VERSIONS, VERSIONS, specFor } from '../format/events.mjs';
+import { decodeRune, quote, spaceAt, trimSpace, unquote } from './quote';
+import { WireReader } from './wire';
 
 /**
  * TextError is a failure to read raw text: goMessage is what Go's TextReader
@@ -35,36 +39,24 @@ const latin1 = new TextDecoder('latin1');
 /** A number of the text format: a double where it is exact, else a bigint. */
 type U64 = number | bigint;
 
-/** isSpaceRune is Go's unicode.IsSpace for a rune past ASCII. */
-function isSpaceRune(r: number): boolean {
-  return r === 0x85 || r === 0xa0 || r === 0x1680 || (r >= 0x2000 && r <= 0x200a) ||
-    r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000;
-}
-
-/** spaceAt is the width of the white-space rune at p in b, or 0 if none is there. */
-function spaceAt(b: Uint8Array, p: number): number {
-  const c = b[p]!;
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) ? 1 : 0;
-  const d = decodeRune(b, p);
-  return d >= 0 && isSpaceRune(Math.floor(d / 8)) ? d & 7 : 0;
-}
-
-/** spaceBefore is the width of the white-space rune that ends at end, or 0. */
-function spaceBefore(b: Uint8Array, start: number, end: number): number {
-  const c = b[end - 1]!;
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) ? 1 : 0;
-  for (let w = 2; w <= 3 && end - w >= start; w++) {
-    const d = decodeRune(b.subarray(end - w, end), 0);
-    if (d >= 0 && (d & 7) === w && isSpaceRune(Math.floor(d / 8))) return w;
+/**
+ * tokenEnd is where the token that starts at p ends: at white space, a `#`
+ * or the end of the line. An invalid byte is one rune of its own, as in Go's
+ * range loop over a string.
+ */
+function tokenEnd(b: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = b[p]!;
+    if (c < 0x80) {
+      if (c === 0x20 || c === 0x23 || (c >= 0x09 && c <= 0x0d)) return p;
+      p++;
+    } else {
+      if (spaceAt(b, p) > 0) return p;
+      const d = decodeRune(b, p);
+      p += d < 0 ? 1 : d & 7;
+    }
   }
-  return 0;
-}
-
-/** runeWidth is the width Go's range loop steps over at p: an invalid byte counts as one. */
-function runeWidth(b: Uint8Array, p: number): number {
-  if (b[p]! < 0x80) return 1;
-  const d = decodeRune(b, p);
-  return d < 0 ? 1 : d & 7;
+  return p;
 }
 
 /** ByteWriter is a growable output buffer of bytes and uvarints. */
@@ -211,25 +203,36 @@ class TextReader {
    */
   token(): boolean {
     const b = this.b;
+    const end = this.lineEnd;
     let p = this.p;
-    while (p < this.lineEnd) {
-      if (b[p] === 0x23) break;
-      const w = spaceAt(b, p);
+    while (p < end) {
+      const c = b[p]!;
+      if (c === 0x23) break;
+      const w = c < 0x80 ? (c === 0x20 || (c >= 0x09 && c <= 0x0d) ? 1 : 0) : spaceAt(b, p);
       if (w === 0) {
         this.tokStart = p;
-        while (p < this.lineEnd && b[p] !== 0x23 && spaceAt(b, p) === 0) p += runeWidth(b, p);
-        this.tokEnd = this.p = p;
+        this.tokEnd = this.p = tokenEnd(b, p, end);
         return true;
       }
       p += w;
     }
-    this.p = this.lineEnd;
+    this.p = end;
     return false;
   }
 
   /** tokenText is the last token read. */
   tokenText(): string {
     return asciiText(this.b, this.tokStart, this.tokEnd);
+  }
+
+  /** tokenHash is nameHash of the last token read. */
+  tokenHash(): number {
+    return nameHash(this.b, this.tokStart, this.tokEnd);
+  }
+
+  /** tokenIs says whether the last token read spells name. */
+  tokenIs(name: string): boolean {
+    return sameAscii(this.b, this.tokStart, this.tokEnd, name);
   }
 
   /** restIsSpace says whether the rest of the line is only white space. */
@@ -253,16 +256,20 @@ class TextReader {
    */
   readArgs(names: readonly string[], args: U64[]): string | undefined {
     const b = this.b;
-    for (const name of names) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       if (!this.token()) return 'no argument';
-      const eq = b.indexOf(0x3d, this.tokStart);
-      if (eq < 0 || eq >= this.tokEnd) return `malformed argument: ${quote(b.subarray(this.tokStart, this.tokEnd))}`;
+      let eq = this.tokStart;
+      while (eq < this.tokEnd && b[eq] !== 0x3d) eq++;
+      if (eq === this.tokEnd) return `malformed argument: ${quote(b.subarray(this.tokStart, this.tokEnd))}`;
       const value = parseUint(b, eq + 1, this.tokEnd);
-      const arg = b.subarray(this.tokStart, eq);
       if (typeof value === 'string') {
-        return `failed to parse argument value ${quote(b.subarray(eq + 1, this.tokEnd))} for arg ${quote(arg)}`;
+        const arg = quote(b.subarray(this.tokStart, eq));
+        return `failed to parse argument value ${quote(b.subarray(eq + 1, this.tokEnd))} for arg ${arg}`;
       }
-      if (!sameAscii(b, this.tokStart, eq, name)) return `expected argument ${quote(name)}, but got ${quote(arg)}`;
+      if (!sameAscii(b, this.tokStart, eq, name)) {
+        return `expected argument ${quote(name)}, but got ${quote(b.subarray(this.tokStart, eq))}`;
+      }
       args.push(value);
     }
     if (!this.restIsSpace()) return `encountered unexpected non-space at the end of an event: ${this.rest()}`;
@@ -285,13 +292,6 @@ class TextReader {
     if (data === undefined) this.fail(`failed to parse data: ${quote(line)}: invalid syntax`);
     return data;
   }
-}
-
-/** trimSpace is Go's strings.TrimSpace on b[start:end], as the new bounds. */
-function trimSpace(b: Uint8Array, start: number, end: number): [number, number] {
-  for (let w; start < end && (w = spaceAt(b, start)) > 0; ) start += w;
-  for (let w; end > start && (w = spaceBefore(b, start, end)) > 0; ) end -= w;
-  return [start, end];
 }
 
 /** The versions Go's text reader accepts in a header, old formats included. */
@@ -319,6 +319,35 @@ function readHeader(r: TextReader): number {
   return v;
 }
 
+/** nameHash is a hash of the bytes b[start:end], to look event names up by without making strings. */
+function nameHash(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let p = start; p < end; p++) h = Math.imul(h ^ b[p]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** EventSpec is a row of the wire-format table. */
+type EventSpec = NonNullable<ReturnType<typeof specFor>>;
+
+/**
+ * eventNames maps the hash of each event name of format `version` to its
+ * spec, as Go's names table (tracev2.EventNames): the events of the
+ * trace's version only. A hash match is checked against the name.
+ */
+function eventNames(version: number): Map<number, EventSpec> {
+  const bytes = new TextEncoder();
+  const m = new Map<number, EventSpec>();
+  for (let t = 0; t < 256; t++) {
+    const spec = specFor(version, t);
+    if (!spec) continue;
+    const b = bytes.encode(spec.name);
+    const h = nameHash(b, 0, b.length);
+    if (m.has(h)) throw new Error(`internal error: event names ${spec.name} and ${m.get(h)!.name} collide`);
+    m.set(h, spec);
+  }
+  return m;
+}
+
 /** frameCount is how many frame lines Go reads for a stack entry: int(nframes), none if negative. */
 function frameCount(n: U64): number | bigint {
   return typeof n === 'number' || n < 1n << 63n ? n : 0;
@@ -330,14 +359,13 @@ function frameCount(n: U64): number | bigint {
  * byte, the arguments and frames as uvarints, the data length and the data.
  * It returns false at the end of the input.
  */
-function readEvent(r: TextReader, out: ByteWriter, args: U64[]): boolean {
+function readEvent(r: TextReader, out: ByteWriter, args: U64[], names: Map<number, EventSpec>): boolean {
   if (!r.nextLine()) return false;
   const at = r.line;
   r.token();
-  const name = r.tokenText();
-  const type = TYPE_BY_NAME.get(name);
-  const spec = type === undefined ? undefined : specFor(r.version, type);
-  if (spec === undefined) return r.fail(`unidentified event: ${name}`);
+  const spec = names.get(r.tokenHash());
+  if (spec === undefined || !r.tokenIs(spec.name)) return r.fail(`unidentified event: ${r.tokenText()}`);
+  const name = spec.name;
   args.length = 0;
   const bad = r.readArgs(spec.args, args);
   if (bad !== undefined) r.fail(`reading args for ${name}: ${bad}`);
@@ -377,6 +405,28 @@ export function textToTrace(text: string | Uint8Array, firstLine = 1): Uint8Arra
   const out = new ByteWriter(b.length >> 1);
   out.bytes(new TextEncoder().encode(`go 1.${r.version} trace\0\0\0`));
   const args: U64[] = [];
-  while (readEvent(r, out, args));
+  const names = eventNames(r.version);
+  while (readEvent(r, out, args, names));
   return out.buf.slice(0, out.n);
+}
+
+/** textHeader is the header line of the raw text of a trace of format `version`. */
+export function textHeader(version: number): string {
+  return `Trace Go1.${version}\n`;
+}
+
+/**
+ * traceToText is the raw text of a whole binary trace, as Go's raw Reader
+ * into its TextWriter makes it. A trace that fails to read throws its
+ * TraceError (Go's words); `gotrace text decode` streams instead, and prints
+ * the text before the damage. A core given to reuse is reset first.
+ */
+export function traceToText(trace: Uint8Array, core?: Core): string {
+  core?.reset();
+  const r = new WireReader(core);
+  r.feed(trace);
+  r.close();
+  let lines = '';
+  for (let t; (t = r.text()); ) lines += t;
+  return textHeader(r.version) + lines;
 }

@@ -3,7 +3,7 @@
 // introduced by a marker line `-- NAME --`. Go's tests have two files,
 // `expect` (SUCCESS, or FAILURE and a quoted regexp) and `trace` (the trace in
 // Go's raw text format).
-import { quote, unquote } from './quote.js';
+import { quote, trimSpace, unquote } from './quote';
 
 /** TxtarFile is one file of an archive. */
 export interface TxtarFile {
@@ -76,14 +76,10 @@ function markerAt(b: Uint8Array, p: number): Marker | undefined {
   const nl = b.indexOf(NEWLINE, p);
   const end = nl < 0 ? b.length : nl;
   if (end - p < 6 || b[end - 3] !== 0x20 || b[end - 2] !== 0x2d || b[end - 1] !== 0x2d) return undefined;
-  const name = trimSpace(utf8.decode(b.subarray(p + 3, end - 3)));
-  if (name === '') return undefined;
+  const [ns, ne] = trimSpace(b, p + 3, end - 3);
+  if (ns === ne) return undefined;
+  const name = utf8.decode(b.subarray(ns, ne));
   return { at: p, name, after: nl < 0 ? b.length : nl + 1 };
-}
-
-/** trimSpace is Go's strings.TrimSpace: it trims Unicode white space. */
-function trimSpace(s: string): string {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeRune, isPrint, quote, unquote } from '../src/quote.js';
+import { decodeRune, isPrint, quote, unquote } from '../src/quote';
 
 // Fixtures written by Go 1.27's strconv.Quote: test/fixtures/quote/gen.go.
 const dir = new URL('./fixtures/quote/', import.meta.url);

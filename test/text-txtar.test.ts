@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { quote } from '../src/quote.js';
-import { parseExpectation, parseGoTest, parseTxtar } from '../src/txtar.js';
+import { quote } from '../src/quote';
+import { parseExpectation, parseGoTest, parseTxtar } from '../src/txtar';
 
 // Archives with Go's txtar.Parse of each (fixtures/go-tests/txtar/README.md).
 const rows = readFileSync(new URL('./fixtures/go-tests/txtar/cases.tsv', import.meta.url), 'utf8')

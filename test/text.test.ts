@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { textToTrace, TextError } from '../src/text.js';
-import { parseGoTest } from '../src/txtar.js';
+import { textToTrace, TextError, traceToText } from '../src/text';
+import { parseGoTest } from '../src/txtar';
 
 // Go's golden reader tests (src/internal/trace/testdata/tests), each with the
 // binary trace Go's raw writer makes of its text, and Go's verdict on it in
@@ -86,4 +86,16 @@ describe('textToTrace errors name the line', () => {
     expect(fail('Trace Go1.22\nString id=1\n').line).toBe(2);
     expect(fail('').message).toBe('line 1: EOF');
   });
+});
+
+describe('traceToText writes what Go wrote', () => {
+  for (const name of tests) {
+    it(`${name}: text → binary → text is Go's text, and binary → text → binary is the identity`, () => {
+      const t = parseGoTest(readFileSync(new URL(name, dir)));
+      const bin = textToTrace(t.trace.data, t.trace.line);
+      const text = traceToText(bin);
+      expect(Buffer.from(textToTrace(text)).equals(Buffer.from(bin))).toBe(true);
+      expect(text).toBe(Buffer.from(t.trace.data).toString('utf8'));
+    });
+  }
 });
