@@ -99,3 +99,21 @@ describe('traceToText writes what Go wrote', () => {
     });
   }
 });
+
+describe("golden tests' expectations agree with Go's reading in MANIFEST.tsv", () => {
+  const manifest = new Map(
+    readFileSync(new URL('MANIFEST.tsv', dir), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t'))
+      .map((c) => [c[0]!.replace(/\.trace$/, '.test'), { verdict: c[1]!, error: c[5] ?? '' }]),
+  );
+  for (const name of tests) {
+    it(name, () => {
+      const { expect: want } = parseGoTest(readFileSync(new URL(name, dir)));
+      const go = manifest.get(name)!;
+      expect(go.verdict).toBe(want.failure ? 'error' : 'ok');
+      if (want.failure) expect(go.error).toMatch(new RegExp(want.pattern!));
+    });
+  }
+});
