@@ -67,11 +67,23 @@ export class Table {
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
+  // The last ID found and its slot (-1: none): events of one thread mostly
+  // name the same goroutine and proc, one after the other.
+  lastId: u64 = 0;
+  lastSlot: i32 = -1;
 
   constructor(size: usize) { this.size = size; }
 
   /** find returns the slot of `id`, or -1. */
-  @inline find(id: u64): i32 { return <i32>this.index.get(id, <u32>-1); }
+  @inline find(id: u64): i32 {
+    if (id == this.lastId && this.lastSlot >= 0) return this.lastSlot;
+    const slot = <i32>this.index.get(id, <u32>-1);
+    if (slot >= 0) {
+      this.lastId = id;
+      this.lastSlot = slot;
+    }
+    return slot;
+  }
 
   /** at returns the address of `slot`. */
   @inline at(slot: i32): usize { return this.recs.ptr + <usize>slot * this.size; }
@@ -100,6 +112,7 @@ export class Table {
     this.index.delete(load<u64>(r));
     store<u32>(r, this.free, 8);
     this.free = <u32>slot + 1;
+    if (slot == this.lastSlot) this.lastSlot = -1;
   }
 
   /** reset forgets every record and keeps the memory. */
@@ -108,6 +121,7 @@ export class Table {
     this.recs.reset();
     this.free = 0;
     this.count = 0;
+    this.lastSlot = -1;
   }
 }
 
@@ -208,7 +222,7 @@ export function validateCtx(m: u32, p: u32, g: u32): i32 {
 /** pushEvent queues the event being advanced, in the current context. */
 export function pushEvent(): void {
   const r = queuePush();
-  store<u8>(r, <u8>evType());
+  store<u64>(r, <u64>(evType() & 0xff)); // the type; flags, serial: the reader's
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, curG, 16);
   store<i64>(r, curP, 24);
@@ -221,13 +235,14 @@ export function pushEvent(): void {
  * time of the event being advanced, on the current proc and thread. */
 export function pushMade(typ: u32, g: i64, a0: u64, a1: u64, a3: u64): void {
   const r = queuePush();
-  store<u8>(r, <u8>typ);
+  store<u64>(r, <u64>typ); // the type; flags, serial: the reader's
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, g, 16);
   store<i64>(r, curP, 24);
   store<i64>(r, curM, 32);
   store<u64>(r, a0, 40);
   store<u64>(r, a1, 48);
+  store<u64>(r, 0, 56);
   store<u64>(r, a3, 64);
   store<u64>(r, evOffset, 72);
 }

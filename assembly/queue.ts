@@ -18,12 +18,12 @@ let count: u32 = 0;
 /** queueLen returns the number of records waiting to be popped. */
 export function queueLen(): u32 { return count; }
 
-/** queuePush appends a zeroed record and returns its address, for the ordering
- * to fill in. The address is good until the next push, which may move the ring. */
+/** queuePush appends a record and returns its address, for the ordering to
+ * fill in: every byte of it, as the slot holds an old record. The address is
+ * good until the next push, which may move the ring. */
 export function queuePush(): usize {
   if (count == cap) grow();
   const at = ring + <usize>((head + count) & (cap - 1)) * RECORD_SIZE;
-  memory.fill(at, 0, RECORD_SIZE);
   count++;
   return at;
 }
