@@ -114,9 +114,9 @@ export class Core {
 
   /** queued is the number of bytes fed but not yet taken by the core. */
   get queued(): number {
-    let n = -this.queueAt;
+    let n = 0;
     for (let i = this.head; i < this.queue.length; i++) n += this.queue[i].length;
-    return n;
+    return n - this.queueAt;
   }
 
   /** version is the trace's format version once its header is read, else 0. */
