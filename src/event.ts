@@ -76,28 +76,66 @@ export interface Transition {
  * bigints beyond 2^53.
  */
 export class Event {
-  /** kind is what the event means, and which view (metric(), ...) applies. */
-  readonly kind: EventKind;
+  // Fields are declared, not defined, so that construction is four plain
+  // stores: V8 constructs classes with defined fields markedly slower, and
+  // a trace has millions of events.
+  private declare readonly words: Uint32Array;
+  private declare readonly at: number;
+  /** tables are the event's generation's tables (null for a Sync that ends the trace). */
+  declare readonly tables: Tables | null;
+  /** taskName is a TaskEnd's task name, copied from the core. */
+  declare readonly taskName: Uint8Array | null;
 
-  constructor(
-    /** type is the wire event type (0xFF for Sync events); a detail of the format. */
-    readonly type: number,
-    /** time is the event's timestamp in nanoseconds of the trace clock. */
-    readonly time: Int64,
-    /** goroutine is the goroutine the event happened on (NO_GOROUTINE = -1: none). */
-    readonly goroutine: Int64,
-    /** proc is the proc the event happened on (NO_PROC = -1: none). */
-    readonly proc: Int64,
-    /** thread is the thread the event happened on (NO_THREAD = -1: none). */
-    readonly thread: Int64,
-    /** args are Go's arguments of the event after ordering (a detail of the format). */
-    readonly args: readonly [Int64, Int64, Int64, Int64],
-    /** tables are the event's generation's tables (null for a Sync that ends the trace). */
-    readonly tables: Tables | null,
-    /** taskName is a TaskEnd's task name, copied from the core. */
-    readonly taskName: Uint8Array | null = null,
-  ) {
-    this.kind = KINDS[type]!;
+  /**
+   * Event is the event of the record at word `at` of `words`: a copy of the
+   * core's records (the batch's, shared by its events), never the core's memory.
+   */
+  constructor(words: Uint32Array, at: number, tables: Tables | null, taskName: Uint8Array | null = null) {
+    this.words = words;
+    this.at = at;
+    this.tables = tables;
+    this.taskName = taskName;
+  }
+
+  /** type is the wire event type (0xFF for Sync events); a detail of the format. */
+  get type(): number {
+    return this.words[this.at]! & 0xff;
+  }
+
+  /** kind is what the event means, and which view (metric(), ...) applies. */
+  get kind(): EventKind {
+    return KINDS[this.words[this.at]! & 0xff]!;
+  }
+
+  /** time is the event's timestamp in nanoseconds of the trace clock. */
+  get time(): Int64 {
+    return i64(this.words[this.at + 2]!, this.words[this.at + 3]! | 0);
+  }
+
+  /** goroutine is the goroutine the event happened on (NO_GOROUTINE = -1: none). */
+  get goroutine(): Int64 {
+    return i64(this.words[this.at + 4]!, this.words[this.at + 5]! | 0);
+  }
+
+  /** proc is the proc the event happened on (NO_PROC = -1: none). */
+  get proc(): Int64 {
+    return i64(this.words[this.at + 6]!, this.words[this.at + 7]! | 0);
+  }
+
+  /** thread is the thread the event happened on (NO_THREAD = -1: none). */
+  get thread(): Int64 {
+    return i64(this.words[this.at + 8]!, this.words[this.at + 9]! | 0);
+  }
+
+  /** arg is Go's argument `i` (0-3) of the event after ordering; a detail of the format. */
+  arg(i: number): Int64 {
+    const w = this.at + 10 + 2 * i;
+    return u64(this.words[w]!, this.words[w + 1]!);
+  }
+
+  /** args are Go's four arguments of the event after ordering; a detail of the format. */
+  get args(): [Int64, Int64, Int64, Int64] {
+    return [this.arg(0), this.arg(1), this.arg(2), this.arg(3)];
   }
 
   /** table is the event's tables, which every event but a closing Sync has. */
@@ -125,9 +163,9 @@ export class Event {
    * sample the sampled stack, else the stack of the code that emitted the event.
    */
   get stackId(): Int64 {
-    if (this.type === T.CPUSample) return this.args[0];
+    if (this.type === T.CPUSample) return this.arg(0);
     const at = STACK_ARG[this.type]!;
-    return at < 0 ? 0 : this.args[at]!;
+    return at < 0 ? 0 : this.arg(at);
   }
 
   /** stack is the event's stack, innermost frame first (empty where none). */
@@ -146,18 +184,18 @@ export class Event {
     this.must('metric', EventKind.Metric);
     const name = this.type === T.ProcsChange ? '/sched/gomaxprocs:threads'
       : this.type === T.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes';
-    return { name, value: new Value(ValueKind.Uint64, this.args[0]) };
+    return { name, value: new Value(ValueKind.Uint64, this.arg(0)) };
   }
 
   /** label is the detail of a Label event. */
   label(): Label {
     this.must('label', EventKind.Label);
-    return { label: this.str(this.args[0]), resource: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
+    return { label: this.str(this.arg(0)), resource: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
   }
 
   /** rangeNameId is the string ID inside a stop-the-world range's name. */
   get rangeNameId(): Int64 {
-    return this.args[0];
+    return this.arg(0);
   }
 
   /** range is the detail of a RangeBegin, RangeActive or RangeEnd event. */
@@ -165,16 +203,16 @@ export class Event {
     this.must('range', EventKind.RangeBegin, EventKind.RangeActive, EventKind.RangeEnd);
     const t = this.type;
     if (t === T.STWBegin || t === T.STWEnd) {
-      return { name: `stop-the-world (${this.str(this.args[0])})`, scope: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
+      return { name: `stop-the-world (${this.str(this.arg(0))})`, scope: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
     }
     if (t === T.GCBegin || t === T.GCActive || t === T.GCEnd) {
       return { name: 'GC concurrent mark phase', scope: new ResourceID(ResourceKind.None, 0) };
     }
     if (t === T.GCSweepBegin || t === T.GCSweepActive || t === T.GCSweepEnd) {
-      const id = t === T.GCSweepActive ? signed(this.args[0]) : this.proc;
+      const id = t === T.GCSweepActive ? signed(this.arg(0)) : this.proc;
       return { name: 'GC incremental sweep', scope: new ResourceID(ResourceKind.Proc, id) };
     }
-    const id = t === T.GCMarkAssistActive ? signed(this.args[0]) : this.goroutine;
+    const id = t === T.GCMarkAssistActive ? signed(this.arg(0)) : this.goroutine;
     return { name: 'GC mark assist', scope: new ResourceID(ResourceKind.Goroutine, id) };
   }
 
@@ -183,60 +221,59 @@ export class Event {
     this.must('rangeAttributes', EventKind.RangeEnd);
     if (this.type !== T.GCSweepEnd) return [];
     return [
-      { name: 'bytes swept', value: new Value(ValueKind.Uint64, this.args[0]) },
-      { name: 'bytes reclaimed', value: new Value(ValueKind.Uint64, this.args[1]) },
+      { name: 'bytes swept', value: new Value(ValueKind.Uint64, this.arg(0)) },
+      { name: 'bytes reclaimed', value: new Value(ValueKind.Uint64, this.arg(1)) },
     ];
   }
 
   /** task is the detail of a TaskBegin or TaskEnd event. */
   task(): Task {
     this.must('task', EventKind.TaskBegin, EventKind.TaskEnd);
-    if (this.type === T.UserTaskBegin) return { id: this.args[0], parent: this.args[1], type: this.str(this.args[2]) };
-    return { id: this.args[0], parent: this.args[2], type: new TextDecoder().decode(this.taskName ?? new Uint8Array()) };
+    if (this.type === T.UserTaskBegin) return { id: this.arg(0), parent: this.arg(1), type: this.str(this.arg(2)) };
+    return { id: this.arg(0), parent: this.arg(2), type: new TextDecoder().decode(this.taskName ?? new Uint8Array()) };
   }
 
   /** region is the detail of a RegionBegin or RegionEnd event. */
   region(): Region {
     this.must('region', EventKind.RegionBegin, EventKind.RegionEnd);
-    return { task: this.args[0], type: this.str(this.args[1]) };
+    return { task: this.arg(0), type: this.str(this.arg(1)) };
   }
 
   /** log is the detail of a Log event. */
   log(): Log {
     this.must('log', EventKind.Log);
-    return { task: this.args[0], category: this.str(this.args[1]), message: this.str(this.args[2]) };
+    return { task: this.arg(0), category: this.str(this.arg(1)), message: this.str(this.arg(2)) };
   }
 
   /** transition is the state transition in numbers (see Transition). */
   transition(): Transition {
-    const a = this.args;
     const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition =>
       ({ kind: ResourceKind.Goroutine, id, from, to, reason, stack });
     const proc = (id: Int64, from: ProcState, to: ProcState): Transition =>
       ({ kind: ResourceKind.Proc, id, from, to, reason: 0, stack: -1 });
     const own = (): Int64 => (this.stackId === 0 ? -1 : this.stackId);
     switch (this.type) {
-      case T.ProcStart: return proc(signed(a[0]), ProcState.Idle, ProcState.Running);
+      case T.ProcStart: return proc(signed(this.arg(0)), ProcState.Idle, ProcState.Running);
       case T.ProcStop: return proc(this.proc, ProcState.Running, ProcState.Idle);
       case T.ProcSteal:
-        return proc(signed(a[0]), low32(a[3]) === PROC_SYSCALL_ABANDONED ? ProcState.Idle : ProcState.Running, ProcState.Idle);
+        return proc(signed(this.arg(0)), low32(this.arg(3)) === PROC_SYSCALL_ABANDONED ? ProcState.Idle : ProcState.Running, ProcState.Idle);
       case T.ProcStatus:
-        return proc(signed(a[0]), low32(a[2]) & 0xff, PROC_STATE_OF_STATUS[low32(a[1])] ?? 0xff);
-      case T.GoCreate: return go(signed(a[0]), GoState.NotExist, GoState.Runnable, a[1]);
-      case T.GoCreateBlocked: return go(signed(a[0]), GoState.NotExist, GoState.Waiting, a[1]);
-      case T.GoCreateSyscall: return go(signed(a[0]), GoState.NotExist, GoState.Syscall);
-      case T.GoStart: return go(signed(a[0]), GoState.Runnable, GoState.Running);
+        return proc(signed(this.arg(0)), low32(this.arg(2)) & 0xff, PROC_STATE_OF_STATUS[low32(this.arg(1))] ?? 0xff);
+      case T.GoCreate: return go(signed(this.arg(0)), GoState.NotExist, GoState.Runnable, this.arg(1));
+      case T.GoCreateBlocked: return go(signed(this.arg(0)), GoState.NotExist, GoState.Waiting, this.arg(1));
+      case T.GoCreateSyscall: return go(signed(this.arg(0)), GoState.NotExist, GoState.Syscall);
+      case T.GoStart: return go(signed(this.arg(0)), GoState.Runnable, GoState.Running);
       case T.GoDestroy: return go(this.goroutine, GoState.Running, GoState.NotExist);
       case T.GoDestroySyscall: return go(this.goroutine, GoState.Syscall, GoState.NotExist);
-      case T.GoStop: return go(this.goroutine, GoState.Running, GoState.Runnable, own(), a[0]);
-      case T.GoBlock: return go(this.goroutine, GoState.Running, GoState.Waiting, own(), a[0]);
+      case T.GoStop: return go(this.goroutine, GoState.Running, GoState.Runnable, own(), this.arg(0));
+      case T.GoBlock: return go(this.goroutine, GoState.Running, GoState.Waiting, own(), this.arg(0));
       case T.GoUnblock: case T.GoSwitch: case T.GoSwitchDestroy:
-        return go(signed(a[0]), GoState.Waiting, GoState.Runnable);
+        return go(signed(this.arg(0)), GoState.Waiting, GoState.Runnable);
       case T.GoSyscallBegin: return go(this.goroutine, GoState.Running, GoState.Syscall, own());
       case T.GoSyscallEnd: return go(this.goroutine, GoState.Syscall, GoState.Running);
       case T.GoSyscallEndBlocked: return go(this.goroutine, GoState.Syscall, GoState.Runnable);
       case T.GoStatus: case T.GoStatusStack:
-        return go(signed(a[0]), high32(a[2]) & 0xff, GO_STATE_OF_STATUS[low32(a[2])] ?? 0xff, own());
+        return go(signed(this.arg(0)), high32(this.arg(2)) & 0xff, GO_STATE_OF_STATUS[low32(this.arg(2))] ?? 0xff, own());
     }
     throw internalError(`unexpected wire-format event type for StateTransition kind: ${this.type}`);
   }
@@ -256,7 +293,7 @@ export class Event {
   /** sync is the detail of a Sync event. */
   sync(): Sync {
     this.must('sync', EventKind.Sync);
-    return { n: Number(this.args[0]), clockSnapshot: this.tables?.clockSnapshot ?? null };
+    return { n: Number(this.arg(0)), clockSnapshot: this.tables?.clockSnapshot ?? null };
   }
 
   /** experimental is the raw view of an Experimental event. */
@@ -286,21 +323,13 @@ export class Event {
 }
 
 /**
- * eventFromRecord makes the Event of the record at word `w` of `words` (a
- * view of the core's records as 32-bit words), copying its numbers. `names`
- * is the core's names arena, for a TaskEnd's name.
+ * eventFromRecord makes the Event of the record at word `w` of `words`, a
+ * copy of the core's records (see Event). `names` is the core's names arena,
+ * for a TaskEnd's name, which is copied.
  */
 export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array | null): Event {
-  const type = words[w]! & 0xff;
-  const args: [Int64, Int64, Int64, Int64] = [
-    u64(words[w + 10]!, words[w + 11]!), u64(words[w + 12]!, words[w + 13]!),
-    u64(words[w + 14]!, words[w + 15]!), u64(words[w + 16]!, words[w + 17]!),
-  ];
-  let taskName: Uint8Array | null = null;
-  if (type === T.UserTaskEnd && names !== null && args[3] !== 0) {
-    const at = Number(args[3]);
-    taskName = names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
-  }
-  return new Event(type, i64(words[w + 2]!, words[w + 3]! | 0), i64(words[w + 4]!, words[w + 5]! | 0),
-    i64(words[w + 6]!, words[w + 7]! | 0), i64(words[w + 8]!, words[w + 9]! | 0), args, tables, taskName);
+  if ((words[w]! & 0xff) !== T.UserTaskEnd || names === null) return new Event(words, w, tables);
+  const at = words[w + 16]!; // args[3], the name's offset in the arena
+  const name = at === 0 ? null : names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
+  return new Event(words, w, tables, name);
 }

@@ -34,7 +34,7 @@ function rangeDetail(ev: Event): string {
   let s: string;
   if (ev.type === T.STWBegin || ev.type === T.STWEnd) {
     // Go quotes "stop-the-world (" + kind + ")": the kind's quoted form, inside.
-    s = ` Name="stop-the-world (${quoted(ev.tables, ev.args[0]).slice(1, -1)})" Scope=Goroutine(${ev.goroutine})`;
+    s = ` Name="stop-the-world (${quoted(ev.tables, ev.arg(0)).slice(1, -1)})" Scope=Goroutine(${ev.goroutine})`;
   } else {
     const r = ev.range();
     s = ` Name=${quote(r.name)} Scope=${r.scope}`;
@@ -60,7 +60,7 @@ function transitionDetail(ev: Event, raw: boolean): string {
 function experimentalDetail(ev: Event, raw: boolean): string {
   const x = ev.experimental();
   const values = x.args.map((name, i) => {
-    if (raw && name.endsWith('string')) return `${name}=${ev.tables?.rawString(ev.args[i]!) ?? ''}`;
+    if (raw && name.endsWith('string')) return `${name}=${ev.tables?.rawString(ev.arg(i)) ?? ''}`;
     return `${name}=${x.argValue(i)}`;
   });
   return ` Name=${x.name} Args=[${values.join(', ')}]`;
@@ -69,28 +69,26 @@ function experimentalDetail(ev: Event, raw: boolean): string {
 /** syncDetail prints a Sync's number and its generation's clock snapshot. */
 function syncDetail(ev: Event): string {
   const snap = ev.tables?.clockSnapshot;
-  const n = ` N=${signed(ev.args[0])}`;
+  const n = ` N=${signed(ev.arg(0))}`;
   return snap ? `${n} Trace=${snap.trace} Mono=${snap.mono} Wall=${snap.wall}` : n;
 }
 
 /** taskDetail prints a task's ID, parent and type. */
 function taskDetail(ev: Event): string {
-  const a = ev.args;
-  if (ev.type === T.UserTaskBegin) return ` ID=${a[0]} Parent=${a[1]} Type=${quoted(ev.tables, a[2])}`;
-  return ` ID=${a[0]} Parent=${a[2]} Type=${ev.taskName ? quote(ev.taskName) : '""'}`;
+  if (ev.type === T.UserTaskBegin) return ` ID=${ev.arg(0)} Parent=${ev.arg(1)} Type=${quoted(ev.tables, ev.arg(2))}`;
+  return ` ID=${ev.arg(0)} Parent=${ev.arg(2)} Type=${ev.taskName ? quote(ev.taskName) : '""'}`;
 }
 
 /** detail prints the kind-specific part of an event. */
 function detail(ev: Event, raw: boolean): string {
-  const a = ev.args;
   switch (ev.kind) {
-    case EventKind.Metric: return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${a[0]})}`;
-    case EventKind.Label: return ` Label=${quoted(ev.tables, a[0])} Resource=Goroutine(${ev.goroutine})`;
+    case EventKind.Metric: return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${ev.arg(0)})}`;
+    case EventKind.Label: return ` Label=${quoted(ev.tables, ev.arg(0))} Resource=Goroutine(${ev.goroutine})`;
     case EventKind.RangeBegin: case EventKind.RangeActive: case EventKind.RangeEnd: return rangeDetail(ev);
     case EventKind.TaskBegin: case EventKind.TaskEnd: return taskDetail(ev);
-    case EventKind.RegionBegin: case EventKind.RegionEnd: return ` Task=${a[0]} Type=${quoted(ev.tables, a[1])}`;
+    case EventKind.RegionBegin: case EventKind.RegionEnd: return ` Task=${ev.arg(0)} Type=${quoted(ev.tables, ev.arg(1))}`;
     case EventKind.Log:
-      return ` Task=${a[0]} Category=${quoted(ev.tables, a[1])} Message=${quoted(ev.tables, a[2])}`;
+      return ` Task=${ev.arg(0)} Category=${quoted(ev.tables, ev.arg(1))} Message=${quoted(ev.tables, ev.arg(2))}`;
     case EventKind.StateTransition: return transitionDetail(ev, raw);
     case EventKind.Experimental: return experimentalDetail(ev, raw);
     case EventKind.Sync: return syncDetail(ev);
@@ -108,10 +106,10 @@ export function format(ev: Event, raw: boolean): string {
   let s = `M=${ev.thread} P=${ev.proc} G=${ev.goroutine} ${enumName(EventKind, ev.kind)} Time=${ev.time}` + detail(ev, raw);
   if (ev.type === T.CPUSample) {
     // Go's stack of a sample always has a table, so even stack 0 prints a heading.
-    s += stackSection('Stack', ev.tables, ev.args[0], raw);
+    s += stackSection('Stack', ev.tables, ev.arg(0), raw);
   } else if (ev.kind !== EventKind.Sync) {
     const at = STACK_ARG[ev.type]!;
-    if (at >= 0 && ev.args[at] !== 0) s += stackSection('Stack', ev.tables, ev.args[at]!, raw);
+    if (at >= 0 && ev.arg(at) !== 0) s += stackSection('Stack', ev.tables, ev.arg(at), raw);
   }
   return s;
 }

@@ -38,7 +38,7 @@ class Decoder {
 
   private tables: Tables | null = null;
   private serial = 0;
-  private words: Uint32Array = new Uint32Array(0);
+  private memory: Uint32Array = new Uint32Array(0);
 
   constructor(readonly core: Core) {}
 
@@ -68,25 +68,28 @@ class Decoder {
     return this.error;
   }
 
-  /** decode turns the `n` records the core just wrote into events. */
+  /**
+   * decode turns the `n` records the core just wrote into events. The records
+   * are copied once, and the batch's events share the copy.
+   */
   private decode(n: number): void {
     const u8 = this.core.views.u8;
-    if (this.words.buffer !== u8.buffer) this.words = new Uint32Array(u8.buffer);
+    if (this.memory.buffer !== u8.buffer) this.memory = new Uint32Array(u8.buffer);
     const exports = this.core.exports;
     const base = exports.records() >>> 2;
+    const words = this.memory.slice(base, base + n * WORDS_PER_RECORD);
     const names = u8.subarray(exports.names());
     const events: Event[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const w = base + i * WORDS_PER_RECORD;
-      const serial = this.words[w + 1]!;
-      if ((this.words[w]! >>> 8) & NEW_TABLES) {
+    for (let i = 0, w = 0; i < n; i++, w += WORDS_PER_RECORD) {
+      const serial = words[w + 1]!;
+      if ((words[w]! >>> 8) & NEW_TABLES) {
         const at = exports.tables();
         this.tables = new Tables(u8.subarray(at, at + exports.tablesLen()));
         this.serial = serial;
       } else if (serial !== this.serial && serial !== 0) {
         throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
       }
-      events[i] = eventFromRecord(this.words, w, serial === 0 ? null : this.tables, names);
+      events[i] = eventFromRecord(words, w, serial === 0 ? null : this.tables, names);
     }
     this.events = events;
     this.at = 0;
@@ -186,7 +189,14 @@ export class Reader implements AsyncIterable<Event> {
   }
 
   /** next returns the next event, or null at the end of the trace. */
-  async next(): Promise<Event | null> {
+  next(): Promise<Event | null> {
+    const d = this.decoder;
+    // Most calls find an event waiting: no need for an async function's machinery.
+    if (d !== null && d.at < d.events.length) return Promise.resolve(d.events[d.at++]!);
+    return this.nextSlow();
+  }
+
+  private async nextSlow(): Promise<Event | null> {
     const d = this.decoder ?? (await this.start());
     if (d.at < d.events.length) return d.events[d.at++]!;
     if (!(await this.fill(d))) return null;
@@ -229,9 +239,10 @@ export class Reader implements AsyncIterable<Event> {
   /** Symbol.asyncIterator iterates over the events; leaving the loop early closes the reader. */
   [Symbol.asyncIterator](): AsyncIterator<Event> {
     return {
-      next: async (): Promise<IteratorResult<Event>> => {
-        const ev = await this.next();
-        return ev === null ? { done: true, value: undefined } : { done: false, value: ev };
+      next: (): Promise<IteratorResult<Event>> => {
+        const d = this.decoder;
+        if (d !== null && d.at < d.events.length) return Promise.resolve({ done: false, value: d.events[d.at++]! });
+        return this.nextSlow().then((ev) => (ev === null ? { done: true, value: undefined } : { done: false, value: ev }));
       },
       return: async (): Promise<IteratorResult<Event>> => {
         await this.close();
