@@ -46,9 +46,17 @@ const S_ARGS: u32 = 1;    // reading the spec's arguments, then the frames
 const S_DATA_LEN: u32 = 2; // reading the data trailer's length
 const S_DATA: u32 = 3;    // waiting for the data trailer's bytes
 
-/** The record of the last event: 16 bytes of header (type, number of
- * arguments, data length, data address), then the arguments as u64. */
+/** The records of the events of the last call, one after another: each 16
+ * bytes of header (type, number of arguments, data length, data address),
+ * then its arguments as u64. An event still being scanned sits at the end. */
 const record = new Vec();
+// Where the current event's record starts in `record`.
+let evStart: usize = 0;
+
+/** One call lists at most this many events, or stops once their records
+ * take this many bytes, so that the caller's work per call stays bounded. */
+const MAX_CALL_EVENTS: i32 = 4096;
+const MAX_CALL_BYTES: usize = 256 << 10;
 
 let stage: u32 = S_TYPE;
 let ended = false;
@@ -68,9 +76,11 @@ let dataLeft: u64 = 0;
 let skimming = false;
 let evOffset: u64 = 0;
 
-/** rawNext reads the next raw event. It returns 1 when rawRecord() holds it,
- * NEED_INPUT, END or ERROR (see README.md). The record and the data it points
- * to stay valid until the next call of rawNext() or feed(). */
+/** rawNext reads the next raw events. It returns how many rawRecord() holds
+ * (at least 1), or NEED_INPUT, END or ERROR (see README.md); the events read
+ * before an end or a failure come first, in a call of their own. The records
+ * and the data they point to stay valid until the next call of rawNext() or
+ * feed(). */
 export function rawNext(): i32 {
   if (failed) return ERROR;
   if (ended) return END;
@@ -79,19 +89,35 @@ export function rawNext(): i32 {
     if (h <= 0) return h;
     specCount = tableSize(traceVersion);
   }
+  keepCurrent();
+  let count: i32 = 0;
   while (true) {
     let s: i32;
     if (stage == S_TYPE) s = startEvent();
     else if (stage == S_ARGS) s = readArgs();
     else if (stage == S_DATA_LEN) s = readDataLen();
     else s = readData();
-    if (s != 1) return s;
-    if (stage == S_TYPE) return skimming ? tooLarge() : deliver();
+    if (s != 1) return count > 0 ? count : s;
+    if (stage != S_TYPE) continue;
+    if (skimming) return count > 0 ? (tooLarge(), count) : tooLarge();
+    deliver();
+    if (++count >= MAX_CALL_EVENTS || record.len >= MAX_CALL_BYTES) return count;
   }
 }
 
-/** rawRecord is the address of the last event's record. */
+/** rawRecord is the address of the first record of the last call. */
 export function rawRecord(): usize { return record.ptr; }
+
+/** keepCurrent drops the records of the last call, keeping the event still
+ * being scanned, if any, at the front. */
+function keepCurrent(): void {
+  if (stage == S_TYPE) {
+    record.reset();
+  } else if (evStart > 0) {
+    record.discard(evStart);
+  }
+  evStart = 0;
+}
 
 /** startEvent reads the type byte and sets up the scan of the event's arguments. */
 function startEvent(): i32 {
@@ -100,14 +126,39 @@ function startEvent(): i32 {
   if (t == 0 || t >= specCount) return fail(E_BAD_EVENT_TYPE, offset(), 0, <u64>t);
   evType = t;
   evOffset = offset();
-  record.reset();
+  evStart = record.len;
+  dataLen = 0;
+  const n = nargs(t);
+  // The common case: an event with no frames and no data whose bytes are all
+  // here (a varint takes at most 10) is read in one go.
+  if ((flags(t) & (F_STACK | F_DATA)) == 0 && avail() > <usize>n * 10) return readWhole(n);
   record.grow(16);
   scan = 1;
-  argsLeft = nargs(t);
+  argsLeft = n;
   framesLeft = 0;
   frameField = 0;
-  dataLen = 0;
   stage = S_ARGS;
+  return 1;
+}
+
+/** readWhole reads the `n` arguments of an event that is all in the input. */
+function readWhole(n: u32): i32 {
+  const dst = record.grow(16 + (<usize>n << 3)) + 16;
+  const start = at();
+  let p = start + 1;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    let v = <u64>load<u8>(p);
+    if (v < 0x80) {
+      p++;
+    } else {
+      const k = uvarint(p, p + 10);
+      if (k < 0) return fail(E_VARINT_OVERFLOW, offset() + <u64>(p - start), 0);
+      v = varValue;
+      p += <usize>k;
+    }
+    store<u64>(dst + (i << 3), v);
+  }
+  scan = p - start;
   return 1;
 }
 
@@ -127,7 +178,7 @@ function readArgs(): i32 {
       if (argsLeft == 0 && (flags(evType) & F_STACK) != 0) {
         // (An event is skimmed only past MAX_RAW_EVENT bytes, long after
         // its fixed arguments, so the count is in the record.)
-        const count = record.get64(3);
+        const count = load<u64>(record.ptr + evStart + 24);
         framesLeft = <i64>count > 0 ? count : 0;
       }
     } else if (++frameField == 4) {
@@ -198,16 +249,15 @@ function skim(): void {
 }
 
 /** deliver completes the record of the event just read and consumes it. */
-function deliver(): i32 {
-  const r = record.ptr;
+function deliver(): void {
+  const r = record.ptr + evStart;
   store<u32>(r, evType);
-  store<u32>(r, <u32>((record.len - 16) >> 3), 4);
+  store<u32>(r, <u32>((record.len - evStart - 16) >> 3), 4);
   // The data trailer is the last dataLen bytes scanned; it is left in place.
   store<u32>(r, <u32>dataLen, 8);
   store<u32>(r, dataLen > 0 ? <u32>(at() + scan - <usize>dataLen) : 0, 12);
   consume(scan);
   scan = 0;
-  return 1;
 }
 
 /** tooLarge ends the listing at an event that was complete but too large to list. */
@@ -231,6 +281,7 @@ function tableSize(version: u32): u32 {
 /** resetRaw forgets the raw reader's state, for a new trace. */
 export function resetRaw(): void {
   record.reset();
+  evStart = 0;
   stage = S_TYPE;
   ended = false;
   specCount = 0;

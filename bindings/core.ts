@@ -84,8 +84,8 @@ export class Core {
     this.closed = false;
   }
 
-  /** rawNext steps the raw-event reader: 1 (rawRecord() holds an event),
-   * NEED_INPUT (feed more or close), END or ERROR. */
+  /** rawNext steps the raw-event reader: N > 0 (rawRecord() holds N events,
+   * one after another), NEED_INPUT (feed more or close), END or ERROR. */
   rawNext(): number {
     return this.step(this.exports.rawNext);
   }
@@ -136,8 +136,11 @@ export class Core {
     };
   }
 
-  /** refresh re-creates the views when memory has grown: the one place that does. */
+  /** refresh re-creates the views when memory has grown: the one place that
+   * does. Growing detaches the old buffer, which empties the views: that is
+   * checked first, as it costs far less than reading `memory.buffer`. */
   refresh(): void {
+    if (this.views.u8.length !== 0) return;
     const buffer = this.exports.memory.buffer;
     if (buffer !== this.views.u8.buffer) {
       this.views.u8 = new Uint8Array(buffer);
@@ -149,6 +152,7 @@ export class Core {
     this.exports = instance.exports as unknown as CoreExports;
     this.window = this.exports.inputWindow();
     this.windowSize = this.exports.inputWindowSize();
+    this.views.u8 = new Uint8Array(0); // another instance's memory: refresh
     this.refresh();
   }
 

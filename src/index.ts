@@ -4,7 +4,10 @@
  */
 
 // The core and its loading.
-export { init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo } from '../bindings/index';
+export {
+  init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo,
+  NEED_INPUT, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS,
+} from '../bindings/index';
 
 // The wire listing (`go tool trace -d=wire`).
 export { WireReader, readWire, type RawEvent, type WireSource } from './wire';

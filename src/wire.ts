@@ -47,6 +47,9 @@ const TWO_21 = 0x200000;
 export class WireReader {
   private readonly core: Core;
   private types: TypeText[] | null = null;
+  // The records of the last call not handed out yet: how many, and where the next is.
+  private left = 0;
+  private cursor = 0;
   private ended = false;
   private failure: TraceError | null = null;
 
@@ -78,9 +81,9 @@ export class WireReader {
   /** next returns the next event, or null where the reader needs more input
    * (or, once `done`, where the listing is over). */
   next(): RawEvent | null {
-    if (!this.step()) return null;
+    const r = this.take();
+    if (r < 0) return null;
     const { u8, dv } = this.core.views;
-    const r = this.core.exports.rawRecord();
     const t = this.typeText(dv.getUint32(r + RAW_TYPE, true));
     const n = dv.getUint32(r + RAW_NARGS, true);
     const args: bigint[] = [];
@@ -103,7 +106,7 @@ export class WireReader {
   text(max = 1 << 20): string {
     let out = '';
     try {
-      while (out.length < max && this.step()) out += this.format(this.core.exports.rawRecord()) + '\n';
+      for (let r; out.length < max && (r = this.take()) >= 0; ) out += this.format(r) + '\n';
     } catch (e) {
       // The text before the failure comes first; the next call throws.
       if (out === '') throw e;
@@ -111,9 +114,19 @@ export class WireReader {
     return out;
   }
 
-  /** step reads the next event into the core's record and reports whether
-   * there is one. It throws the reading's TraceError once nothing is left
-   * to give before it. */
+  /** take returns the address of the next event's record, stepping the core
+   * when the records of its last call are used up, or -1 where there is none
+   * for now. It throws the reading's TraceError once nothing is left to give
+   * before it. */
+  private take(): number {
+    if (this.left === 0 && !this.step()) return -1;
+    const r = this.cursor;
+    this.cursor += RAW_ARGS + 8 * this.core.views.dv.getUint32(r + RAW_NARGS, true);
+    this.left--;
+    return r;
+  }
+
+  /** step has the core read the next events and reports whether there are any. */
   private step(): boolean {
     if (this.failure) throw this.failure;
     if (this.ended) return false;
@@ -125,7 +138,10 @@ export class WireReader {
     }
     if (status === END) this.ended = true;
     else if (status === ERROR) throw (this.failure = coreError(this.core.errorInfo(), this.core.version()));
-    return status > 0;
+    if (status <= 0) return false;
+    this.left = status;
+    this.cursor = this.core.exports.rawRecord();
+    return true;
   }
 
   /** format prints the event in the record at `r` as Go's raw.Event.String(). */

@@ -22,10 +22,10 @@ function listing(core: Core, bytes: Uint8Array): string {
   return text;
 }
 
-/** countEvents steps the raw reader to the end and counts events. */
+/** countEvents steps the raw reader until it stops and counts events. */
 function countEvents(core: Core): number {
   let n = 0;
-  for (let s; (s = core.rawNext()) > 0; ) n++;
+  for (let s; (s = core.rawNext()) > 0; ) n += s;
   return n;
 }
 
@@ -68,7 +68,7 @@ describe('Core', () => {
     expect(core.rawNext()).toBe(NEED_INPUT);
     expect(core.version()).toBe(0);
     core.feed(TRACE.subarray(10));
-    expect(core.rawNext()).toBe(1);
+    expect(core.rawNext()).toBeGreaterThan(1);
     expect(core.version()).toBe(26);
     expect(core.views.dv.getUint32(core.exports.rawRecord() + RAW_TYPE, true)).toBe(1); // EventBatch
     countEvents(core);
@@ -86,9 +86,10 @@ describe('Core', () => {
     big.fill(8, 16); // Frequency freq=8, over and over: one event every two bytes.
     core.feed(big);
     expect(core.queued).toBe(big.length);
-    expect(core.rawNext()).toBe(1);
+    const first = core.rawNext();
+    expect(first).toBeGreaterThan(1);
     expect(core.queued).toBe(big.length - window);
-    expect(countEvents(core)).toBe((3 * window) / 2 - 1);
+    expect(first + countEvents(core)).toBe((3 * window) / 2);
     expect(core.queued).toBe(0);
   });
 
