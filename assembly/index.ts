@@ -3,4 +3,5 @@ import './env';
 export { inputWindow, inputWindowSize, feed, close, version } from './input';
 export { errorInfo } from './errors';
 export { rawNext, rawRecord, reset } from './raw';
+export { next, records, tables, tablesLen } from './reader';
 export { namesPtr as names } from './names';

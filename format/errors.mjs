@@ -22,6 +22,15 @@
  * - `{0region}`: a userRegion, u64 task ID then u32 offset of its name in the
  *   names arena (`names()`: u16 length, bytes): `{7 my region}`.
  *
+ * Placeholders of generations and their tables (100-199):
+ * - `{0io}`: an error of Go's binary.ReadUvarint: 1 `EOF`, 2 `unexpected EOF`,
+ *   3 `binary: varint overflows a 64-bit integer`.
+ * - `{0s}`: a string (%v) from the core's memory: its address in the low 32
+ *   bits, its length in the high 32 bits (0: the empty string).
+ * - `{0pcs}`: a stack's PCs as Go prints a stack with %v, one `\t0x…\n` (%#v,
+ *   lowercase hex) per PC: u64 PCs at the address in the low 32 bits, their
+ *   count in the high 32 bits (0: nothing printed).
+ *
  * Codes are grouped by the stage that raises them: 1-99 input, header, framing
  * and raw events; 100-199 generations and their tables; 200-399 ordering;
  * 900+ internal errors. Add rows only within your stage's range.
@@ -34,6 +43,47 @@ export const ERRORS = {
   2: { name: 'badVersion', message: 'unknown or unsupported trace version go 1.{0}' },
 
   // --- 100-199: generations, tables ---
+  100: { name: 'batchType', message: 'expected batch event, got event {0}' },
+  101: { name: 'batchGen', message: 'error reading batch gen: {0io}' },
+  102: { name: 'batchThread', message: 'error reading batch M ID: {0io}' },
+  103: { name: 'batchTime', message: 'error reading batch timestamp: {0io}' },
+  104: { name: 'batchSizeField', message: 'error reading batch size: {0io}' },
+  105: { name: 'batchTooLarge', message: 'invalid batch size {0}, maximum is {1}' },
+  106: { name: 'batchShort', message: 'failed to read full batch: read {0} but wanted {1}' },
+  110: { name: 'incompleteGeneration', message: 'incomplete generation found; trace likely truncated' },
+  111: { name: 'generationNumber', message: 'invalid generation number {0}' },
+  112: { name: 'noEndOfGeneration', message: 'broken trace: missing end-of-generation event, or generations are interleaved' },
+  113: { name: 'generationOrder', message: 'generations out of order' },
+  114: { name: 'noFrequency', message: 'no frequency event found' },
+  115: { name: 'noClockSnapshot', message: 'no clock snapshot event found' },
+  116: { name: 'tableVarint', message: '{0io}' },
+  117: { name: 'stringEvent', message: 'expected string event, got {0}' },
+  118: { name: 'stringTooLarge', message: 'invalid string size {0}, maximum is {1}' },
+  119: { name: 'stringShort', message: 'failed to read full string: read {0} but wanted {1}' },
+  120: { name: 'stringDuplicate', message: 'multiple strings with the same ID: id={0}, new={1s}, existing={2s}' },
+  121: { name: 'stackEvent', message: 'expected stack event, got {0}' },
+  122: { name: 'stackTooLarge', message: 'invalid stack size {0}, maximum is {1}' },
+  123: { name: 'framePC', message: "reading frame {0}'s PC for stack {1}: {2io}" },
+  124: { name: 'frameFunc', message: "reading frame {0}'s funcID for stack {1}: {2io}" },
+  125: { name: 'frameFile', message: "reading frame {0}'s fileID for stack {1}: {2io}" },
+  126: { name: 'frameLine', message: "reading frame {0}'s line for stack {1}: {2io}" },
+  127: { name: 'stackDuplicate', message: 'multiple trace.stacks with the same ID: id={0}, new={1pcs}, existing={2pcs}' },
+  128: { name: 'sampleEvent', message: 'expected CPU sample event, got {0}' },
+  129: { name: 'multipleFrequencies', message: 'found multiple frequency events' },
+  130: { name: 'multipleClockSnapshots', message: 'found multiple clock snapshot events' },
+  131: { name: 'syncEvent', message: 'expected frequency or clock snapshot event, got {0}' },
+  133: { name: 'stackFuncString', message: 'found invalid func string ID {0} for stack {1}' },
+  134: { name: 'stackFileString', message: 'found invalid file string ID {0} for stack {1}' },
+  135: { name: 'endOfGenerationBatch', message: 'internal error: unexpectedly processing EndOfGeneration; broken trace?' },
+  140: { name: 'eventType', message: 'found invalid event type: {0}' },
+  141: { name: 'eventUntimed', message: 'found event without a timestamp: type={0}' },
+  142: { name: 'eventTime', message: 'found invalid uvarint for timestamp' },
+  143: { name: 'eventArg', message: 'found invalid uvarint' },
+  150: { name: 'failedToAdvance', message: 'broken trace: failed to advance: frontier: [gen={0}] earliest M {2} [{3ev}], {1} in all' },
+  152: { name: 'eventStackID', message: 'found invalid stack ID {0} for event {1ev}' },
+  153: { name: 'eventStringID', message: 'found invalid string ID {0} for event {1ev}' },
+  154: { name: 'oldFormat', message: 'reading traces of format go 1.{0} is not supported yet' },
+
 
   // --- 200-399: ordering ---
   200: { name: 'orderBadEventType', message: 'bad event type found while ordering: {0}' },

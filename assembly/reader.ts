@@ -1,0 +1,285 @@
+// The ordered reader (Go's reader.go, for the Go 1.22+ formats): it reads a
+// generation, starts one cursor per thread, and repeatedly offers the ordering
+// the earliest event that it will accept, interleaving CPU samples by time. It
+// writes event records (assembly/README.md) into a fixed region, up to
+// MAX_RECORDS per call to next(), as if Go's ReadEvent were called that many
+// times: a Sync where a generation begins (and where the trace ends, or before
+// a generation's error is reported), each event checked against the tables
+// and given Go's monotonic time.
+
+import { readHeader, traceVersion } from './input';
+import { fail, failed, ERROR, NEED_INPUT, END } from './errors';
+import { STACK_ARGS, STRING_ARGS, GO122, GO126 } from './format';
+import { raiseHeld, heldIsEOF } from './batch';
+import { hasStack, hasString, blob } from './tables';
+import {
+  readGeneration, buildTablesBlob, resetGeneration, mulFreq, genNum, genOffset, minTs, freq,
+  spill, spillErr, samples, sampleOrder, SAMPLE,
+} from './generation';
+import {
+  startCursors, nextEvent, cursorAt, timeAt, threadOf, batchOffsetOf, heapUpdate, heapRemove,
+  sortFrontier, resetCursors, frontierLen,
+} from './cursor';
+import { advance, resetOrder } from './order';
+import { queuePop, RECORD_SIZE } from './queue';
+import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
+
+/** Reader errors (format/errors.mjs). */
+export const E_STUCK: u32 = 150;
+export const E_STACK_ID: u32 = 152;
+export const E_STRING_ID: u32 = 153;
+export const E_OLD_FORMAT: u32 = 154;
+
+/** MAX_RECORDS is the most records one call to next() writes. */
+export const MAX_RECORDS: u32 = 1024;
+/** SYNC is the record type of Sync events. */
+export const SYNC: u8 = 0xff;
+/** NEW_TABLES flags the Sync that starts a generation. */
+export const NEW_TABLES: u8 = 1;
+
+const out = heap.alloc(<usize>MAX_RECORDS * RECORD_SIZE);
+
+// Per event type: up to two stack-ID and two string-ID argument indices (1-based
+// wire indices, 0 = none), in the order Go checks them.
+const idChecks = heap.alloc(256 * 4);
+memory.fill(idChecks, 0, 256 * 4);
+fillChecks(STACK_ARGS, 0);
+fillChecks(STRING_ARGS, 2);
+
+function fillChecks(pairs: usize, slot: usize): void {
+  for (let p = pairs; load<u8>(p) != 0; p += 2) {
+    const at = idChecks + <usize>load<u8>(p) * 4 + slot;
+    store<u8>(load<u8>(at) == 0 ? at : at + 1, load<u8>(p, 1));
+  }
+}
+
+// Reader state (Go's Reader).
+let done = false;
+let lastTs: i64 = 0;
+let syncs: u64 = 0;
+let serial: u32 = 0; // the installed generation's serial; 0 = none
+let haveGen = false; // Go's r.gen != nil
+let spilled = false; // Go's r.spill != nil: the installed generation was followed by another
+let genErr = false; // a generation failed: raise the held error after a Sync
+let spillPending = false; // Go's r.spillErr != nil
+let spillSynced = false; // Go's r.spillErrSync
+let nextSample: usize = 0;
+let sampleCount: usize = 0;
+let lastOffset: u64 = 0; // the batch of the event last advanced
+
+/** records is exported: the address of the record region. */
+export function records(): usize { return out; }
+/** tables is exported: the current generation's tables blob. */
+export function tables(): usize { return blob.ptr; }
+/** tablesLen is exported: the length of the current tables blob. */
+export function tablesLen(): u32 { return <u32>blob.len; }
+
+/** resetReader forgets the ordered reader's state, for a new trace. */
+export function resetReader(): void {
+  done = false; lastTs = 0; syncs = 0; serial = 0; haveGen = false; spilled = false; genErr = false;
+  spillPending = false; spillSynced = false; nextSample = 0; sampleCount = 0; lastOffset = 0;
+  resetGeneration();
+  resetCursors();
+  resetOrder();
+  blob.reset();
+  resetV1();
+}
+
+// The status of readEvent when it stops a batch of records at a generation's end.
+const STOP: i32 = -100;
+
+/** next is exported: it writes the next records and returns how many (see the
+ * statuses in assembly/README.md). */
+export function next(): i32 {
+  if (failed) return ERROR;
+  const h = readHeader();
+  if (h != 1) return h;
+  if (traceVersion < GO122) return v1Next(out, MAX_RECORDS); // old formats: assembly/v1
+  let n: u32 = 0;
+  let st: i32 = 0;
+  while (n < MAX_RECORDS) {
+    const dst = out + <usize>n * RECORD_SIZE;
+    st = readEvent(dst, n);
+    if (st != 1) break;
+    if (finishEvent(dst) == ERROR) { st = ERROR; break; }
+    n++;
+  }
+  // STOP comes only after records, so it is never the status returned.
+  return n > 0 ? <i32>n : st;
+}
+
+// finishEvent checks the event's stack and string IDs against the generation's
+// tables and makes its time later than the last event's, as Go's ReadEvent
+// does before it returns an event.
+function finishEvent(dst: usize): i32 {
+  const typ = <usize>load<u8>(dst);
+  if (typ != SYNC) {
+    const c = idChecks + typ * 4;
+    for (let k: usize = 0; k < 4; k++) {
+      const i = <usize>load<u8>(c + k);
+      if (i == 0) continue;
+      const id = load<u64>(dst + 40 + ((i - 1) << 3));
+      if (k < 2 ? hasStack(id) : hasString(id)) continue;
+      return fail(k < 2 ? E_STACK_ID : E_STRING_ID, load<u64>(dst, 72), genNum, id, typ);
+    }
+  }
+  let t = load<i64>(dst, 8);
+  if (t <= lastTs) t = lastTs + 1;
+  store<i64>(dst, t, 8);
+  lastTs = t;
+  return 1;
+}
+
+// readEvent produces the next event, as Go's ReadEvent does (without what
+// finishEvent does), into `dst`: 1, NEED_INPUT, END, ERROR, or STOP where a
+// generation ends and `n` records are already waiting.
+function readEvent(dst: usize, n: u32): i32 {
+  if (done) return END;
+  if (queuePop(dst)) return stamp(dst);
+  if (frontierLen == 0 && nextSample == sampleCount) {
+    if (n > 0) return STOP;
+    return traceVersion < GO126 ? nextGenWithSpill(dst) : nextGen(dst);
+  }
+  if (nextSample < sampleCount) {
+    const s = samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE;
+    if (frontierLen == 0 || load<i64>(s) < timeAt(0)) {
+      nextSample++;
+      return sample(dst, s);
+    }
+  }
+  let st = tryAdvance(0);
+  if (st == ERROR) return ERROR;
+  if (st == 0) {
+    sortFrontier();
+    for (let i = 1; i < frontierLen; i++) {
+      st = tryAdvance(i);
+      if (st == ERROR) return ERROR;
+      if (st == 1) break;
+    }
+    if (st != 1) {
+      const c = cursorAt(0);
+      return fail(E_STUCK, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
+    }
+  }
+  if (!queuePop(dst)) unreachable();
+  return stamp(dst);
+}
+
+// tryAdvance offers the ordering the event of the cursor at heap position `i`
+// and, where it is accepted, moves the cursor on.
+function tryAdvance(i: i32): i32 {
+  const c = cursorAt(i);
+  const off = batchOffsetOf(c);
+  const ok = advance(c, threadOf(c), genNum, off);
+  if (ok != 1) return ok;
+  lastOffset = off;
+  const st = nextEvent(c);
+  if (st == ERROR) return ERROR;
+  if (st == 1) heapUpdate(i);
+  else heapRemove(i);
+  return 1;
+}
+
+// stamp fills in the fields of a queued record that the reader owns.
+function stamp(dst: usize): i32 {
+  store<u8>(dst, 0, 1);
+  store<u32>(dst, serial, 4);
+  store<u64>(dst, lastOffset, 72);
+  return 1;
+}
+
+// sample writes the record of CPU sample `s`.
+function sample(dst: usize, s: usize): i32 {
+  memory.fill(dst, 0, RECORD_SIZE);
+  store<u8>(dst, 7);
+  store<u32>(dst, serial, 4);
+  store<i64>(dst, load<i64>(s), 8);
+  store<i64>(dst, load<i64>(s, 24), 16);
+  store<i64>(dst, load<i64>(s, 16), 24);
+  store<i64>(dst, load<i64>(s, 8), 32);
+  store<u64>(dst, load<u64>(s, 32), 40);
+  store<u64>(dst, load<u64>(s, 40), 72);
+  return 1;
+}
+
+// sync writes a Sync record: with the generation's tables where it starts one
+// (serial != 0), else one with no tables (serial 0), as Go's syncEvent with a
+// nil table.
+function sync(dst: usize, time: i64, withTables: bool, off: u64): i32 {
+  memory.fill(dst, 0, RECORD_SIZE);
+  syncs++;
+  store<u8>(dst, SYNC);
+  store<u8>(dst, withTables ? NEW_TABLES : 0, 1);
+  store<u32>(dst, withTables ? serial : 0, 4);
+  store<i64>(dst, time, 8);
+  store<i64>(dst, -1, 16);
+  store<i64>(dst, -1, 24);
+  store<i64>(dst, -1, 32);
+  store<u64>(dst, syncs, 40);
+  store<u64>(dst, off, 72);
+  return 1;
+}
+
+// nextGen reads the next generation of a Go 1.26+ trace (Go's readGeneration
+// step of ReadEvent).
+function nextGen(dst: usize): i32 {
+  if (genErr) return raise();
+  const st = readGeneration();
+  if (st == NEED_INPUT) return NEED_INPUT;
+  if (st == ERROR) {
+    genErr = true;
+    haveGen = false;
+    return sync(dst, lastTs, false, genOffset);
+  }
+  if (st == END) {
+    done = true;
+    return sync(dst, lastTs, false, genOffset);
+  }
+  return installGen(dst);
+}
+
+// nextGenWithSpill reads the next generation of an older trace, whose end is
+// known only once the next generation's first batch has been read (Go's
+// nextGenWithSpill).
+function nextGenWithSpill(dst: usize): i32 {
+  if (spillPending) {
+    if (spillSynced) return raise();
+    spillSynced = true;
+    return sync(dst, lastTs, false, genOffset);
+  }
+  if (haveGen && !spilled) {
+    done = true;
+    return sync(dst, lastTs, false, genOffset);
+  }
+  const st = readGeneration();
+  if (st == NEED_INPUT) return NEED_INPUT;
+  if (st != 1) {
+    haveGen = false;
+    spillPending = true;
+    spillSynced = true;
+    return sync(dst, lastTs, false, genOffset);
+  }
+  spillPending = spillErr;
+  spilled = spill;
+  return installGen(dst);
+}
+
+// raise reports the error held when a generation failed. A bare io.EOF ends
+// the trace instead: Go's reader returns it as is, and to its callers io.EOF
+// is the end of the trace.
+function raise(): i32 {
+  if (!heldIsEOF()) return raiseHeld();
+  done = true;
+  return END;
+}
+
+// installGen makes the generation just read current and writes its Sync.
+function installGen(dst: usize): i32 {
+  haveGen = true;
+  serial++;
+  buildTablesBlob();
+  nextSample = 0;
+  sampleCount = samples.len / SAMPLE;
+  if (startCursors() == ERROR) return ERROR;
+  return sync(dst, mulFreq(minTs, freq), true, genOffset);
+}

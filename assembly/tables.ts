@@ -1,0 +1,230 @@
+// The string and stack tables of one generation (Go's evTable: its dataTable
+// of strings, its dataTable of stacks and its map from PC to frame), and the
+// tables blob that hands them to TypeScript. Everything here is reset and
+// reused for each generation.
+//
+// Like Go's dataTable, a table treats ID 0 as always present (the empty string,
+// the empty stack), so that inserting ID 0 fails as a duplicate.
+
+import { U64Map, Vec } from './mem';
+import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal, E_IO } from './batch';
+import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
+import { ERROR } from './errors';
+
+/** Table errors (format/errors.mjs). */
+export const E_STRING_EVENT: u32 = 117;
+export const E_STRING_SIZE: u32 = 118;
+export const E_STRING_SHORT: u32 = 119;
+export const E_STRING_DUP: u32 = 120;
+export const E_STACK_EVENT: u32 = 121;
+export const E_STACK_SIZE: u32 = 122;
+/** E_FRAME_FIELD + i: error reading field i of a frame (PC, funcID, fileID, line). */
+export const E_FRAME_FIELD: u32 = 123;
+export const E_STACK_DUP: u32 = 127;
+export const E_FUNC_STRING: u32 = 133;
+export const E_FILE_STRING: u32 = 134;
+
+const STRING_ENTRY: usize = 16; // u64 id, u32 byte offset, u32 length
+const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
+const FRAME: usize = 32; // u64 pc, u64 func string ID, u64 file string ID, u64 line
+
+const stringIds = new U64Map();
+const strings = new Vec();
+const stringBytes = new Vec();
+const stackIds = new U64Map();
+const stacks = new Vec();
+const stackPcs = new Vec();
+const pcIds = new U64Map();
+const frames = new Vec();
+
+/** resetTables empties the tables for the next generation. */
+export function resetTables(): void {
+  stringIds.clear(); strings.reset(); stringBytes.reset();
+  stackIds.clear(); stacks.reset(); stackPcs.reset();
+  pcIds.clear(); frames.reset();
+}
+
+/** hasString reports whether string `id` is in the table (ID 0 always is). */
+@inline export function hasString(id: u64): bool { return id == 0 || stringIds.has(id); }
+
+/** hasStack reports whether stack `id` is in the table (ID 0 always is). */
+@inline export function hasStack(id: u64): bool { return id == 0 || stackIds.has(id); }
+
+/** stringAt returns the address of string `id`'s bytes and leaves its length
+ * in stringLen; the string must be present and not ID 0. */
+export function stringAt(id: u64): usize {
+  const e = strings.ptr + <usize>stringIds.get(id, 0) * STRING_ENTRY;
+  stringLen = load<u32>(e, 12);
+  return stringBytes.ptr + <usize>load<u32>(e, 8);
+}
+/** stringLen is the length of the string stringAt found. */
+export let stringLen: u32 = 0;
+
+// A string as the {Ns} error placeholder reads it: address, then length above.
+@inline function span(p: usize, n: usize): u64 { return <u64>p | (<u64>n << 32); }
+
+// The ID and the count (string length, number of frames) of the entry that
+// readEntryHead read.
+let entryId: u64 = 0;
+let entryCount: u64 = 0;
+
+// readEntryHead reads the head of a table entry: its event type, which must be
+// `typ` (else error `code`), its ID and its count. Returns 1 or ERROR (held).
+function readEntryHead(typ: u32, code: u32, off: u64, gen: u64): i32 {
+  const ev = rdByte();
+  if (ev != typ) return hold(code, off, gen, ev);
+  let err = rdUvarint();
+  if (err) return hold(E_IO, off, gen, err);
+  entryId = rdVal;
+  err = rdUvarint();
+  if (err) return hold(E_IO, off, gen, err);
+  entryCount = rdVal;
+  return 1;
+}
+
+/** addStrings adds the strings of a strings batch (`len` bytes at `p`, after
+ * its Strings byte), as Go's addStrings does. Returns 1 or ERROR (held). */
+export function addStrings(p: usize, len: usize, off: u64, gen: u64): i32 {
+  rdStart(p + 1, len - 1);
+  while (rdLeft() != 0) {
+    if (readEntryHead(EvString, E_STRING_EVENT, off, gen) == ERROR) return ERROR;
+    const id = entryId, n = entryCount;
+    if (n > MAX_STRING_SIZE) return hold(E_STRING_SIZE, off, gen, n, MAX_STRING_SIZE);
+    const have = <u64>rdLeft();
+    if (have < n) return hold(E_STRING_SHORT, off, gen, have, n);
+    const at = stringBytes.len;
+    stringBytes.append(rdPos, <usize>n);
+    rdStart(rdPos + <usize>n, rdLeft() - <usize>n);
+    if (hasString(id)) {
+      let old: u64 = 0;
+      if (id != 0) old = span(stringAt(id), stringLen);
+      return hold(E_STRING_DUP, off, gen, id, span(stringBytes.ptr + at, <usize>n), old);
+    }
+    stringIds.set(id, <u32>(strings.len / STRING_ENTRY));
+    const e = strings.grow(STRING_ENTRY);
+    store<u64>(e, id);
+    store<u32>(e, <u32>at, 8);
+    store<u32>(e, <u32>n, 12);
+  }
+  return 1;
+}
+
+/** addStacks adds the stacks of a stacks batch, and the frames of PCs not seen
+ * yet in this generation (the first frame seen for a PC wins), as Go's
+ * addStacks does. Returns 1 or ERROR (held). */
+export function addStacks(p: usize, len: usize, off: u64, gen: u64): i32 {
+  rdStart(p + 1, len - 1);
+  while (rdLeft() != 0) {
+    if (readEntryHead(EvStack, E_STACK_EVENT, off, gen) == ERROR) return ERROR;
+    const id = entryId, n = entryCount;
+    if (n > MAX_FRAMES_PER_STACK) return hold(E_STACK_SIZE, off, gen, n, MAX_FRAMES_PER_STACK);
+    const first = stackPcs.len >> 3;
+    for (let i: u64 = 0; i < n; i++) {
+      if (readFrame(i, id, off, gen) == ERROR) return ERROR;
+    }
+    if (hasStack(id)) {
+      let old: u64 = 0;
+      if (id != 0) {
+        const e = stacks.ptr + <usize>stackIds.get(id, 0) * STACK_ENTRY;
+        old = span(stackPcs.ptr + (<usize>load<u32>(e, 8) << 3), <usize>load<u32>(e, 12));
+      }
+      return hold(E_STACK_DUP, off, gen, id, span(stackPcs.ptr + (first << 3), <usize>n), old);
+    }
+    stackIds.set(id, <u32>(stacks.len / STACK_ENTRY));
+    const e = stacks.grow(STACK_ENTRY);
+    store<u64>(e, id);
+    store<u32>(e, <u32>first, 8);
+    store<u32>(e, <u32>n, 12);
+  }
+  return 1;
+}
+
+// readFrame reads frame i of stack `id`: its PC joins the stack, and its frame
+// joins the PC table unless the PC has one.
+function readFrame(i: u64, id: u64, off: u64, gen: u64): i32 {
+  let pc: u64 = 0, fn: u64 = 0, file: u64 = 0;
+  for (let field: u32 = 0; field < 4; field++) {
+    const err = rdUvarint();
+    if (err) return hold(E_FRAME_FIELD + field, off, gen, i + 1, id, err);
+    if (field == 0) pc = rdVal;
+    else if (field == 1) fn = rdVal;
+    else if (field == 2) file = rdVal;
+  }
+  stackPcs.push64(pc);
+  if (!pcIds.has(pc)) {
+    pcIds.set(pc, <u32>(frames.len / FRAME));
+    const f = frames.grow(FRAME);
+    store<u64>(f, pc);
+    store<u64>(f, fn, 8);
+    store<u64>(f, file, 16);
+    store<u64>(f, rdVal, 24);
+  }
+  return 1;
+}
+
+/** validateStackStrings checks that every frame of every stack names strings
+ * of the table, as Go's validateStackStrings does. Go walks the stacks in ID
+ * order (when its table is dense), so the failing stack with the lowest ID is
+ * the one reported. Returns 1 or ERROR (held). */
+export function validateStackStrings(off: u64, gen: u64): i32 {
+  let found = false;
+  let bestId: u64 = 0, bestCode: u32 = 0, bestStr: u64 = 0;
+  const end = stacks.ptr + stacks.len;
+  for (let e = stacks.ptr; e < end; e += STACK_ENTRY) {
+    const id = load<u64>(e);
+    if (found && id >= bestId) continue;
+    const pcs = stackPcs.ptr + (<usize>load<u32>(e, 8) << 3);
+    const n = <usize>load<u32>(e, 12);
+    for (let i: usize = 0; i < n; i++) {
+      const f = frames.ptr + <usize>pcIds.get(load<u64>(pcs + (i << 3)), 0) * FRAME;
+      const fn = load<u64>(f, 8), file = load<u64>(f, 16);
+      let code: u32 = 0, str: u64 = 0;
+      if (!hasString(fn)) { code = E_FUNC_STRING; str = fn; }
+      else if (!hasString(file)) { code = E_FILE_STRING; str = file; }
+      if (code) {
+        found = true; bestId = id; bestCode = code; bestStr = str;
+        break;
+      }
+    }
+  }
+  return found ? hold(bestCode, off, gen, bestStr, bestId) : 1;
+}
+
+// ---- The tables blob (assembly/README.md) ----
+
+/** BLOB_HEADER is the size of the blob's header. */
+export const BLOB_HEADER: usize = 96;
+
+/** blob holds the current generation's tables blob. */
+export const blob = new Vec();
+
+/** writeTables starts the blob: it writes the header's counts and offsets and
+ * the string, stack and frame sections, and leaves the header's other fields
+ * (zeroed) to the caller, who may append more sections. */
+export function writeTables(): void {
+  blob.reset();
+  memory.fill(blob.grow(BLOB_HEADER), 0, BLOB_HEADER);
+  const nStrings = strings.len / STRING_ENTRY;
+  const nStacks = stacks.len / STACK_ENTRY;
+  const nFrames = stackPcs.len >> 3;
+  const offStrings = blob.len;
+  blob.append(strings.ptr, strings.len);
+  const offStacks = blob.len;
+  blob.append(stacks.ptr, stacks.len);
+  const offFrames = blob.len;
+  const f = blob.grow(nFrames * FRAME);
+  for (let i: usize = 0; i < nFrames; i++) {
+    const src = frames.ptr + <usize>pcIds.get(load<u64>(stackPcs.ptr + (i << 3)), 0) * FRAME;
+    memory.copy(f + i * FRAME, src, FRAME);
+  }
+  const offBytes = blob.len;
+  blob.append(stringBytes.ptr, stringBytes.len);
+  const h = blob.ptr;
+  store<u32>(h, <u32>nStrings);
+  store<u32>(h, <u32>nStacks, 4);
+  store<u32>(h, <u32>nFrames, 8);
+  store<u32>(h, <u32>offStrings, 12);
+  store<u32>(h, <u32>offStacks, 16);
+  store<u32>(h, <u32>offFrames, 20);
+  store<u32>(h, <u32>offBytes, 24);
+}
