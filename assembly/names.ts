@@ -6,12 +6,18 @@
 // name is its offset there, so equal offsets mean equal names.
 //
 // The arena holds `u16 length` then the bytes, name after name; offset 0 is
-// the empty name. It only grows, by the distinct names of the trace, each of
-// which came from the input (at most MAX_STRING_SIZE bytes).
+// the empty name. It grows by the distinct names interned, each of which came
+// from the input (at most MAX_STRING_SIZE bytes). So that it does not grow
+// with the whole trace, the ordering compacts it between generations: it
+// starts the other of two arenas and moves there the names still in use.
 
 import { Vec } from './mem';
 
-const arena = new Vec();
+let arena = new Vec();
+let other = new Vec(); // the arena before the last compaction
+let liveBytes: usize = 0; // the arena's size after the last compaction
+/** Below this size the arena is never compacted. */
+const COMPACT_MIN: usize = 4 << 10;
 
 // The index: open addressing over `slots` (a power of two), each slot a u32
 // arena offset (0 = free, as the empty name is never indexed) and the low 32
@@ -64,7 +70,31 @@ export function resetNames(): void {
   }
   memory.fill(slots, 0, (<usize>mask + 1) << 3);
   used = 0;
+  liveBytes = 0;
 }
+
+/** compactBegin starts a compaction where the arena has grown to more than
+ * twice what was in use after the last one, and reports whether it did: the
+ * caller then moves every name in use with compactMove. Records that name
+ * arena offsets must all have been read, as offsets change. */
+export function compactBegin(): bool {
+  if (arena.len < COMPACT_MIN || arena.len < liveBytes * 2) return false;
+  const t = other;
+  other = arena;
+  arena = t;
+  resetNames();
+  return true;
+}
+
+/** compactMove returns the new offset of the name at `off` in the arena as it
+ * was before compactBegin. */
+export function compactMove(off: u32): u32 {
+  if (off == 0) return 0;
+  return intern(other.ptr + off + 2, load<u16>(other.ptr + off));
+}
+
+/** compactEnd ends a compaction. */
+export function compactEnd(): void { liveBytes = arena.len; }
 
 // place puts offset `off` with hash `h` in the first free slot of its run.
 function place(off: u32, h: u32): void {

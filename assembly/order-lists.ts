@@ -12,6 +12,7 @@
 // top of a stack and the end of a list are at hand.
 
 import { Vec } from './mem';
+import { compactMove } from './names';
 
 const PER_CHUNK: u32 = 4;
 // A chunk: u32 1 + the index of the previous chunk, 12 bytes unused, 4 pairs.
@@ -101,6 +102,21 @@ export function listFind(l: usize, a: u64, b: u64, matchB: bool): i32 {
 export function listSwapRemove(l: usize, i: u32): void {
   memory.copy(listAt(l, i), listTop(l), 16);
   listPop(l);
+}
+
+/** listMoveNames gives every pair of a list of regions (task ID, interned
+ * name) its name's offset after a compaction of the names arena. */
+export function listMoveNames(l: usize): void {
+  let c = load<u32>(l);
+  let inChunk = (listLen(l) - 1) % PER_CHUNK + 1; // pairs in the newest chunk
+  while (c != 0) {
+    for (let j: u32 = 0; j < inChunk; j++) {
+      const p = chunkAt(c) + 16 + <usize>j * 16;
+      store<u64>(p, <u64>compactMove(<u32>load<u64>(p, 8)), 8);
+    }
+    c = prevOf(c);
+    inChunk = PER_CHUNK;
+  }
 }
 
 /** listClear empties the list and returns its chunks to the pool. */

@@ -85,6 +85,12 @@ export class Table {
     return slot;
   }
 
+  /** live reports whether `slot` (below count) holds a record rather than
+   * being free. */
+  live(slot: i32): bool {
+    return <i32>this.index.get(load<u64>(this.at(slot)), <u32>-1) == slot;
+  }
+
   /** at returns the address of `slot`. */
   @inline at(slot: i32): usize { return this.recs.ptr + <usize>slot * this.size; }
 

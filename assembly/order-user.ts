@@ -7,9 +7,9 @@
 
 import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
   validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR } from './order-state';
-import { listPush, listPop, listTop, listLen } from './order-lists';
+import { listPush, listPop, listTop, listLen, listMoveNames } from './order-lists';
 import { lookupString, foundPtr, foundLen } from './generation';
-import { intern } from './names';
+import { intern, compactBegin, compactMove, compactEnd } from './names';
 
 // Error codes (format/errors.mjs).
 const E_TASK_CONFLICT: u32 = 230;
@@ -32,6 +32,22 @@ const regions = memory.data(32, 8);
 
 /** resetUser forgets every task, for a new trace. */
 export function resetUser(): void { tasks.reset(); }
+
+/** compactNames compacts the names arena where it has grown enough, moving
+ * the names that active tasks and region stacks hold. It must run when no
+ * record that names an offset in the arena is waiting to be read. */
+export function compactNames(): void {
+  if (!compactBegin()) return;
+  for (let t: i32 = 0; t < <i32>tasks.count; t++) {
+    if (!tasks.live(t)) continue;
+    const r = tasks.at(t);
+    store<u32>(r, compactMove(load<u32>(r, K_NAME)), K_NAME);
+  }
+  for (let g: i32 = 0; g < <i32>goroutines.count; g++) {
+    if (goroutines.live(g)) listMoveNames(goroutines.at(g) + R_REGIONS);
+  }
+  compactEnd();
+}
 
 // internName interns string `id` of the generation, or fails as Go does where
 // the generation has no such string; -1 after failing.

@@ -27,7 +27,7 @@ import {
 } from './order-ranges';
 import {
   advanceUserTaskBegin, advanceUserTaskEnd, advanceUserRegionBegin, advanceUserRegionEnd,
-  advanceAnnotation, advanceHeapMetric, advanceAllocFree, resetUser,
+  advanceAnnotation, advanceHeapMetric, advanceAllocFree, resetUser, compactNames,
 } from './order-user';
 import { resetLists } from './order-lists';
 import { resetQueue } from './queue';
@@ -90,6 +90,9 @@ for (let t = F.EvSpan; t <= F.EvGoroutineStackFree; t++) store<u8>(DISPATCH + t,
 
 const E_BAD_EVENT_TYPE: u32 = 200;
 
+// The generation of the last event advanced.
+let lastGen: u64 = 0;
+
 /** advance offers the ordering the base event at `e` (48 bytes: u32 type, u32
  * pad, i64 time, u64 args[4]) from the batches of thread `m` (NoThread is
  * 2^64-1) in generation `gen`, whose batch starts at stream offset `offset`.
@@ -98,6 +101,13 @@ const E_BAD_EVENT_TYPE: u32 = 200;
  * decrease from call to call. The event's args may be rewritten. */
 export function advance(e: usize, m: u64, gen: u64, offset: u64): i32 {
   if (initialGen == 0) initialGen = gen;
+  if (gen != lastGen) {
+    // The first event of a generation: the reader starts a new batch of
+    // records for each generation, so none that names an interned name is
+    // waiting, and the names arena may be compacted.
+    lastGen = gen;
+    compactNames();
+  }
   ev = e;
   evGen = gen;
   evOffset = offset;
@@ -164,6 +174,7 @@ function dispatch(h: u8): i32 {
 /** resetOrder forgets all scheduler state, queued events and interned names,
  * for a new trace. */
 export function resetOrder(): void {
+  lastGen = 0;
   resetState();
   resetLists();
   resetRanges();
