@@ -21,7 +21,9 @@ export let base: u64 = 0;
 /** Whether close() has been called: no more bytes will come. */
 export let closed = false;
 
+/** inputWindow is the address of the window: exported, it never moves. */
 export function inputWindow(): usize { return window; }
+/** inputWindowSize is the window's size: exported, for TypeScript's chunking. */
 export function inputWindowSize(): u32 { return WINDOW_SIZE; }
 
 /** feed takes `n` bytes from the window into the stream. Consumed bytes are
@@ -36,6 +38,8 @@ export function feed(n: u32): void {
   pending.append(window, <usize>min(n, WINDOW_SIZE));
 }
 
+/** close marks the end of the input: an incomplete unit is then an error (or,
+ * where Go's reader takes it so, the end). */
 export function close(): void { closed = true; }
 
 /** resetInput forgets the stream, for a new trace. */
@@ -95,6 +99,7 @@ export let varValue: u64 = 0;
  * old formats; 0 until the header has been read. */
 export let traceVersion: u32 = 0;
 
+/** version is exported: the format version, 0 until the header is read. */
 export function version(): u32 { return traceVersion; }
 
 /** Header errors (format/errors.mjs). */

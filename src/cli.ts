@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { isReported } from './io';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
@@ -25,7 +25,9 @@ const COMMANDS: ((program: Command) => void)[] = [
 export function program(): Command {
   const p = new Command('gotrace')
     .description('Read Go execution traces: the events Go reads, as Go reads them.')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors and --help end main() with a status rather than the process.
+    .exitOverride();
   for (const register of COMMANDS) register(p);
   return p;
 }
@@ -37,6 +39,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     await program().parseAsync(argv);
     return 0;
   } catch (e) {
+    // Commander has printed the usage error or the help already.
+    if (e instanceof CommanderError) return e.exitCode;
     process.stderr.write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);
     return 1;
   }

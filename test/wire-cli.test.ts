@@ -67,3 +67,14 @@ describe('gotrace wire', () => {
       expect(bad.status).toBe(1);
     });
 });
+
+describe('the command line', () => {
+  it('ends with a status, not the process, on a usage error or --help', async () => {
+    const missing = await run('wire');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/missing required argument 'trace'/);
+    const help = await run('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/wire <trace>/);
+  });
+});
