@@ -26,8 +26,7 @@ const E_GO_SYSCALL_WRONG_THREAD: u32 = 219;
 /** E_GO_NOT_RUNNING: "{ev} event for goroutine that's not Running". */
 export const E_GO_NOT_RUNNING: u32 = 220;
 const E_GO_CREATE_EXISTS: u32 = 222;
-/** E_GO_UNKNOWN: "event {ev} for goroutine ({g}) that doesn't exist". */
-export const E_GO_UNKNOWN: u32 = 223;
+const E_GO_UNKNOWN: u32 = 223;
 
 /** removeGoroutine forgets the goroutine in `slot` with its regions and ranges. */
 export function removeGoroutine(slot: i32): void {

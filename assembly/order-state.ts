@@ -13,8 +13,10 @@ import { queuePush } from './queue';
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
 export const NONE: i64 = -1;
 
-// Go's trace.GoState and trace.ProcState, the states the API reports (the
-// ordering smuggles old states into event args as these numbers).
+/** GoUndetermined, GoNotExist, ProcUndetermined and ProcNotExist are values of
+ * Go's trace.GoState and trace.ProcState, the states the API reports: the
+ * ordering smuggles old states into event args as these numbers
+ * (README.md). */
 export const GoUndetermined: u64 = 0;
 export const GoNotExist: u64 = 1;
 export const ProcUndetermined: u64 = 0;
