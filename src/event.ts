@@ -8,7 +8,7 @@ import { internalError } from './errors';
 import { high32, i64, type Int64, low32, signed, u64 } from './int64';
 import {
   EventKind, GoState, type Label, type Log, type Metric, ProcState, type Range, type RangeAttribute,
-  type Region, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
+  type Region, RANGE_NAMES, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
 } from './kinds';
 import { type Tables } from './tables';
 import { format } from './eventstring';
@@ -193,27 +193,26 @@ export class Event {
     return { label: this.str(this.arg(0)), resource: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
   }
 
-  /** rangeNameId is the string ID inside a stop-the-world range's name. */
-  get rangeNameId(): Int64 {
-    return this.arg(0);
+  /**
+   * rangeScope is the resource a range event is scoped to, as a kind and an
+   * ID: Go's rules, shared by range() and the printer.
+   */
+  rangeScope(): [ResourceKind, Int64] {
+    const t = this.type;
+    if (t === T.STWBegin || t === T.STWEnd) return [ResourceKind.Goroutine, this.goroutine];
+    if (t === T.GCBegin || t === T.GCActive || t === T.GCEnd) return [ResourceKind.None, 0];
+    if (t === T.GCSweepBegin || t === T.GCSweepEnd) return [ResourceKind.Proc, this.proc];
+    if (t === T.GCSweepActive) return [ResourceKind.Proc, signed(this.arg(0))];
+    return [ResourceKind.Goroutine, t === T.GCMarkAssistActive ? signed(this.arg(0)) : this.goroutine];
   }
 
   /** range is the detail of a RangeBegin, RangeActive or RangeEnd event. */
   range(): Range {
     this.must('range', EventKind.RangeBegin, EventKind.RangeActive, EventKind.RangeEnd);
+    const [kind, id] = this.rangeScope();
     const t = this.type;
-    if (t === T.STWBegin || t === T.STWEnd) {
-      return { name: `stop-the-world (${this.str(this.arg(0))})`, scope: new ResourceID(ResourceKind.Goroutine, this.goroutine) };
-    }
-    if (t === T.GCBegin || t === T.GCActive || t === T.GCEnd) {
-      return { name: 'GC concurrent mark phase', scope: new ResourceID(ResourceKind.None, 0) };
-    }
-    if (t === T.GCSweepBegin || t === T.GCSweepActive || t === T.GCSweepEnd) {
-      const id = t === T.GCSweepActive ? signed(this.arg(0)) : this.proc;
-      return { name: 'GC incremental sweep', scope: new ResourceID(ResourceKind.Proc, id) };
-    }
-    const id = t === T.GCMarkAssistActive ? signed(this.arg(0)) : this.goroutine;
-    return { name: 'GC mark assist', scope: new ResourceID(ResourceKind.Goroutine, id) };
+    const name = t === T.STWBegin || t === T.STWEnd ? `stop-the-world (${this.str(this.arg(0))})` : RANGE_NAMES[t]!;
+    return { name, scope: new ResourceID(kind, id) };
   }
 
   /** rangeAttributes are the attributes of a completed range (RangeEnd). */

@@ -6,7 +6,7 @@
 import { internalError } from './errors';
 import { type Event } from './event';
 import { type Int64, signed } from './int64';
-import { enumName, EventKind, GoState, ProcState, ResourceKind, STACK_ARG, T } from './kinds';
+import { enumName, EventKind, GoState, ProcState, RANGE_NAMES, ResourceKind, STACK_ARG, T } from './kinds';
 import { quote } from './quote';
 import { type Tables } from './tables';
 
@@ -29,20 +29,22 @@ function stackSection(heading: string, tables: Tables | null, id: Int64, raw: bo
   return `\n${heading}=\n${tables === null ? '' : tables.stackText(id, raw)}`;
 }
 
+/** Go's quoted names of the GC ranges, by wire type. */
+const QUOTED_RANGE_NAMES: Record<number, string> = {};
+for (const [t, name] of Object.entries(RANGE_NAMES)) QUOTED_RANGE_NAMES[Number(t)] = quote(name);
+
 /** rangeDetail prints the name and scope of a range event, and a RangeEnd's attributes. */
 function rangeDetail(ev: Event): string {
-  let s: string;
-  if (ev.type === T.STWBegin || ev.type === T.STWEnd) {
-    // Go quotes "stop-the-world (" + kind + ")": the kind's quoted form, inside.
-    s = ` Name="stop-the-world (${quoted(ev.tables, ev.arg(0)).slice(1, -1)})" Scope=Goroutine(${ev.goroutine})`;
-  } else {
-    const r = ev.range();
-    s = ` Name=${quote(r.name)} Scope=${r.scope}`;
-  }
-  if (ev.kind === EventKind.RangeEnd) {
-    s += ' Attributes=[' + ev.rangeAttributes().map((a) => `${quote(a.name)}=${a.value}`).join(' ') + ']';
-  }
-  return s;
+  const t = ev.type;
+  const [kind, id] = ev.rangeScope();
+  const scope = kind === ResourceKind.None ? 'None' : `${kind === ResourceKind.Proc ? 'Proc' : 'Goroutine'}(${id})`;
+  // Go quotes "stop-the-world (" + kind + ")": the kind's quoted form, inside.
+  const name = t === T.STWBegin || t === T.STWEnd
+    ? `"stop-the-world (${quoted(ev.tables, ev.arg(0)).slice(1, -1)})"` : QUOTED_RANGE_NAMES[t];
+  const s = ` Name=${name} Scope=${scope}`;
+  if (ev.kind !== EventKind.RangeEnd) return s;
+  if (t !== T.GCSweepEnd) return s + ' Attributes=[]';
+  return `${s} Attributes=["bytes swept"=Value{Uint64(${ev.arg(0)})} "bytes reclaimed"=Value{Uint64(${ev.arg(1)})}]`;
 }
 
 /** transitionDetail prints a state transition: resource, states, reason and its stack. */

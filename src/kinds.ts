@@ -263,3 +263,9 @@ for (const spec of EVENTS) {
 }
 KINDS[SYNC_TYPE] = EventKind.Sync;
 
+
+/** RANGE_NAMES are Go's names of the GC ranges, by wire type (stop-the-world ranges name their kind). */
+export const RANGE_NAMES: Record<number, string> = {};
+for (const t of [T.GCBegin, T.GCActive, T.GCEnd]) RANGE_NAMES[t] = 'GC concurrent mark phase';
+for (const t of [T.GCSweepBegin, T.GCSweepActive, T.GCSweepEnd]) RANGE_NAMES[t] = 'GC incremental sweep';
+for (const t of [T.GCMarkAssistBegin, T.GCMarkAssistActive, T.GCMarkAssistEnd]) RANGE_NAMES[t] = 'GC mark assist';

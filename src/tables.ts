@@ -184,10 +184,9 @@ export class Tables {
     const cache = raw ? this.rawStackTexts : this.stackTexts;
     let text = cache[i];
     if (text === undefined) {
-      text = '';
-      for (const f of raw ? this.readFrames(i, true) : this.stack(id)!) {
-        text += `\t${f.func} @ 0x${hex(f.pc)}\n\t\t${f.file}:${f.line}\n`;
-      }
+      // Joined, not concatenated: a flat string, which events print without walking pieces.
+      text = (raw ? this.readFrames(i, true) : this.stack(id)!)
+        .map((f) => `\t${f.func} @ 0x${hex(f.pc)}\n\t\t${f.file}:${f.line}\n`).join('');
       cache[i] = text;
     }
     return text;

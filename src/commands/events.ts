@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { type Event } from '../event';
 import { format } from '../eventstring';
-import { openTrace, Output } from '../io';
+import { openTrace } from '../io';
 import { Reader, type Source } from '../reader';
 import { encodeRaw } from '../tables';
 
@@ -52,6 +52,51 @@ function hasRawBytes(batch: Event[]): boolean {
   return false;
 }
 
+/** The size of the pieces output is written in. */
+const PIECE = 1 << 20;
+
+/**
+ * Bytes collects output as UTF-8 bytes in large pieces. Text comes in one
+ * batch of events at a time, joined (a flat string): strings built with += of
+ * millions of pieces cost more to flatten than all the rest of printing, and a
+ * write per event costs more than the formatting.
+ */
+class Bytes {
+  private buf = Buffer.allocUnsafe(PIECE);
+  private pos = 0;
+  private readonly full: Buffer[] = [];
+
+  constructor(private readonly stream: Writable) {}
+
+  /** text adds `s`, encoded as UTF-8. */
+  text(s: string): void {
+    if (this.pos + 3 * s.length > this.buf.length) this.next(3 * s.length);
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** bytes adds `b` as it is. */
+  bytes(b: Uint8Array): void {
+    if (this.pos + b.length > this.buf.length) this.next(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** next sets the current piece aside and starts one with room for `n` bytes. */
+  private next(n: number): void {
+    if (this.pos > 0) this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(PIECE, n));
+    this.pos = 0;
+  }
+
+  /** drain writes the pieces set aside (all of them with `all`), waiting for the stream. */
+  async drain(all = false): Promise<void> {
+    if (all && this.pos > 0) this.next(0);
+    for (const piece of this.full.splice(0)) {
+      if (!this.stream.write(piece)) await once(this.stream, 'drain');
+    }
+  }
+}
+
 /**
  * events prints the events of the trace read from `input` to `stream`: Go's
  * text, or JSON Lines. Events before a failure are printed; then the
@@ -59,25 +104,21 @@ function hasRawBytes(batch: Event[]): boolean {
  */
 export async function events(input: Source, stream: Writable = process.stdout, mode: 'text' | 'json' = 'text'): Promise<void> {
   const reader = new Reader(input);
-  const out = new Output(stream);
+  const out = new Bytes(stream);
   try {
-    for (let batch; (batch = await reader.nextBatch()) !== null;) {
-      let text = '';
+    for (let batch; (batch = await reader.nextBatch()) !== null; await out.drain()) {
       if (mode === 'json') {
-        for (const ev of batch) text += JSON.stringify(ev) + '\n';
-      } else {
-        for (const ev of batch) text += format(ev, true) + '\n';
+        out.text(batch.map((ev) => JSON.stringify(ev) + '\n').join(''));
+        continue;
       }
-      if (mode === 'text' && hasRawBytes(batch)) {
-        // Strings that are not UTF-8 print as their bytes, as Go prints them.
-        await out.flush();
-        if (!stream.write(encodeRaw(text))) await once(stream, 'drain');
-      } else {
-        await out.write(text);
-      }
+      const texts = batch.map((ev) => format(ev, true) + '\n');
+      // Strings that are not UTF-8 print as their bytes, as Go prints them
+      // (known once the batch's strings are decoded, i.e. after formatting).
+      if (hasRawBytes(batch)) for (const t of texts) out.bytes(encodeRaw(t));
+      else out.text(texts.join(''));
     }
   } finally {
-    await out.flush();
+    await out.drain(true);
     await reader.close();
   }
 }
