@@ -4,14 +4,19 @@
 // `gotrace events TRACE` and compare with what Go 1.27's `go tool trace
 // -d=parsed` did (each folder's MANIFEST.tsv): the sha256 of everything printed
 // to stdout, and the verdict (read to the end, or failed). Prints
-// "N of M identical", then each trace that differs and how.
+// "N of M identical" (the generation-based formats), then each trace that
+// differs and how.
 //
 //   node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.js] [-j N] [--filter TEXT] [--timeout S]
+//
+// Old-format traces (Go 1.11-1.21) are checked too, on a line of their own:
+// Go's reading of them orders ties differently from run to run, so both
+// readings go through the corpus's tools/canon.py first (MANIFEST column 7).
 //
 // Needs the built command line (`npm run build`). Traces run one at a time by
 // default (-j for more); each has a time limit, since a hang is a failure too.
 // Exits 1 when some trace differs, 2 when the corpus or the CLI is missing.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -59,25 +64,30 @@ function cases(opts) {
     if (!existsSync(manifest)) usage(`no ${manifest}`);
     for (const line of readFileSync(manifest, 'utf8').split('\n')) {
       if (!line) continue;
-      const [name, verdict, , events, sha, error = ''] = line.split('\t');
+      const [name, verdict, , events, sha, error = '', canonSha = ''] = line.split('\t');
       const path = join(opts.corpus, folder, name);
-      if (!name.endsWith('.trace') || OLD_HEADER.test(header(path))) continue;
+      if (!name.endsWith('.trace')) continue;
       if (opts.filter && !`${folder}/${name}`.includes(opts.filter)) continue;
-      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha, error: error.trim() });
+      const old = OLD_HEADER.test(header(path));
+      // Old traces with a tie-insensitive reading are compared on that.
+      const canon = old && canonSha.trim() !== '';
+      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha: canon ? canonSha.trim() : sha, error: error.trim(), old, canon });
     }
   }
   return list;
 }
 
-/** run runs `gotrace events` on one trace: the sha256 of its stdout, its verdict and its error line. */
+/** run runs `gotrace events` on one trace: the sha256 of its stdout (canonical where asked), its verdict and its error line. */
 function run(opts, c) {
   return new Promise((done) => {
     const hash = createHash('sha256');
+    const kept = [];
     const child = spawn(process.execPath, [opts.cli, 'events', c.path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let lines = 0;
     child.stdout.on('data', (b) => {
-      hash.update(b);
+      if (c.canon) kept.push(b);
+      else hash.update(b);
       for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
     });
     child.stderr.on('data', (b) => (stderr += b));
@@ -85,9 +95,17 @@ function run(opts, c) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const message = stderr.trim().replace(/^gotrace: /, '').replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
-      done({ sha: hash.digest('hex'), verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
+      const sha = c.canon ? canonical(opts, Buffer.concat(kept)) : hash.digest('hex');
+      done({ sha, verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
     });
   });
+}
+
+/** canonical is the sha256 of the tie-insensitive form of a reading (tools/canon.py). */
+function canonical(opts, text) {
+  const r = spawnSync('python3', [join(opts.corpus, '../tools/canon.py')], { input: text, maxBuffer: 1 << 30 });
+  if (r.status !== 0) return `canon.py failed: ${r.stderr}`;
+  return createHash('sha256').update(r.stdout).digest('hex');
 }
 
 /** compare says how our reading of `c` differs from Go's ('' where it does not). */
@@ -114,19 +132,22 @@ async function main() {
     }
   };
   await Promise.all(Array.from({ length: opts.jobs }, worker));
-  let identical = 0;
+  const tally = { new: [0, 0], old: [0, 0] };
   const differing = [];
   const wording = [];
   list.forEach((c, i) => {
     const why = compare(c, results[i]);
+    const t = c.old ? tally.old : tally.new;
+    t[1]++;
     if (why) differing.push(`  ${c.id}: ${why}`);
-    else identical++;
+    else t[0]++;
     if (!why && c.verdict === 'error' && results[i].message !== c.error) {
       wording.push(`  ${c.id}:\n    ours: ${results[i].message}\n    Go's: ${c.error}`);
     }
   });
   const secs = ((performance.now() - start) / 1000).toFixed(1);
-  console.log(`${identical} of ${list.length} identical (${secs} s)`);
+  console.log(`${tally.new[0]} of ${tally.new[1]} identical (${secs} s)`);
+  if (tally.old[1]) console.log(`old formats: ${tally.old[0]} of ${tally.old[1]} identical (ties canonicalised where Go's reading varies)`);
   if (differing.length) console.log(`differing:\n${differing.join('\n')}`);
   if (wording.length) console.log(`identical, but with other words for the error:\n${wording.join('\n')}`);
   process.exitCode = differing.length ? 1 : 0;
