@@ -145,14 +145,14 @@ export class Event {
   }
 
   /** str is the string with ID `id` from the event's tables. */
-  str(id: Int64): string {
+  private str(id: Int64): string {
     const s = this.table().string(id);
     if (s === undefined) throw internalError(`string ID ${id} is not in the table`);
     return s;
   }
 
   /** frames is the stack with ID `id` from the event's tables. */
-  frames(id: Int64): readonly StackFrame[] {
+  private frames(id: Int64): readonly StackFrame[] {
     const s = this.table().stack(id);
     if (s === undefined) throw internalError(`stack ID ${id} is not in the table`);
     return s;

@@ -69,6 +69,14 @@ describe('formatCoreError', () => {
       .toBe('invalid user region mode: "1000 GoStartLabel p=-1 g=5 stk=3 g=6 seq=0 labelid=0"');
   });
 
+  it('knows every placeholder kind that format/errors.mjs uses', () => {
+    const ctx = { version: 26, memory: new Uint8Array(64), names: 0 };
+    for (const [code, row] of Object.entries(ERRORS)) {
+      const text = formatCoreError(info(Number(code)), ctx);
+      expect(text, `${row.name}: ${row.message}`).not.toMatch(/\{\d+:\w*\??\}/);
+    }
+  });
+
   it('words unknown codes as internal errors', () => {
     expect(formatCoreError(info(65535, 1n))).toBe('internal error: unknown error code 65535 (1, 0, 0, 0)');
     expect(coreError(info(65535)).code).toBe(900);
