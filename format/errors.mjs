@@ -196,6 +196,10 @@ export const ERRORS = {
   448: { name: 'oldRegionMode', message: 'invalid user region mode: {1oldq}' },
   449: { name: 'oldTooManyStrings', message: 'trace contains too many strings' },
   450: { name: 'oldUnexpectedType', message: 'unexpected event type {0}' },
+  // Go's conversion does not check the string and stack IDs of old events:
+  // printing an event that names one the tables lack panics, with these words.
+  451: { name: 'oldMissingString', message: 'expected id {0} in string table' },
+  452: { name: 'oldMissingStack', message: 'expected id {0} in trace.stack table' },
 
   // --- 900+: internal ---
   900: { name: 'internal', message: 'internal error: {0}' },

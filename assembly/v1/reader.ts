@@ -19,10 +19,14 @@ import { resetBatch } from './batch';
 import { order, events, resetOrder } from './order';
 import { toNanoseconds, postProcess } from './postprocess';
 import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPECTED } from './convert';
-import { maxStringID, inlineCount, addExtraString, buildBlob, resetTables } from './tables';
+import { maxStringID, inlineCount, addInlineStrings, addBuiltinStrings, buildBlob, resetTables, hasString,
+  checkStack, missingID, MISSING_STACK } from './tables';
+import { STACK_ARGS, STRING_ARGS } from '../format';
 
 const E_TOO_MANY_STRINGS: u32 = 449;
 const E_UNEXPECTED_TYPE: u32 = 450;
+const E_MISSING_STRING: u32 = 451;
+const E_MISSING_STACK: u32 = 452;
 
 /** The record type of Sync events, and the flag of the Sync that brings tables. */
 const SYNC: u8 = 0xff;
@@ -42,6 +46,7 @@ let extraAt: usize = 0;
  * does for the new formats, and returns how many, or a status. */
 export function v1Next(out: usize, max: u32): i32 {
   if (failed) return ERROR;
+  if (heldCode != 0) return fail(heldCode, heldOffset, 0, missing);
   if (stage == WAITING) {
     if (!closed) return NEED_INPUT;
     if (prepare() < 0) return ERROR;
@@ -70,8 +75,12 @@ export function v1Next(out: usize, max: u32): i32 {
         return fail(E_UNEXPECTED_TYPE, <u64>load<u32>(e, EV_BOFF), 0, <u64>evType(e));
       }
       cursor++;
-      for (let i = 0; i < k; i++) stampTime(r + <usize>i * RECORD_SIZE);
-      n += <u32>k;
+      for (let i = 0; i < k; i++) {
+        const ri = r + <usize>i * RECORD_SIZE;
+        stampTime(ri);
+        if (!checkIDs(ri)) return n > 0 ? <i32>n : fail(heldCode, heldOffset, 0, missing);
+        n++;
+      }
     } else {
       sync(r, lastTs + 1, 0);
       stage = DONE;
@@ -79,6 +88,55 @@ export function v1Next(out: usize, max: u32): i32 {
     }
   }
   return <i32>n;
+}
+
+// The error found in a record that comes after others in the same call: it
+// is raised on the next call, once the records before it are handed out.
+let heldCode: u32 = 0;
+let heldOffset: u64 = 0;
+let missing: u64 = 0;
+
+// Per record type, the arguments whose IDs printing the event looks up, in
+// the order Go looks them up (strings, then stacks, the transition's first):
+// u8 × 4 string argument indices + 1, u8 × 2 stack argument indices + 1.
+const idArgs = heap.alloc(256 * 8);
+memory.fill(idArgs, 0, 256 * 8);
+for (let p = STRING_ARGS; load<u8>(p) != 0; p += 2) addIDArg(load<u8>(p), load<u8>(p, 1), 0, 4);
+for (let p = STACK_ARGS; load<u8>(p) != 0; p += 2) addIDArg(load<u8>(p), load<u8>(p, 1), 4, 2);
+
+function addIDArg(typ: u8, wireIndex: u8, from: usize, slots: usize): void {
+  const at = idArgs + <usize>typ * 8 + from;
+  // Stack slots fill from the back: Go prints a transition's stack (listed
+  // second) before the event's own.
+  for (let k: usize = 0; k < slots; k++) {
+    const slot = from == 0 ? at + k : at + slots - 1 - k;
+    if (load<u8>(slot) == 0) { store<u8>(slot, wireIndex); return; }
+  }
+}
+
+// checkIDs checks that every string and stack record `r` names is in the
+// tables, as Go's printing of the event needs (Go panics where one is not:
+// the old format's conversion does not check them); else it holds the error.
+function checkIDs(r: usize): bool {
+  const c = idArgs + <usize>load<u8>(r) * 8;
+  for (let k: usize = 0; k < 6; k++) {
+    const i = <usize>load<u8>(c + k);
+    if (i == 0) continue;
+    const id = load<u64>(r + 40 + ((i - 1) << 3));
+    let what: i32 = 0;
+    if (k < 4) {
+      if (id != 0 && !hasString(id)) { what = 1; missing = id; }
+    } else {
+      what = checkStack(id);
+      if (what != 0) missing = missingID;
+    }
+    if (what != 0) {
+      heldCode = what == MISSING_STACK ? E_MISSING_STACK : E_MISSING_STRING;
+      heldOffset = load<u64>(r, 72);
+      return false;
+    }
+  }
+  return true;
 }
 
 // sync writes the next Sync event at `r`.
@@ -111,27 +169,11 @@ function prepare(): i32 {
   const max = maxStringID, nInline = <u64>inlineCount();
   if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_TOO_MANY_STRINGS, 0, 0);
   initConvert(traceVersion, max, <u32>nInline);
-  addBuiltins();
-  buildBlob(inlineBase);
+  addInlineStrings(inlineBase);
+  addBuiltinStrings(builtinBase, BUILTIN_STRINGS);
+  buildBlob();
   markBlockingSyscalls();
   return 1;
-}
-
-// addBuiltins adds the strings the conversion names events with.
-const builtinBuf = heap.alloc(64);
-
-function addBuiltins(): void {
-  const s = BUILTIN_STRINGS;
-  const buf = builtinBuf;
-  let id = builtinBase, len: u32 = 0;
-  for (let i = 0; i <= s.length; i++) {
-    if (i == s.length || s.charCodeAt(i) == 0x7c) {
-      addExtraString(id++, buf, len);
-      len = 0;
-    } else {
-      store<u8>(buf + len++, <u8>s.charCodeAt(i));
-    }
-  }
 }
 
 // nextType holds, per goroutine, the type of its next event (walking backwards).
@@ -151,7 +193,7 @@ function markBlockingSyscalls(): void {
 
 /** resetV1 forgets the old-format reader's state, for a new trace. */
 export function resetV1(): void {
-  stage = WAITING; cursor = 0; lastTs = -1; syncs = 0;
+  stage = WAITING; cursor = 0; lastTs = -1; syncs = 0; heldCode = 0; heldOffset = 0; missing = 0;
   extra.reset(); extraAt = 0;
   resetParser(); resetBatch(); resetOrder(); resetTables();
 }

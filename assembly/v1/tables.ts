@@ -111,29 +111,69 @@ export function addStack(id: u32, n: u32, quads: usize): void {
   }
 }
 
-// ---- The blob ----
+// ---- The strings the conversion adds ----
 
-// The strings the conversion adds: (u64 ID, u64 offset << 32 | length) pairs, and their bytes.
-const extraIDs = new Vec();
+// Their bytes (UserLog messages stay in the input).
 const extraBytes = new Vec();
 
-/** addExtraString queues a string the conversion names events with, under
- * `id` (above every string of the trace). */
-export function addExtraString(id: u64, ptr: usize, len: u32): void {
-  extraIDs.push64(id);
-  extraIDs.push64(<u64>extraBytes.len << 32 | <u64>len);
-  extraBytes.append(ptr, len);
+/** addInlineStrings adds the UserLog messages to the table, as strings
+ * `base`, `base` + 1, …: Go gives them IDs above the trace's own. */
+export function addInlineStrings(base: u64): void {
+  for (let i: usize = 0; i < inlines.len; i += 8) {
+    const e = inlines.ptr + i;
+    addString(base + <u64>(i >> 3), <usize>load<u32>(e), load<u32>(e, 4));
+  }
 }
 
+/** addBuiltinStrings adds the strings the conversion names events with:
+ * `names`, "|"-separated ASCII, as strings `base`, `base` + 1, …. */
+export function addBuiltinStrings(base: u64, names: string): void {
+  extraBytes.reset();
+  for (let i = 0; i < names.length; i++) store<u8>(extraBytes.grow(1), <u8>names.charCodeAt(i));
+  let id = base, from: usize = 0;
+  for (let i: usize = 0; i <= extraBytes.len; i++) {
+    if (i < extraBytes.len && load<u8>(extraBytes.ptr + i) != 0x7c) continue;
+    addString(id++, extraBytes.ptr + from, <u32>(i - from));
+    from = i + 1;
+  }
+}
+
+// ---- Checks of the IDs that printing an event looks up ----
+
+/** MISSING_STRING and MISSING_STACK say what checkStack found missing. */
+export const MISSING_STRING: i32 = 1;
+export const MISSING_STACK: i32 = 2;
+/** missingID is the ID checkStack found missing. */
+export let missingID: u64 = 0;
+
+/** checkStack returns 0 where stack `id` (0: none) is in the table with
+ * the func and file strings of its frames, else what is missing first, in
+ * the order Go looks them up when it prints the stack. */
+export function checkStack(id: u64): i32 {
+  if (id == 0) return 0;
+  const i = stackIndex.get(id, U32.MAX_VALUE);
+  if (i == U32.MAX_VALUE) { missingID = id; return MISSING_STACK; }
+  const e = stacks.ptr + <usize>i * STK;
+  const first = load<u32>(e, 8), n = load<u32>(e, 12);
+  for (let k: u32 = 0; k < n; k++) {
+    const f = frames.ptr + <usize>frameIndex.get(pcs.get64(<usize>(first + k)), 0) * FRAME;
+    for (let j: usize = 8; j <= 16; j += 8) {
+      const s = load<u64>(f + j);
+      if (s != 0 && !hasString(s)) { missingID = s; return MISSING_STRING; }
+    }
+  }
+  return 0;
+}
+
+// ---- The blob ----
+
 /** buildBlob writes the tables blob (assembly/README.md) of the old trace,
- * into the blob the ordered reader hands out: the old trace's one generation.
- * It lays out every string (the trace's, the inline ones under
- * `inlineBase` + index, the extra ones) and every stack with its frames. */
-export function buildBlob(inlineBase: u64): void {
-  const nStr = <u32>(strings.len / STR) + inlineCount() + <u32>(extraIDs.len >> 4);
-  let nStk: u32 = 0, nFrames: u32 = 0, strBytes: usize = extraBytes.len;
+ * into the blob the ordered reader hands out: the old trace's one
+ * generation. It lays out every string and every stack with its frames. */
+export function buildBlob(): void {
+  const nStr = <u32>(strings.len / STR);
+  let nStk: u32 = 0, nFrames: u32 = 0, strBytes: usize = 0;
   for (let i: usize = 0; i < strings.len; i += STR) strBytes += <usize>load<u32>(strings.ptr + i, 12);
-  for (let i: usize = 0; i < inlines.len; i += 8) strBytes += <usize>load<u32>(inlines.ptr + i, 4);
   for (let i: usize = 0; i < stacks.len; i += STK) {
     if (!isCurrentStack(i)) continue;
     nStk++;
@@ -151,17 +191,6 @@ export function buildBlob(inlineBase: u64): void {
   for (let i: usize = 0; i < strings.len; i += STR) {
     const e = strings.ptr + i;
     o = putString(s, b + bytesAt, o, load<u64>(e), <usize>load<u32>(e, 8), load<u32>(e, 12));
-    s += 16;
-  }
-  for (let i: usize = 0; i < inlines.len; i += 8) {
-    const e = inlines.ptr + i;
-    o = putString(s, b + bytesAt, o, inlineBase + <u64>(i >> 3), <usize>load<u32>(e), load<u32>(e, 4));
-    s += 16;
-  }
-  for (let i: usize = 0; i < extraIDs.len; i += 16) {
-    const at = <usize>(extraIDs.get64((i >> 3) + 1) >> 32);
-    const len = <u32>extraIDs.get64((i >> 3) + 1);
-    o = putString(s, b + bytesAt, o, extraIDs.get64(i >> 3), extraBytes.ptr + at, len);
     s += 16;
   }
   putStacks(b + stkAt, b + frAt);
@@ -210,5 +239,5 @@ export function resetTables(): void {
   inlines.reset(); inlineIndex.clear();
   stacks.reset(); stackIndex.clear(); pcs.reset();
   frames.reset(); frameIndex.clear();
-  extraIDs.reset(); extraBytes.reset();
+  extraBytes.reset();
 }
