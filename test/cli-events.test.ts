@@ -72,6 +72,18 @@ describe('gotrace events', () => {
     expect(metric.metric).toEqual({ name: '/memory/classes/heap/objects:bytes', value: '18446744073709551615' });
   });
 
+  it('stops quietly when the reader of its output goes away (EPIPE)', async () => {
+    let writes = 0;
+    const stream = new Writable({
+      write(_chunk, _enc, done) {
+        writes++;
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    await expect(events(chunked('test-go122-annotations-stress'), stream)).resolves.toBeUndefined();
+    expect(writes).toBe(1);
+  });
+
   it('fails on a missing file as Go does', async () => {
     const err = await program().exitOverride().parseAsync(['node', 'gotrace', 'events', '/nonexistent/t.trace']).catch((e: unknown) => e);
     expect((err as Error).message).toBe('failed to read trace file: open /nonexistent/t.trace: no such file or directory');

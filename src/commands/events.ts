@@ -105,8 +105,14 @@ class Bytes {
 export async function events(input: Source, stream: Writable = process.stdout, mode: 'text' | 'json' = 'text'): Promise<void> {
   const reader = new Reader(input);
   const out = new Bytes(stream);
+  // Write errors arrive as events too; a reader of the output that goes away
+  // (`gotrace events T | head`) ends the listing quietly.
+  let writeError: unknown = null;
+  const onError = (e: unknown) => (writeError ??= e);
+  stream.on('error', onError);
+  let failure: unknown = null;
   try {
-    for (let batch; (batch = await reader.nextBatch()) !== null; await out.drain()) {
+    for (let batch; !writeError && (batch = await reader.nextBatch()) !== null; await out.drain()) {
       if (mode === 'json') {
         out.text(batch.map((ev) => JSON.stringify(ev) + '\n').join(''));
         continue;
@@ -117,8 +123,20 @@ export async function events(input: Source, stream: Writable = process.stdout, m
       if (hasRawBytes(batch)) for (const t of texts) out.bytes(encodeRaw(t));
       else out.text(texts.join(''));
     }
-  } finally {
-    await out.drain(true);
-    await reader.close();
+  } catch (e) {
+    failure = e;
   }
+  try {
+    if (!writeError) await out.drain(true); // the events before a failure too
+  } catch (e) {
+    writeError ??= e;
+  }
+  stream.off('error', onError);
+  await reader.close();
+  for (const e of [writeError, failure]) if (e && !isEPIPE(e)) throw e;
+}
+
+/** isEPIPE reports a write to a pipe whose reader has gone. */
+function isEPIPE(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === 'EPIPE';
 }
