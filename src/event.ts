@@ -61,11 +61,16 @@ export interface ExperimentalEvent {
  * printed) as opposed to stack 0 of a table (an empty section printed).
  */
 export interface Transition {
+  /** kind is the kind of resource that changes state (Goroutine or Proc). */
   kind: ResourceKind;
+  /** id is the goroutine or proc ID. */
   id: Int64;
+  /** from and to are GoState or ProcState values, as kind says. */
   from: number;
   to: number;
+  /** reason is the string ID of the reason (0: none). */
   reason: Int64;
+  /** stack is the stack ID, or -1 for no stack at all. */
   stack: Int64;
 }
 
