@@ -28,7 +28,6 @@ import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), en
 export const E_STUCK: u32 = 150;
 export const E_STACK_ID: u32 = 152;
 export const E_STRING_ID: u32 = 153;
-export const E_OLD_FORMAT: u32 = 154;
 
 /** MAX_RECORDS is the most records one call to next() writes. */
 export const MAX_RECORDS: u32 = 1024;
@@ -65,7 +64,6 @@ let spillPending = false; // Go's r.spillErr != nil
 let spillSynced = false; // Go's r.spillErrSync
 let nextSample: usize = 0;
 let sampleCount: usize = 0;
-let lastOffset: u64 = 0; // the batch of the event last advanced
 
 /** records is exported: the address of the record region. */
 export function records(): usize { return out; }
@@ -77,7 +75,7 @@ export function tablesLen(): u32 { return <u32>blob.len; }
 /** resetReader forgets the ordered reader's state, for a new trace. */
 export function resetReader(): void {
   done = false; lastTs = 0; syncs = 0; serial = 0; haveGen = false; spilled = false; genErr = false;
-  spillPending = false; spillSynced = false; nextSample = 0; sampleCount = 0; lastOffset = 0;
+  spillPending = false; spillSynced = false; nextSample = 0; sampleCount = 0;
   resetGeneration();
   resetCursors();
   resetOrder();
@@ -172,7 +170,6 @@ function tryAdvance(i: i32): i32 {
   const off = batchOffsetOf(c);
   const ok = advance(c, threadOf(c), genNum, off);
   if (ok != 1) return ok;
-  lastOffset = off;
   const st = nextEvent(c);
   if (st == ERROR) return ERROR;
   if (st == 1) heapUpdate(i);
@@ -180,11 +177,12 @@ function tryAdvance(i: i32): i32 {
   return 1;
 }
 
-// stamp fills in the fields of a queued record that the reader owns.
+// stamp fills in the fields of a queued record that the reader owns: flags,
+// the reserved bytes and the generation serial.
 function stamp(dst: usize): i32 {
   store<u8>(dst, 0, 1);
+  store<u16>(dst, 0, 2);
   store<u32>(dst, serial, 4);
-  store<u64>(dst, lastOffset, 72);
   return 1;
 }
 

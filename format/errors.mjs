@@ -82,8 +82,6 @@ export const ERRORS = {
   150: { name: 'failedToAdvance', message: 'broken trace: failed to advance: frontier: [gen={0}] earliest M {2} [{3ev}], {1} in all' },
   152: { name: 'eventStackID', message: 'found invalid stack ID {0} for event {1ev}' },
   153: { name: 'eventStringID', message: 'found invalid string ID {0} for event {1ev}' },
-  154: { name: 'oldFormat', message: 'reading traces of format go 1.{0} is not supported yet' },
-
 
   // --- 200-399: ordering ---
   200: { name: 'orderBadEventType', message: 'bad event type found while ordering: {0}' },

@@ -1,0 +1,285 @@
+// Tests of the ordered reader's contract, driven through the core's exports
+// alone (the debug build, with its assertions): records come out the same
+// however the input is cut into chunks, a batch of records never spans two
+// generations, statuses stick after the end or a failure, reset() forgets a
+// trace, memory stays bounded over any number of generations, and the tables
+// blob holds what the generation said.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatCoreError } from '../src/errors';
+
+const RECORD = 80;
+const MAX_RECORDS = 1024;
+const NEW_TABLES = 1;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  inputWindow(): number;
+  inputWindowSize(): number;
+  feed(n: number): void;
+  close(): void;
+  reset(): void;
+  next(): number;
+  records(): number;
+  tables(): number;
+  tablesLen(): number;
+  errorInfo(): number;
+  names(): number;
+  version(): number;
+}
+
+let module: WebAssembly.Module;
+
+beforeAll(() => {
+  // Builds the core where its sources are newer than the build.
+  execFileSync('node', ['scripts/pretest.mjs'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
+  module = new WebAssembly.Module(readFileSync(new URL('../build/gotrace.debug.wasm', import.meta.url)));
+});
+
+function instantiate(): Exports {
+  const abort = () => { throw new Error('core aborted'); };
+  return new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as Exports;
+}
+
+/** Reading is everything the core said about a trace. */
+interface Reading {
+  /** records is every record, in order, as hex (one string per record). */
+  records: string[];
+  /** counts is the number of records of each call. */
+  counts: number[];
+  /** blobs holds the tables blob given with each NEW_TABLES record, as hex. */
+  blobs: string[];
+  /** status is the last status: -1 (end) or -2 (error). */
+  status: number;
+  /** error is the error: code, offset, generation and message (whose numbers
+   * may be addresses in the core's memory). */
+  error: string;
+}
+
+const hex = (x: Exports, at: number, n: number) => Buffer.from(x.memory.buffer, at, n).toString('hex');
+
+/** read feeds `trace` to core `x` in chunks of `chunk` bytes and collects what it says. */
+function read(trace: Uint8Array, chunk: number, x: Exports = instantiate()): Reading {
+  const r: Reading = { records: [], counts: [], blobs: [], status: 0, error: '' };
+  let pos = 0;
+  for (let calls = 0; ; calls++) {
+    if (calls > 10 * trace.length + 1000) throw new Error('the core does not stop');
+    const st = x.next();
+    if (st > 0) {
+      const base = x.records();
+      for (let i = 0; i < st; i++) {
+        const at = base + i * RECORD;
+        r.records.push(hex(x, at, RECORD));
+        if (new Uint8Array(x.memory.buffer)[at + 1]! & NEW_TABLES) r.blobs.push(hex(x, x.tables(), x.tablesLen()));
+      }
+      r.counts.push(st);
+    } else if (st === 0) {
+      if (pos >= trace.length) { x.close(); continue; }
+      const n = Math.min(chunk, trace.length - pos, x.inputWindowSize());
+      new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
+      x.feed(n);
+      pos += n;
+    } else {
+      r.status = st;
+      if (st === -2) r.error = errorOf(x);
+      return r;
+    }
+  }
+}
+
+/** errorOf words the core's error, with where it lies. */
+function errorOf(x: Exports): string {
+  const dv = new DataView(x.memory.buffer, x.errorInfo(), 56);
+  const info = {
+    code: dv.getUint32(0, true),
+    offset: dv.getBigUint64(8, true),
+    generation: dv.getBigUint64(16, true),
+    args: [0, 1, 2, 3].map((i) => dv.getBigUint64(24 + 8 * i, true)) as [bigint, bigint, bigint, bigint],
+  };
+  const memory = new Uint8Array(x.memory.buffer);
+  const message = formatCoreError(info, { version: x.version(), memory, names: x.names() });
+  return `${info.code} at ${info.offset} in ${info.generation}: ${message}`;
+}
+
+/** fixtures lists the traces of the new formats in a fixture folder. */
+function fixtures(folder: string): [string, URL][] {
+  const dir = new URL(`./fixtures/${folder}/`, import.meta.url);
+  return readdirSync(dir).filter((f) => f.endsWith('.trace')).sort().map((f) => [`${folder}/${f}`, new URL(f, dir)]);
+}
+
+describe('records do not depend on how the input is cut', () => {
+  const all = [...fixtures('core'), ...fixtures('order'), ...fixtures('go-tests')];
+  it('has fixtures', () => expect(all.length).toBeGreaterThan(200));
+  for (const [name, url] of all) {
+    it(name, () => {
+      const trace = new Uint8Array(readFileSync(url));
+      const whole = read(trace, trace.length);
+      expect(whole.status).toBeLessThan(0);
+      for (const chunk of [1, 7, 4096]) {
+        const cut = read(trace, chunk);
+        expect(cut.records).toEqual(whole.records);
+        expect(cut.blobs).toEqual(whole.blobs);
+        expect([cut.status, cut.error]).toEqual([whole.status, whole.error]);
+      }
+    });
+  }
+});
+
+/** u8/u32/i64 read one field of a record given as hex. */
+const field = (rec: string, at: number, n: number) => Buffer.from(rec, 'hex').subarray(at, at + n);
+const u32 = (rec: string, at: number) => field(rec, at, 4).readUInt32LE();
+const i64 = (rec: string, at: number) => field(rec, at, 8).readBigInt64LE();
+
+describe('batches of records', () => {
+  const trace = readFileSync(new URL('./fixtures/go-tests/go122-gc-stress.trace', import.meta.url));
+
+  it('hold at most MAX_RECORDS records, and use them all while a generation lasts', () => {
+    const r = read(new Uint8Array(trace), trace.length);
+    expect(Math.max(...r.counts)).toBe(MAX_RECORDS);
+  });
+
+  it('never span two generations, and start each with its Sync', () => {
+    for (const [, url] of fixtures('core')) {
+      const r = read(new Uint8Array(readFileSync(url)), 1 << 20);
+      let i = 0;
+      for (const n of r.counts) {
+        const batch = r.records.slice(i, i + n);
+        i += n;
+        // Records with tables name the serial of their generation; one batch has one.
+        const serials = new Set(batch.map((rec) => u32(rec, 4)).filter((s) => s !== 0));
+        expect(serials.size).toBeLessThanOrEqual(1);
+        batch.forEach((rec, k) => { if (field(rec, 1, 1)[0]! & NEW_TABLES) expect(k).toBe(0); });
+      }
+    }
+  });
+
+  it('have times that only increase', () => {
+    const r = read(new Uint8Array(trace), 1000);
+    for (let i = 1; i < r.records.length; i++) expect(i64(r.records[i]!, 8) > i64(r.records[i - 1]!, 8)).toBe(true);
+  });
+});
+
+describe('statuses', () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/core/${name}.trace`, import.meta.url)));
+
+  it('stay END after the end', () => {
+    const x = instantiate();
+    expect(read(fixture('go126-ok'), 1 << 20, x).status).toBe(-1);
+    expect([x.next(), x.next()]).toEqual([-1, -1]);
+  });
+
+  it('stay ERROR after a failure, with the same error', () => {
+    const x = instantiate();
+    const r = read(fixture('go122-string-twice'), 1 << 20, x);
+    expect(r.status).toBe(-2);
+    expect([x.next(), x.next()]).toEqual([-2, -2]);
+    expect(errorOf(x)).toBe(r.error);
+  });
+
+  it('come after the records before a failure', () => {
+    // Go delivers the generation's events, then a Sync, then the error about
+    // the bytes after it.
+    const r = read(fixture('go122-garbage-after'), 1 << 20);
+    expect(r.status).toBe(-2);
+    expect(r.records.length).toBe(4);
+    expect(field(r.records[3]!, 0, 1)[0]).toBe(0xff);
+  });
+
+  it('start over after reset()', () => {
+    const x = instantiate();
+    read(fixture('go122-string-twice'), 5, x);
+    x.reset();
+    const again = read(fixture('go125-cpu-samples'), 3, x);
+    expect(again).toEqual(read(fixture('go125-cpu-samples'), 3));
+  });
+});
+
+/** manyGenerations writes a trace of `n` generations, each with two threads
+ * that hold a running proc and report the heap, a string and a stack. */
+function manyGenerations(v: number, n: number): Uint8Array {
+  const uv = (x: bigint | number) => {
+    let y = BigInt(x);
+    const out: number[] = [];
+    do { let b = Number(y & 0x7fn); y >>= 7n; if (y) b |= 0x80; out.push(b); } while (y);
+    return out;
+  };
+  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [1, ...uv(gen), ...uv(m), ...uv(t), ...uv(data.length), ...data];
+  const none = (1n << 64n) - 1n;
+  const out: number[] = [...Buffer.from(`go 1.${v} trace\0\0\0`)];
+  for (let g = 1; g <= n; g++) {
+    const t = g * 1000;
+    out.push(...batch(g, 1, t, [13, 1, 0, 1, 37, 1, ...uv(g)]));
+    out.push(...batch(g, 2, t, [13, 1, 1, 1, 37, 1, ...uv(g)]));
+    out.push(...batch(g, none, t, v >= 25 ? [50, 8, ...uv(1e9), 51, 1, 2, 3, 4] : [8, ...uv(1e9)]));
+    out.push(...batch(g, none, t, [4, 5, 1, 3, ...Buffer.from('abc')]));
+    out.push(...batch(g, none, t, [2, 3, 1, 1, ...uv(0x1000), 1, 1, 7]));
+    if (v >= 26) out.push(52);
+  }
+  return new Uint8Array(out);
+}
+
+describe('memory', () => {
+  for (const v of [22, 26]) {
+    it(`stays bounded over 3000 generations (go 1.${v})`, () => {
+      const trace = manyGenerations(v, 3000);
+      const x = instantiate();
+      let pos = 0, records = 0, early = 0;
+      for (;;) {
+        const st = x.next();
+        if (st > 0) records += st;
+        else if (st === 0) {
+          if (pos >= trace.length) { x.close(); continue; }
+          const n = Math.min(4096, trace.length - pos);
+          new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
+          x.feed(n);
+          pos += n;
+          if (!early && pos > trace.length / 10) early = x.memory.buffer.byteLength;
+        } else {
+          expect(st).toBe(-1);
+          break;
+        }
+      }
+      // Per generation: a Sync, two ProcStatus, two HeapAlloc; one last Sync.
+      expect(records).toBe(3000 * 5 + 1);
+      expect(x.memory.buffer.byteLength).toBe(early);
+    });
+  }
+});
+
+describe('the tables blob', () => {
+  const blobOf = (name: string) => {
+    const r = read(new Uint8Array(readFileSync(new URL(`./fixtures/core/${name}.trace`, import.meta.url))), 1 << 20);
+    return Buffer.from(r.blobs[0]!, 'hex');
+  };
+
+  it('holds the strings, stacks and frames', () => {
+    const b = blobOf('go122-ok');
+    expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8)]).toEqual([3, 1, 1]);
+    const bytes = b.readUInt32LE(24);
+    const s = b.readUInt32LE(12) + 16; // the second string: ID 2, "main.f"
+    expect(b.readBigUInt64LE(s)).toBe(2n);
+    expect(b.subarray(bytes + b.readUInt32LE(s + 8), bytes + b.readUInt32LE(s + 8) + b.readUInt32LE(s + 12)).toString()).toBe('main.f');
+    const k = b.readUInt32LE(16);
+    expect([b.readBigUInt64LE(k), b.readUInt32LE(k + 8), b.readUInt32LE(k + 12)]).toEqual([1n, 0, 1]);
+    const f = b.readUInt32LE(20);
+    expect([0, 8, 16, 24].map((o) => b.readBigUInt64LE(f + o))).toEqual([0x1000n, 2n, 3n, 7n]);
+    expect([b.readUInt32LE(28), b.readDoubleLE(32), b.readBigInt64LE(40)]).toEqual([0, 1, 1n]);
+  });
+
+  it('holds the clock snapshot', () => {
+    const b = blobOf('go125-ok');
+    expect(b.readUInt32LE(28) & 1).toBe(1);
+    // Snapshot at the sync batch's time 1 plus 1 tick; mono 100; wall 1700000000 s 5 ns.
+    expect([48, 56, 64, 72].map((o) => b.readBigInt64LE(o))).toEqual([2n, 100n, 1700000000n, 5n]);
+  });
+
+  it('holds the experimental batches', () => {
+    const b = blobOf('go126-experimental-batches');
+    expect(b.readUInt32LE(80)).toBe(1);
+    const e = b.readUInt32LE(84);
+    expect([b.readBigUInt64LE(e), b.readUInt32LE(e + 8), b.readUInt32LE(e + 16)]).toEqual([5n, 1, 3]);
+    const at = b.readUInt32LE(e + 12);
+    expect([...b.subarray(at, at + 3)]).toEqual([1, 2, 3]);
+  });
+});
