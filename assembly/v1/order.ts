@@ -158,6 +158,7 @@ export function order(): i32 {
   for (let i = 0; i < nProcs; i++) avail.push32(<u32>i);
   nAvail = nProcs;
   nHeap = 0;
+  waitHeads.clear(); waitNodes.reset(); freeNode = 0;
   while (true) {
     if (fillFrontier() < 0) return ERROR;
     if (nHeap == 0) {
@@ -174,8 +175,11 @@ export function order(): i32 {
     else if (t == V1GoUnblockLocal) store<u8>(e, <u8>V1GoUnblock, EV_TYPE);
     else if (t == V1GoSysExitLocal) store<u8>(e, <u8>V1GoSysExit, EV_TYPE);
     if (!transition()) return fail(E_BAD_TRANSITION, <u64>load<u32>(e, EV_BOFF), 0);
-    if (<usize>nAvail << 2 >= avail.len) avail.grow(4);
-    availSet(nAvail++, pi);
+    pushAvail(pi);
+    if (tG != UNORDERED) {
+      wake(waitKey(tG, nextSeqOf(tG), nextStatus));
+      wake(waitKey(tG, NOSEQ, nextStatus));
+    }
   }
   if (!isSorted(events)) return fail(E_TIME_ORDER, 0, 0);
   if (fixSysExits() < 0) return ERROR;
@@ -204,12 +208,77 @@ function fillFrontier(): i32 {
     }
     const e = p.at(p.head);
     stateTransition(e);
-    if (!ready()) continue;
-    p.head++;
     removeAvail(i--);
+    if (!ready()) {
+      park(pi);
+      continue;
+    }
+    p.head++;
     heapPush(evTs(e), pi);
   }
   return 1;
+}
+
+// ---- Procs waiting for a goroutine's state ----
+//
+// Go checks every available proc against the goroutine states before each
+// event it takes, so a proc whose next event waits for a goroutine state is
+// checked over and over: quadratic on a trace with many such procs. A proc
+// whose event is not ready waits here instead, under the state it needs
+// (goroutine, sequence number or NOSEQ, status), and is checked again only
+// once its goroutine enters that state: the same procs become ready at the
+// same points as in Go.
+
+// Waiting procs: (u32 proc, u32 next node + 1) nodes, in lists by state key.
+const waitHeads = new U64Map();
+const waitNodes = new Vec();
+let freeNode: u32 = 0; // free nodes, a list through `next` (index + 1; 0 = none)
+
+// waitKey mixes a goroutine, a sequence number and a status into one key.
+@inline function waitKey(g: u64, seq: u64, status: u32): u64 {
+  let h = g * 0x9E3779B97F4A7C15;
+  h ^= (seq + 0x632BE59BD9B4E019) * 0xC2B2AE3D27D4EB4F;
+  h ^= <u64>(status + 1) * 0x165667B19E3779F9;
+  return h ^ (h >> 31);
+}
+
+// nextSeqOf returns the sequence number goroutine `g` has now.
+@inline function nextSeqOf(g: u64): u64 {
+  const s = stateOf(g);
+  return s ? load<u64>(s) : 0;
+}
+
+@inline function pushAvail(pi: i32): void {
+  if (<usize>nAvail << 2 >= avail.len) avail.grow(4);
+  availSet(nAvail++, pi);
+}
+
+// park makes proc `pi` wait for the state its event (the last transition) needs.
+function park(pi: i32): void {
+  const key = waitKey(tG, initSeq, initStatus);
+  let node = freeNode;
+  if (node != 0) freeNode = load<u32>(waitNodes.ptr + (<usize>(node - 1) << 3), 4);
+  else { waitNodes.grow(8); node = <u32>(waitNodes.len >> 3); }
+  const at = waitNodes.ptr + (<usize>(node - 1) << 3);
+  store<u32>(at, <u32>pi);
+  store<u32>(at, waitHeads.get(key, 0), 4);
+  waitHeads.set(key, node);
+}
+
+// wake makes the procs waiting under `key` available again. (A proc that a
+// collision of keys woke too early is checked, found not ready, and waits again.)
+function wake(key: u64): void {
+  let node = waitHeads.get(key, 0);
+  if (node == 0) return;
+  waitHeads.delete(key);
+  while (node != 0) {
+    const at = waitNodes.ptr + (<usize>(node - 1) << 3);
+    pushAvail(<i32>load<u32>(at));
+    const next = load<u32>(at, 4);
+    store<u32>(at, freeNode, 4);
+    freeNode = node;
+    node = next;
+  }
 }
 
 // ---- The frontier's min-heap of (time, proc) ----
@@ -332,4 +401,5 @@ export function resetOrder(): void {
   gIndex.clear();
   gStates.reset();
   nProcs = 0; nAvail = 0; nHeap = 0;
+  waitHeads.clear(); waitNodes.reset(); freeNode = 0;
 }
