@@ -15,7 +15,7 @@ const BENCH = ['/work/shared/bench/gc-go1.27.trace.gz', '/work/shared/bench/web-
 const CHUNK = 1 << 20;
 
 /** unzipped gunzips `gz` to /tmp once and returns the trace's path. */
-function unzipped(gz) {
+export function unzipped(gz) {
   if (!gz.endsWith('.gz')) return gz;
   const out = `/tmp/gotrace-bench-${basename(gz, '.gz')}`;
   if (!existsSync(out)) execFileSync('sh', ['-c', `gunzip -c '${gz}' > '${out}.part' && mv '${out}.part' '${out}'`]);

@@ -1,0 +1,3 @@
+module gotrace/bench/gen
+
+go 1.22
