@@ -4,7 +4,7 @@
 // from cached pieces: quoted strings and printed stacks are made once per
 // generation (Tables), and nothing is resolved that is not printed.
 import { internalError } from './errors';
-import { type Event } from './event';
+import { type Event, type Transition } from './event';
 import { type Int64, signed } from './int64';
 import { enumName, EventKind, GoState, ProcState, RANGE_NAMES, ResourceKind, STACK_ARG, T } from './kinds';
 import { quote } from './quote';
@@ -24,9 +24,28 @@ function quoted(tables: Tables | null, id: Int64): string {
   return q;
 }
 
-/** stackSection is a stack as Go prints it after an event: a heading, then its frames. */
-function stackSection(heading: string, tables: Tables | null, id: Int64, raw: boolean): string {
-  return `\n${heading}=\n${tables === null ? '' : tables.stackText(id, raw)}`;
+/**
+ * Sink receives the text of events: plain text, and the stack sections, which
+ * writers may copy from what they keep of each stack (the same few stacks are
+ * printed over and over).
+ */
+export interface Sink {
+  /** text adds plain text. */
+  text(s: string): void;
+  /** stack adds a stack section: "\n" + heading + "=\n", then the frames of stack `id` of `tables`. */
+  stack(heading: string, tables: Tables | null, id: Int64): void;
+}
+
+/** StringSink collects an event's text as a string. */
+class StringSink implements Sink {
+  s = '';
+  constructor(private readonly raw: boolean) {}
+  text(s: string): void {
+    this.s += s;
+  }
+  stack(heading: string, tables: Tables | null, id: Int64): void {
+    this.s += `\n${heading}=\n${tables === null ? '' : tables.stackText(id, this.raw)}`;
+  }
 }
 
 /** Go's quoted names of the GC ranges, by wire type. */
@@ -47,15 +66,12 @@ function rangeDetail(ev: Event): string {
   return `${s} Attributes=["bytes swept"=Value{Uint64(${ev.arg(0)})} "bytes reclaimed"=Value{Uint64(${ev.arg(1)})}]`;
 }
 
-/** transitionDetail prints a state transition: resource, states, reason and its stack. */
-function transitionDetail(ev: Event, raw: boolean): string {
-  const t = ev.transition();
-  let s = t.kind === ResourceKind.Goroutine
+/** transitionDetail prints a state transition's resource, states and reason (its stack follows). */
+function transitionDetail(ev: Event, t: Transition): string {
+  const states = t.kind === ResourceKind.Goroutine
     ? ` GoID=${t.id} ${enumName(GoState, t.from)}->${enumName(GoState, t.to)}`
     : ` ProcID=${t.id} ${enumName(ProcState, t.from)}->${enumName(ProcState, t.to)}`;
-  s += ` Reason=${t.reason === 0 ? '""' : quoted(ev.tables, t.reason)}`;
-  if (t.stack !== -1) s += stackSection('TransitionStack', ev.tables, t.stack, raw);
-  return s;
+  return `${states} Reason=${t.reason === 0 ? '""' : quoted(ev.tables, t.reason)}`;
 }
 
 /** experimentalDetail prints an experimental event's name and arguments. */
@@ -81,7 +97,7 @@ function taskDetail(ev: Event): string {
   return ` ID=${ev.arg(0)} Parent=${ev.arg(2)} Type=${ev.taskName ? quote(ev.taskName) : '""'}`;
 }
 
-/** detail prints the kind-specific part of an event. */
+/** detail prints the kind-specific part of an event (but a state transition's). */
 function detail(ev: Event, raw: boolean): string {
   switch (ev.kind) {
     case EventKind.Metric: return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${ev.arg(0)})}`;
@@ -91,7 +107,6 @@ function detail(ev: Event, raw: boolean): string {
     case EventKind.RegionBegin: case EventKind.RegionEnd: return ` Task=${ev.arg(0)} Type=${quoted(ev.tables, ev.arg(1))}`;
     case EventKind.Log:
       return ` Task=${ev.arg(0)} Category=${quoted(ev.tables, ev.arg(1))} Message=${quoted(ev.tables, ev.arg(2))}`;
-    case EventKind.StateTransition: return transitionDetail(ev, raw);
     case EventKind.Experimental: return experimentalDetail(ev, raw);
     case EventKind.Sync: return syncDetail(ev);
   }
@@ -99,19 +114,32 @@ function detail(ev: Event, raw: boolean): string {
 }
 
 /**
- * format is Go's Event.String() of `ev`. With `raw`, strings that Go prints
- * as they are (function and file names, experimental string arguments) keep
- * their bytes that are not UTF-8 as lone surrogates, for writers that print
- * exact bytes (encodeRaw); without it they hold U+FFFD.
+ * writeEvent gives `sink` Go's Event.String() of `ev`. With `raw`, strings
+ * that Go prints as they are (function and file names, experimental string
+ * arguments) keep their bytes that are not UTF-8 as lone surrogates, for
+ * writers that print exact bytes (encodeRaw); without it they hold U+FFFD.
  */
-export function format(ev: Event, raw: boolean): string {
-  let s = `M=${ev.thread} P=${ev.proc} G=${ev.goroutine} ${enumName(EventKind, ev.kind)} Time=${ev.time}` + detail(ev, raw);
+export function writeEvent(ev: Event, sink: Sink, raw: boolean): void {
+  const head = `M=${ev.thread} P=${ev.proc} G=${ev.goroutine} ${enumName(EventKind, ev.kind)} Time=${ev.time}`;
+  if (ev.kind === EventKind.StateTransition) {
+    const t = ev.transition();
+    sink.text(head + transitionDetail(ev, t));
+    if (t.stack !== -1) sink.stack('TransitionStack', ev.tables, t.stack);
+  } else {
+    sink.text(head + detail(ev, raw));
+  }
   if (ev.type === T.CPUSample) {
     // Go's stack of a sample always has a table, so even stack 0 prints a heading.
-    s += stackSection('Stack', ev.tables, ev.arg(0), raw);
-  } else if (ev.kind !== EventKind.Sync) {
+    sink.stack('Stack', ev.tables, ev.arg(0));
+  } else {
     const at = STACK_ARG[ev.type]!;
-    if (at >= 0 && ev.arg(at) !== 0) s += stackSection('Stack', ev.tables, ev.arg(at), raw);
+    if (at >= 0 && ev.arg(at) !== 0) sink.stack('Stack', ev.tables, ev.arg(at));
   }
-  return s;
+}
+
+/** format is Go's Event.String() of `ev` (see writeEvent for `raw`). */
+export function format(ev: Event, raw: boolean): string {
+  const sink = new StringSink(raw);
+  writeEvent(ev, sink, raw);
+  return sink.s;
 }

@@ -18,6 +18,9 @@ const FRAME_SIZE = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** EMPTY is the text of no stack, as bytes. */
+const EMPTY = new Uint8Array(0);
+
 /** MISSING is the entry index of IDs that the table does not have. */
 const MISSING = -1;
 
@@ -53,6 +56,7 @@ export class Tables {
   private readonly stackFrames: (StackFrame[] | undefined)[] = [];
   private readonly stackTexts: (string | undefined)[] = [];
   private readonly rawStackTexts: (string | undefined)[] = [];
+  private readonly rawStackBytes: (Uint8Array | undefined)[] = [];
 
   /** Tables copies `blob`, the core's tables blob of one generation. */
   constructor(blob: Uint8Array) {
@@ -191,6 +195,16 @@ export class Tables {
     }
     return text;
   }
+
+  /**
+   * stackBytes is stackText(id, true) as UTF-8 bytes, bytes that are not
+   * UTF-8 included: what writers of exact output copy for each event.
+   */
+  stackBytes(id: Int64): Uint8Array {
+    const i = this.stackAt(id);
+    if (i === MISSING) return EMPTY;
+    return (this.rawStackBytes[i] ??= encodeRaw(this.stackText(id, true)));
+  }
 }
 
 /**
@@ -218,21 +232,50 @@ function decodeLossy(b: Uint8Array): [string, string] {
 }
 
 /**
- * encodeRaw encodes text that may hold lone surrogates U+DC80..U+DCFF from
- * rawString as UTF-8, writing each such surrogate as the byte it stands for.
+ * encodeInto writes `text` into `out` at `at` as UTF-8 and returns where it
+ * ended; lone surrogates U+DC80..U+DCFF (bytes kept by rawString) are written
+ * as the bytes they stand for, other lone surrogates as U+FFFD. `out` needs
+ * room for 3 bytes per UTF-16 unit.
  */
-export function encodeRaw(text: string): Uint8Array {
-  const out: number[] = [];
+export function encodeInto(text: string, out: Uint8Array, at: number): number {
+  let p = at;
   for (let i = 0; i < text.length; i++) {
-    const c = text.codePointAt(i)!;
-    if (c >= 0xdc80 && c <= 0xdcff) out.push(c - 0xdc00);
-    else if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else {
-      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      i++;
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[p++] = c;
+      continue;
     }
+    if (c < 0x800) {
+      out[p++] = 0xc0 | (c >> 6);
+      out[p++] = 0x80 | (c & 63);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const lo = c <= 0xdbff && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+        out[p++] = 0xf0 | (c >> 18);
+        out[p++] = 0x80 | ((c >> 12) & 63);
+        out[p++] = 0x80 | ((c >> 6) & 63);
+        out[p++] = 0x80 | (c & 63);
+        continue;
+      }
+      if (c >= 0xdc80 && c <= 0xdcff) {
+        out[p++] = c - 0xdc00;
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[p++] = 0xe0 | (c >> 12);
+    out[p++] = 0x80 | ((c >> 6) & 63);
+    out[p++] = 0x80 | (c & 63);
   }
-  return Uint8Array.from(out);
+  return p;
+}
+
+/** encodeRaw is `text` as UTF-8 bytes, the bytes kept by rawString included (see encodeInto). */
+export function encodeRaw(text: string): Uint8Array {
+  const out = new Uint8Array(3 * text.length);
+  return out.subarray(0, encodeInto(text, out, 0));
 }

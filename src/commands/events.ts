@@ -6,11 +6,11 @@
 import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { type Event } from '../event';
-import { format } from '../eventstring';
+import { type Sink, writeEvent } from '../eventstring';
+import { type Int64 } from '../int64';
 import { openTrace } from '../io';
 import { Reader, type Source } from '../reader';
-import { encodeRaw } from '../tables';
+import { encodeInto, type Tables } from '../tables';
 
 /** JSON_HELP documents the --json schema, for `gotrace events --help`. */
 const JSON_HELP = `
@@ -46,39 +46,51 @@ export function register(program: Command): void {
     });
 }
 
-/** hasRawBytes reports whether some event of `batch` may print bytes that are not UTF-8. */
-function hasRawBytes(batch: Event[]): boolean {
-  for (const ev of batch) if (ev.tables?.hasRawStrings) return true;
-  return false;
-}
+/** The bytes of the headings of stack sections ("\nStack=\n"), made once. */
+const HEADINGS: Record<string, Buffer> = {};
 
 /** The size of the pieces output is written in. */
 const PIECE = 1 << 20;
 
 /**
- * Bytes collects output as UTF-8 bytes in large pieces. Text comes in one
- * batch of events at a time, joined (a flat string): strings built with += of
- * millions of pieces cost more to flatten than all the rest of printing, and a
- * write per event costs more than the formatting.
+ * ByteSink collects output as UTF-8 bytes in large pieces: text encoded
+ * straight into the piece, and each stack copied from the bytes its
+ * generation's tables keep of it. Building one long string instead, then
+ * encoding it, costs several times more (most of the text is stacks).
  */
-class Bytes {
+class ByteSink implements Sink {
   private buf = Buffer.allocUnsafe(PIECE);
   private pos = 0;
   private readonly full: Buffer[] = [];
 
   constructor(private readonly stream: Writable) {}
 
-  /** text adds `s`, encoded as UTF-8. */
+  /** tables are the tables of the event being written: whether its text may hold raw bytes. */
+  tables: Tables | null = null;
+
   text(s: string): void {
     if (this.pos + 3 * s.length > this.buf.length) this.next(3 * s.length);
-    this.pos += this.buf.write(s, this.pos);
+    // Node's encoder is the faster; ours keeps the bytes of strings that are not UTF-8.
+    if (this.tables?.hasRawStrings) this.pos = encodeInto(s, this.buf, this.pos);
+    else this.pos += this.buf.write(s, this.pos);
+  }
+
+  stack(heading: string, tables: Tables | null, id: Int64): void {
+    this.bytes(HEADINGS[heading] ??= Buffer.from(`\n${heading}=\n`));
+    if (tables !== null) this.bytes(tables.stackBytes(id));
   }
 
   /** bytes adds `b` as it is. */
-  bytes(b: Uint8Array): void {
+  private bytes(b: Uint8Array): void {
     if (this.pos + b.length > this.buf.length) this.next(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+  }
+
+  /** newline ends an event. */
+  newline(): void {
+    if (this.pos === this.buf.length) this.next(1);
+    this.buf[this.pos++] = 10;
   }
 
   /** next sets the current piece aside and starts one with room for `n` bytes. */
@@ -104,7 +116,7 @@ class Bytes {
  */
 export async function events(input: Source, stream: Writable = process.stdout, mode: 'text' | 'json' = 'text'): Promise<void> {
   const reader = new Reader(input);
-  const out = new Bytes(stream);
+  const out = new ByteSink(stream);
   // Write errors arrive as events too; a reader of the output that goes away
   // (`gotrace events T | head`) ends the listing quietly.
   let writeError: unknown = null;
@@ -114,14 +126,15 @@ export async function events(input: Source, stream: Writable = process.stdout, m
   try {
     for (let batch; !writeError && (batch = await reader.nextBatch()) !== null; await out.drain()) {
       if (mode === 'json') {
-        out.text(batch.map((ev) => JSON.stringify(ev) + '\n').join(''));
+        for (const ev of batch) out.text(JSON.stringify(ev) + '\n');
         continue;
       }
-      const texts = batch.map((ev) => format(ev, true) + '\n');
-      // Strings that are not UTF-8 print as their bytes, as Go prints them
-      // (known once the batch's strings are decoded, i.e. after formatting).
-      if (hasRawBytes(batch)) for (const t of texts) out.bytes(encodeRaw(t));
-      else out.text(texts.join(''));
+      for (const ev of batch) {
+        out.tables = ev.tables;
+        writeEvent(ev, out, true);
+        out.newline();
+      }
+      out.tables = null;
     }
   } catch (e) {
     failure = e;
