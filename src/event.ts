@@ -1,9 +1,10 @@
 // Typed events: what Go's internal/trace.Event is, built from the core's
-// 80-byte event records (assembly/README.md). An Event copies the record's
-// numbers when it is made, and resolves strings and stacks through its
-// generation's Tables only when asked. Its views (metric(), stateTransition(),
+// 80-byte event records (assembly/README.md). An Event reads its numbers from
+// a copy of the records (one per batch of events, never the core's memory),
+// and resolves strings and stacks through its generation's Tables only when
+// asked. Its views (metric(), stateTransition(),
 // ...) and its toString() follow Go 1.27's event.go line by line in meaning.
-import { EXPERIMENTS, EVENTS } from '../format/events.mjs';
+import { EXPERIMENTS, EVENTS, GO_STATUSES, PROC_STATUSES } from '../format/events.mjs';
 import { internalError } from './errors';
 import { high32, i64, type Int64, low32, signed, u64 } from './int64';
 import {
@@ -17,12 +18,17 @@ import { eventJSON, type JSONValue } from './eventjson';
 /** The record flag of a Sync that starts a generation: its tables come with it. */
 export const NEW_TABLES = 1;
 
-/** Go's reader state of each goroutine status on the wire (tracev2GoStatus2GoState). */
-const GO_STATE_OF_STATUS = [GoState.Undetermined, GoState.Runnable, GoState.Running, GoState.Syscall, GoState.Waiting];
-/** Go's reader state of each proc status on the wire (tracev2ProcStatus2ProcState). */
-const PROC_STATE_OF_STATUS = [ProcState.Undetermined, ProcState.Running, ProcState.Idle, ProcState.Running, ProcState.Idle];
+/** Go's reader state of each goroutine status on the wire (tracev2GoStatus2GoState): the same names. */
+const GO_STATE_OF_STATUS = GO_STATUSES.map((name) => GoState[name as keyof typeof GoState] ?? GoState.Undetermined);
+/**
+ * Go's reader state of each proc status on the wire (tracev2ProcStatus2ProcState):
+ * a proc in a syscall still runs; one whose syscall was abandoned is idle.
+ */
+const PROC_STATE_OF_STATUS = PROC_STATUSES.map((name) => ({
+  Running: ProcState.Running, Idle: ProcState.Idle, Syscall: ProcState.Running, SyscallAbandoned: ProcState.Idle,
+}[name] ?? ProcState.Undetermined));
 /** The wire proc status of a proc whose syscall was abandoned. */
-const PROC_SYSCALL_ABANDONED = 4;
+const PROC_SYSCALL_ABANDONED = PROC_STATUSES.indexOf('SyscallAbandoned');
 
 /** StateTransition is the detail of a StateTransition event: a goroutine or proc changing state. */
 export interface StateTransition {
