@@ -15,6 +15,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { snapshotCli } from './lib/cli.mjs';
 import { measure, median, goEventCount, ourEventCount, GNU_TIME } from './lib/measure.mjs';
 import { formatTable, fixed, ratio } from './lib/table.mjs';
 import { GO, GO_READER_SCRIPT, fileMB, generated, goReaderBinary, hasGo, sharedTraces, sizeBytes, traceFile, traceName } from './lib/traces.mjs';
@@ -65,18 +66,18 @@ function note(msg) {
   process.stderr.write(`bench: ${msg}\n`);
 }
 
-/** readers lists the contenders that can run here; Go's reader is null when it cannot. */
-function readers(anyTrace) {
+/** readers lists the contenders that can run here, ours from `cli`; Go's reader is null when it cannot run. */
+function readers(cli, anyTrace) {
   let go = null;
   if (!existsSync(GO_READER_SCRIPT) || !hasGo()) note(`Go's reader is skipped: needs ${GO_READER_SCRIPT} and ${GO}`);
   else if (anyTrace) go = goReaderBinary(anyTrace);
-  const help = execFileSync(process.execPath, [CLI, 'stats', '--help'], { encoding: 'utf8' });
+  const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
   const cursor = help.includes('--cursor');
   if (!cursor) note('the cursor rows read n/a: gotrace stats has no --cursor option yet');
   return {
     go: go && { argv: (t) => [go, t], events: goEventCount },
-    typed: { argv: (t) => [process.execPath, CLI, 'stats', t], events: ourEventCount },
-    cursor: cursor ? { argv: (t) => [process.execPath, CLI, 'stats', '--cursor', t], events: ourEventCount } : null,
+    typed: { argv: (t) => [process.execPath, cli, 'stats', t], events: ourEventCount },
+    cursor: cursor ? { argv: (t) => [process.execPath, cli, 'stats', '--cursor', t], events: ourEventCount } : null,
   };
 }
 
@@ -178,11 +179,12 @@ async function main() {
   if (!existsSync(CLI)) fail('dist/cli.js is missing: run npm run build first');
   if (!existsSync(GNU_TIME)) note(`peak RSS reads n/a: ${GNU_TIME} (GNU time) is missing`);
   warnIfStale();
+  const cli = snapshotCli(ROOT);
   const header = machine(), loadBefore = loadavg();
   const files = pickTraces(o.traces).map(traceFile);
   if (o.big.length && !hasGo()) note(`the generated traces and the flat-memory line are skipped: needs ${GO}`), o.big = [];
   const big = o.big.map(generated);
-  const contenders = readers(files[0] ?? big[0]);
+  const contenders = readers(cli, files[0] ?? big[0]);
   const results = files.map((f) => benchTrace(f, contenders, o.runs, o.warm));
   const [small, large] = big.map((f, i) => benchTrace(f, contenders, i === 0 ? o.runs : o.bigRuns, o.warm && i === 0));
   const problems = [];

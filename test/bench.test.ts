@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { snapshotCli } from '../bench/lib/cli.mjs';
 import { GNU_TIME, goEventCount, measure, median, ourEventCount } from '../bench/lib/measure.mjs';
 import { fixed, formatTable, ratio } from '../bench/lib/table.mjs';
 import { GO, genBinary, sizeBytes } from '../bench/lib/traces.mjs';
@@ -24,6 +25,16 @@ describe('measure', () => {
     const m = measure([process.execPath, '-e', 'console.error("broken trace"); process.exit(3)']);
     expect(m.status).toBe(3);
     expect(m.stderr).toContain('broken trace');
+  });
+});
+
+describe('the build measured', () => {
+  const root = join(import.meta.dirname, '..');
+  it.skipIf(!existsSync(join(root, 'dist', 'cli.js')))('is a copy of dist that runs on its own, with the project\'s packages', () => {
+    const cli = snapshotCli(root);
+    expect(cli.startsWith(join(root, 'dist'))).toBe(false);
+    const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
+    expect(help).toContain('Usage: gotrace stats');
   });
 });
 

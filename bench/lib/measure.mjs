@@ -10,11 +10,12 @@ import { join } from 'node:path';
 /** GNU_TIME is the GNU time binary that reports a child's peak RSS. */
 export const GNU_TIME = '/usr/bin/time';
 
-/** RUN_TIMEOUT_MS bounds one measured run, so that a hung reader ends the bench. */
-const RUN_TIMEOUT_MS = 60 * 60 * 1000;
-
-const scratch = mkdtempSync(join(tmpdir(), 'gotrace-bench-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+/**
+ * RUN_TIMEOUT_S bounds one measured run, so that a hung reader ends the bench:
+ * coreutils' timeout kills the reader itself (killing GNU time would leave the
+ * reader running), and GNU time still reports the reader's peak RSS.
+ */
+const RUN_TIMEOUT_S = 3600;
 
 /**
  * measure runs `argv` to its end once and returns `{ secs, rssMB, status,
@@ -23,12 +24,20 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
  * is kept (the readers print a few lines) to check the event count.
  */
 export function measure(argv) {
-  const rssFile = join(scratch, 'rss');
-  rmSync(rssFile, { force: true });
+  const dir = mkdtempSync(join(tmpdir(), 'gotrace-bench-rss-'));
+  try {
+    return measureInto(argv, join(dir, 'rss'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measureInto(argv, rssFile) {
   const timed = existsSync(GNU_TIME);
-  const [cmd, ...args] = timed ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const bounded = ['timeout', '-s', 'KILL', String(RUN_TIMEOUT_S), ...argv];
+  const [cmd, ...args] = timed ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...bounded] : bounded;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20, timeout: RUN_TIMEOUT_MS });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20, timeout: (RUN_TIMEOUT_S + 60) * 1000 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssMB = null;
   if (timed && existsSync(rssFile)) {
@@ -36,7 +45,7 @@ export function measure(argv) {
     const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
     if (Number.isFinite(kb) && kb > 0) rssMB = kb / 1024;
   }
-  const status = r.error ? `${r.error.code ?? r.error.message}` : r.status;
+  const status = r.error ? `${r.error.code ?? r.error.message}` : r.status === 137 && secs >= RUN_TIMEOUT_S ? 'timed out' : r.status;
   return { secs, rssMB, status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
