@@ -1,0 +1,56 @@
+// Malformed input at the Reader's level: traces with random bytes changed,
+// inserted or cut must read to their end or fail with a TraceError in Go's
+// words; never another exception, never an internal error, never a hang, and
+// every event printable. MUTATION_SEEDS=N tries N mutations per trace (150).
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initSync } from '../bindings/index';
+import { INTERNAL_ERROR, TraceError } from '../src/errors';
+import { readEventsSync } from '../src/reader';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/events/traces/${name}.trace`, import.meta.url)));
+
+beforeAll(() => {
+  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
+});
+
+/** random is a small seeded generator (xorshift32), so that failures can be replayed. */
+function random(seed: number): (n: number) => number {
+  let x = seed || 1;
+  return (n) => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x % n;
+  };
+}
+
+/** mutate changes, inserts or removes a few bytes of `b`. */
+function mutate(b: Uint8Array, rnd: (n: number) => number): Uint8Array {
+  const out = Array.from(b);
+  for (let k = 1 + rnd(4); k > 0; k--) {
+    const at = 16 + rnd(out.length - 16); // keep the header: past it is where the reading happens
+    const what = rnd(3);
+    if (what === 0) out[at] = rnd(256);
+    else if (what === 1) out.splice(at, 0, rnd(256));
+    else out.splice(at, 1 + rnd(8));
+  }
+  return Uint8Array.from(out);
+}
+
+describe('mutated traces', () => {
+  for (const name of ['go1.22-annotations', 'go1.23-annotations', 'go1.27-annotations', 'allocfree-go1.27', 'edge-values']) {
+    it(name, () => {
+      const original = fixture(name);
+      for (let seed = 1; seed <= Number(process.env.MUTATION_SEEDS ?? 150); seed++) {
+        const trace = mutate(original, random(seed));
+        try {
+          for (const ev of readEventsSync(trace)) String(ev);
+        } catch (e) {
+          expect(e, `seed ${seed}`).toBeInstanceOf(TraceError);
+          expect((e as TraceError).code, `seed ${seed}: ${(e as Error).message}`).not.toBe(INTERNAL_ERROR);
+        }
+      }
+    });
+  }
+});
