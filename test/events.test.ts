@@ -6,10 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initSync } from '../bindings/index';
-import { TraceError } from '../src/errors';
-import { format } from '../src/eventstring';
-import { readEventsSync } from '../src/reader';
-import { encodeRaw } from '../src/tables';
+// read (shared with the old-format tests) is our printout as `gotrace events` makes it, one latin1 char per byte.
+import { read } from './v1-read';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
@@ -25,19 +23,6 @@ beforeAll(() => {
   if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
 });
 
-/** readWithGoText reads a trace and returns what we print for it, and the error it ends with. */
-function readWithGoText(trace: Uint8Array): { text: Buffer; error: TraceError | null } {
-  const parts: string[] = [];
-  let error: TraceError | null = null;
-  try {
-    for (const ev of readEventsSync(trace)) parts.push(format(ev, true) + '\n');
-  } catch (e) {
-    if (!(e instanceof TraceError)) throw e;
-    error = e;
-  }
-  return { text: Buffer.from(encodeRaw(parts.join(''))), error };
-}
-
 /** firstDifference names the first line where two texts differ, for a readable failure. */
 function firstDifference(got: string, want: string): string {
   const a = got.split('\n'), b = want.split('\n');
@@ -52,9 +37,9 @@ describe('events are Go\'s -d=parsed output', () => {
   for (const name of names) {
     (known.has(name) ? it.fails : it)(name, () => {
       const file = (ext: string) => readFileSync(new URL(name + ext, dir));
-      const { text, error } = readWithGoText(file('.trace'));
-      const want = file('.want');
-      if (!text.equals(want)) expect.fail(firstDifference(text.toString('latin1'), want.toString('latin1')));
+      const { text, error } = read(file('.trace'));
+      const want = file('.want').toString('latin1');
+      if (text !== want) expect.fail(firstDifference(text, want));
       const status = Number(file('.status').toString().trim());
       if (status === 0) {
         expect(error?.message ?? null).toBeNull();
@@ -70,52 +55,3 @@ describe('events are Go\'s -d=parsed output', () => {
   }
 });
 
-/**
- * canonical is the tie-insensitive form of a reading of an old-format trace
- * (as the corpus's tools/canon.py makes it): Go converts old traces with
- * events of equal times in an order that varies from run to run, then nudges
- * each tie 1 ns later. Events whose times run t, t+1, t+2, ... get the first
- * time of their group and are sorted within it.
- */
-function canonical(text: string): string {
-  const events = text.split(/\n(?=M=)/);
-  const timeOf = (e: string) => / Time=(-?\d+)/.exec(e)?.[1];
-  const out: string[] = [];
-  let group: string[] = [];
-  let start = '';
-  let last: bigint | null = null;
-  const flush = () => {
-    out.push(...group.map((e) => e.replace(/ Time=(-?\d+)/, ` Time=${start}`)).sort());
-    group = [];
-  };
-  for (const e of events) {
-    const t = timeOf(e);
-    const time = t === undefined ? null : BigInt(t);
-    if (time !== null && last !== null && (time - last === 0n || time - last === 1n)) {
-      group.push(e);
-    } else {
-      flush();
-      group.push(e);
-      start = t ?? '';
-    }
-    last = time;
-  }
-  flush();
-  return out.join('\n');
-}
-
-const v1dir = new URL('./fixtures/events/v1/', import.meta.url);
-const v1names = readdirSync(v1dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
-describe('old-format traces read as Go converts them (ties canonicalised)', () => {
-  it('has fixtures', () => expect(v1names.length).toBeGreaterThan(3));
-  for (const name of v1names) {
-    it(name, () => {
-      const file = (ext: string) => readFileSync(new URL(name + ext, v1dir));
-      const { text, error } = readWithGoText(file('.trace'));
-      expect(error?.message ?? null).toBeNull();
-      const got = canonical(text.toString('latin1')), want = canonical(file('.want').toString('latin1'));
-      if (got !== want) expect.fail(firstDifference(got, want));
-    });
-  }
-});
