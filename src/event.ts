@@ -4,7 +4,7 @@
 // and resolves strings and stacks through its generation's Tables only when
 // asked. Its views (metric(), stateTransition(),
 // ...) and its toString() follow Go 1.27's event.go line by line in meaning.
-import { EXPERIMENTS, EVENTS, GO_STATUSES, PROC_STATUSES } from '../format/events.mjs';
+import { BY_TYPE, EXPERIMENTS, GO_STATUSES, PROC_STATUSES } from '../format/events.mjs';
 import { internalError } from './errors';
 import { high32, i64, type Int64, low32, signed, u64 } from './int64';
 import {
@@ -57,7 +57,9 @@ export interface ExperimentalEvent {
   experiment: string;
   /** args are the names of the event's arguments, in order. */
   args: string[];
-  /** argValue is the value of argument i: a string for names ending in "string". */
+  /** values are the arguments' values, in order: strings for names ending in "string". */
+  values: Value[];
+  /** argValue is values[i], as Go's ArgValue; throws a RangeError for an index out of bounds. */
   argValue(i: number): Value;
 }
 
@@ -309,14 +311,15 @@ export class Event {
   /** experimental is the raw view of an Experimental event. */
   experimental(): ExperimentalEvent {
     this.must('experimental', EventKind.Experimental);
-    const spec = EVENTS.find((e) => e.type === this.type)!;
-    const args = spec.args.slice(1);
-    const values = this.args;
+    const spec = BY_TYPE[this.type]!;
+    const args = spec.args.slice(1); // the time delta is the event's time
+    const values = args.map((name, i) =>
+      name.endsWith('string') ? new Value(ValueKind.String, this.str(this.arg(i))) : new Value(ValueKind.Uint64, this.arg(i)));
     return {
-      name: spec.name, experiment: EXPERIMENTS[spec.experiment!] ?? '', args,
+      name: spec.name, experiment: EXPERIMENTS[spec.experiment!] ?? '', args, values,
       argValue: (i: number): Value => {
         if (i < 0 || i >= args.length) throw new RangeError(`experimental event argument index ${i} out of bounds [0, ${args.length})`);
-        return args[i]!.endsWith('string') ? new Value(ValueKind.String, this.str(values[i]!)) : new Value(ValueKind.Uint64, values[i]!);
+        return values[i]!;
       },
     };
   }

@@ -119,6 +119,15 @@ describe('Event.toString() is Go\'s Event.String()', () => {
     expect(Buffer.from(raw).includes(Buffer.from([0x66, 0xff, 0x6f, 0x20, 0x40]))).toBe(true);
   });
 
+  it('experimental events (go1.27 with GODEBUG=traceallocfree=1)', () => {
+    const ev = event({ type: T('Span'), time: 2016497103488, m: 7042, p: 1, g: 1, args: [490, 1, 72] }, gen);
+    expect(String(ev)).toBe('M=7042 P=1 G=1 Experimental Time=2016497103488 Name=Span Args=[id=Value{Uint64(490)}, npages_value=Value{Uint64(1)}, kindclass=Value{Uint64(72)}]');
+    const x = ev.experimental();
+    expect([x.name, x.experiment, x.args]).toEqual(['Span', 'AllocFree', ['id', 'npages_value', 'kindclass']]);
+    expect(x.values.map((v) => v.uint64())).toEqual([490, 1, 72]);
+    expect(() => x.argValue(3)).toThrow(RangeError);
+  });
+
   it('views throw on events of other kinds', () => {
     const ev = event({ type: T('GoStart'), time: 1, args: [1, 1] }, gen);
     expect(() => ev.metric()).toThrow(TypeError);
