@@ -342,7 +342,24 @@ export class Event {
  */
 export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array | null): Event {
   if ((words[w]! & 0xff) !== T.UserTaskEnd || names === null) return new Event(words, w, tables);
+  return new Event(words, w, tables, taskNameOf(words, w, names));
+}
+
+/** taskNameOf copies out of the names arena the task name of the TaskEnd record at word `w`. */
+function taskNameOf(words: Uint32Array, w: number, names: Uint8Array): Uint8Array | null {
   const at = words[w + 16]!; // args[3], the name's offset in the arena
-  const name = at === 0 ? null : names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
-  return new Event(words, w, tables, name);
+  return at === 0 ? null : names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
+}
+
+/**
+ * pointEvent re-points `ev` at the record at word `w` of `words`: Cursor's
+ * one reusable Event, which reads the core's memory in place and so is
+ * valid only until the cursor moves.
+ */
+export function pointEvent(ev: Event, words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array): void {
+  const e = ev as unknown as { words: Uint32Array; at: number; tables: Tables | null; taskName: Uint8Array | null };
+  e.words = words;
+  e.at = w;
+  e.tables = tables;
+  e.taskName = (words[w]! & 0xff) === T.UserTaskEnd ? taskNameOf(words, w, names) : null;
 }

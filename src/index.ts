@@ -14,6 +14,7 @@ export { WireReader, readWire, type RawEvent, type WireSource } from './wire';
 
 // Typed events and the reader (Go's internal/trace.Reader and Event).
 export { Reader, readEventsSync, readAll, type Source } from './reader';
+export { Cursor } from './cursor';
 export { Event, type StateTransition, type ExperimentalEvent } from './event';
 export {
   EventKind, ResourceKind, GoState, ProcState, ValueKind, ResourceID, Value, NO_GOROUTINE, NO_PROC, NO_THREAD,

@@ -24,7 +24,7 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  * Decoder turns the core's steps into events; it is the part of reading
  * that is the same whether input comes all at once or in chunks.
  */
-class Decoder {
+export class Decoder {
   /** events are the events of the core's last step not yet handed out. */
   events: Event[] = [];
   /** at is the index in events of the next to hand out. */
@@ -36,11 +36,21 @@ class Decoder {
   /** bytes counts the input bytes given to the core. */
   bytes = 0;
 
-  private tables: Tables | null = null;
+  /** tables are the tables of the generation of the last step's records. */
+  tables: Tables | null = null;
+  /** memory views the core's memory in words (a Cursor reads records there). */
+  memory: Uint32Array = new Uint32Array(0);
+  /** base is the word index in memory of the last step's first record. */
+  base = 0;
+  /** count is the number of records of the last step. */
+  count = 0;
   private serial = 0;
-  private memory: Uint32Array = new Uint32Array(0);
 
-  constructor(readonly core: Core) {}
+  /**
+   * The constructor takes the core to step; with `view` set, a step makes no
+   * Event objects and leaves its records in the core's memory (for Cursor).
+   */
+  constructor(readonly core: Core, private readonly view = false) {}
 
   /**
    * step runs one step of the core: true when it produced events, false when
@@ -77,22 +87,38 @@ class Decoder {
     if (this.memory.buffer !== u8.buffer) this.memory = new Uint32Array(u8.buffer);
     const exports = this.core.exports;
     const base = exports.records() >>> 2;
+    this.base = base;
+    this.count = n;
+    if (this.view) {
+      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) this.tablesOf(this.memory, w);
+      return;
+    }
     const words = this.memory.slice(base, base + n * WORDS_PER_RECORD);
     const names = u8.subarray(exports.names());
     const events: Event[] = new Array(n);
     for (let i = 0, w = 0; i < n; i++, w += WORDS_PER_RECORD) {
-      const serial = words[w + 1]!;
-      if ((words[w]! >>> 8) & NEW_TABLES) {
-        const at = exports.tables();
-        this.tables = new Tables(u8.subarray(at, at + exports.tablesLen()));
-        this.serial = serial;
-      } else if (serial !== this.serial && serial !== 0) {
-        throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
-      }
-      events[i] = eventFromRecord(words, w, serial === 0 ? null : this.tables, names);
+      events[i] = eventFromRecord(words, w, this.tablesOf(words, w), names);
     }
     this.events = events;
     this.at = 0;
+  }
+
+  /**
+   * tablesOf is the tables of the record at word `w` of `words` (null for a
+   * Sync that ends the trace), taking a new generation's tables from the
+   * core at the record that starts it.
+   */
+  private tablesOf(words: Uint32Array, w: number): Tables | null {
+    const serial = words[w + 1]!;
+    if ((words[w]! >>> 8) & NEW_TABLES) {
+      const exports = this.core.exports;
+      const at = exports.tables();
+      this.tables = new Tables(this.core.views.u8.subarray(at, at + exports.tablesLen()));
+      this.serial = serial;
+    } else if (serial !== this.serial && serial !== 0) {
+      throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
+    }
+    return serial === 0 ? null : this.tables;
   }
 }
 
@@ -141,10 +167,15 @@ export class Reader implements AsyncIterable<Event> {
   private decoder: Decoder | null = null;
   private input: AsyncIterator<Uint8Array> | null = null;
   private readonly source: Source;
+  private readonly view: boolean;
 
-  /** Reader reads `source`; nothing happens until the first event is asked for. */
-  constructor(source: Source) {
+  /**
+   * Reader reads `source`; nothing happens until the first event is asked
+   * for. `view` is for Cursor: steps leave their records in the core.
+   */
+  constructor(source: Source, /** @internal */ view = false) {
     this.source = source;
+    this.view = view;
   }
 
   /** version is the trace's format version (22, 23, 25, 26) once its header is read, else 0. */
@@ -157,9 +188,10 @@ export class Reader implements AsyncIterable<Event> {
     return this.decoder?.bytes ?? 0;
   }
 
-  private async start(): Promise<Decoder> {
+  /** @internal start loads the core and hands it the input, once. */
+  async start(): Promise<Decoder> {
     if (this.decoder) return this.decoder;
-    const decoder = new Decoder(await load());
+    const decoder = new Decoder(await load(), this.view);
     if (this.source instanceof Uint8Array || this.source instanceof ArrayBuffer) {
       const bytes = bytesOf(this.source);
       decoder.core.feed(bytes);
@@ -204,7 +236,8 @@ export class Reader implements AsyncIterable<Event> {
   }
 
   /** fill steps the core, feeding it input as it asks, until it yields events (true) or ends (false). */
-  private async fill(d: Decoder): Promise<boolean> {
+  /** @internal */
+  async fill(d: Decoder): Promise<boolean> {
     if (d.error) throw d.error;
     for (;;) {
       if (d.ended) return false;

@@ -8,6 +8,7 @@ import { type Int64 } from '../int64';
 import { EventKind } from '../kinds';
 import { openTrace, Output } from '../io';
 import { Reader, type Source } from '../reader';
+import { Cursor } from '../cursor';
 
 /** register adds the `stats` subcommand to the program. */
 export function register(program: Command): void {
@@ -15,9 +16,11 @@ export function register(program: Command): void {
     .command('stats')
     .description('count the events of a trace by kind, and time the reading')
     .argument('<trace>', "the trace file ('-' for stdin)")
-    .action(async (path: string) => {
+    .option('--cursor', 'read through a Cursor (no object per event) instead of a Reader')
+    .action(async (path: string, opts: { cursor?: boolean }) => {
       const out = new Output();
-      await out.write(formatStats(await stats(openTrace(path))));
+      const input = openTrace(path);
+      await out.write(formatStats(await (opts.cursor ? statsCursor(input) : stats(input))));
       await out.flush();
     });
 }
@@ -59,9 +62,39 @@ export async function stats(input: Source): Promise<Stats> {
     last = batch[batch.length - 1]!.time;
     events += batch.length;
   }
+  return summary(reader, counts, events, generations, first, last, start);
+}
+
+/** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
+export async function statsCursor(input: Source): Promise<Stats> {
+  const start = performance.now();
+  const c = new Cursor(input);
+  const counts = new Array<number>(EventKind.Experimental + 1).fill(0);
+  let events = 0;
+  let generations = 0;
+  let first: Int64 | null = null;
+  let last: Int64 | null = null;
+  while (await c.fill()) {
+    while (c.nextSync()) {
+      const kind = c.kind;
+      counts[kind]!++;
+      if (kind === EventKind.Sync && c.tables !== null) generations++;
+      events++;
+      first ??= c.time;
+    }
+    last = c.time; // nextSync() leaves the cursor on the step's last event
+  }
+  return summary(c, counts, events, generations, first, last, start);
+}
+
+/** summary makes the Stats of a reading that started at `start` (performance.now()). */
+function summary(
+  r: { version: number; bytesRead: number }, counts: number[], events: number, generations: number,
+  first: Int64 | null, last: Int64 | null, start: number,
+): Stats {
   const byKind = new Map<string, number>();
   counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
-  return { version: reader.version, bytes: reader.bytesRead, events, byKind, generations, first, last, seconds: (performance.now() - start) / 1000 };
+  return { version: r.version, bytes: r.bytesRead, events, byKind, generations, first, last, seconds: (performance.now() - start) / 1000 };
 }
 
 /** span is the time from `first` to `last` in nanoseconds, exactly. */
