@@ -9,9 +9,8 @@
 // per event: `fill()` is the await, `nextSync()` the per-event move.
 import { RECORD_SIZE } from '../bindings/index';
 import { type Decoder, Reader, type Source } from './reader';
-import { Event, pointEvent } from './event';
-import { i64, type Int64, u64 } from './int64';
-import { type EventKind, KINDS, STACK_ARG, type StackFrame, T } from './kinds';
+import { Event, pointEvent, RecordView } from './event';
+import { type StackFrame } from './kinds';
 import { type Tables } from './tables';
 
 /** WORDS_PER_RECORD is the size of an event record in 32-bit words. */
@@ -26,24 +25,26 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  *     while (await c.fill()) while (c.nextSync()) count[c.kind]++;
  *
  * or, one await per event (simpler, slower): `while (await c.next()) ...`.
- * The getters read the current event; they are valid until the cursor moves.
+ * The getters (RecordView's: type, kind, time, goroutine, proc, thread,
+ * arg(), args, stackId; and tables, stack) read the current event.
  * For anything the getters lack (stacks, metric(), range(), toString()...),
  * `c.event` is the current event as an Event, the same object every time and
  * re-pointed as the cursor moves: copy what you need out of it, never keep it.
  * On malformed input, fill() and next() throw a TraceError after every event
  * before the fault has been read, as Reader does.
  */
-export class Cursor {
+export class Cursor extends RecordView {
   private readonly reader: Reader;
   private decoder: Decoder | null = null;
-  private words: Uint32Array = new Uint32Array(0);
-  private at = 0;
   private end = 0;
   private started = false;
   private view: Event | null = null;
 
   /** Cursor reads `source` (any Reader source); nothing is read until fill() or next(). */
   constructor(source: Source) {
+    super();
+    this.words = new Uint32Array(0);
+    this.at = 0;
     this.reader = new Reader(source, true);
   }
 
@@ -103,55 +104,6 @@ export class Cursor {
     return this.reader.close();
   }
 
-  /** type is the current event's wire event type (0xFF for Sync events). */
-  get type(): number {
-    return this.words[this.at]! & 0xff;
-  }
-
-  /** kind is what the current event means (see Event.kind). */
-  get kind(): EventKind {
-    return KINDS[this.words[this.at]! & 0xff]!;
-  }
-
-  /** time is the current event's timestamp in nanoseconds. */
-  get time(): Int64 {
-    return i64(this.words[this.at + 2]!, this.words[this.at + 3]! | 0);
-  }
-
-  /** goroutine is the goroutine the current event happened on (-1: none). */
-  get goroutine(): Int64 {
-    return i64(this.words[this.at + 4]!, this.words[this.at + 5]! | 0);
-  }
-
-  /** proc is the proc the current event happened on (-1: none). */
-  get proc(): Int64 {
-    return i64(this.words[this.at + 6]!, this.words[this.at + 7]! | 0);
-  }
-
-  /** thread is the thread the current event happened on (-1: none). */
-  get thread(): Int64 {
-    return i64(this.words[this.at + 8]!, this.words[this.at + 9]! | 0);
-  }
-
-  /** arg is Go's argument `i` (0-3) of the current event (see Event.arg). */
-  arg(i: number): Int64 {
-    const w = this.at + 10 + 2 * i;
-    return u64(this.words[w]!, this.words[w + 1]!);
-  }
-
-  /** args are Go's four arguments of the current event (see Event.args). */
-  get args(): [Int64, Int64, Int64, Int64] {
-    return [this.arg(0), this.arg(1), this.arg(2), this.arg(3)];
-  }
-
-  /** stackId is the ID of the current event's stack (0 where none; see Event.stackId). */
-  get stackId(): Int64 {
-    const t = this.type;
-    if (t === T.CPUSample) return this.arg(0);
-    const a = STACK_ARG[t]!;
-    return a < 0 ? 0 : this.arg(a);
-  }
-
   /** tables are the current event's generation's tables (null for a Sync that ends the trace). */
   get tables(): Tables | null {
     return this.words[this.at + 1] === 0 ? null : this.decoder!.tables;
@@ -174,7 +126,7 @@ export class Cursor {
   }
 
   /** toString is the current event as Go's Event.String() prints it. */
-  toString(): string {
+  override toString(): string {
     return this.event.toString();
   }
 }

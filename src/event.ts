@@ -83,32 +83,18 @@ export interface Transition {
 }
 
 /**
- * Event is one event of a trace, as Go's reader delivers it. Its numbers
- * are copied from the core, so it stays valid for as long as it is kept.
- * 64-bit quantities follow the Int64 rule (src/int64.ts): numbers when exact,
- * bigints beyond 2^53.
+ * RecordView reads the numbers of the event record at word `at` of `words`
+ * (assembly/README.md): the one reading of a record, shared by Event (over a
+ * copy of the records) and Cursor (over the core's memory, moving).
  */
-export class Event {
-  // Fields are declared, not defined, so that construction is four plain
-  // stores: V8 constructs classes with defined fields markedly slower, and
-  // a trace has millions of events.
-  private declare readonly words: Uint32Array;
-  private declare readonly at: number;
-  /** tables are the event's generation's tables (null for a Sync that ends the trace). */
-  declare readonly tables: Tables | null;
-  /** taskName is a TaskEnd's task name, copied from the core. */
-  declare readonly taskName: Uint8Array | null;
-
-  /**
-   * Event is the event of the record at word `at` of `words`: a copy of the
-   * core's records (the batch's, shared by its events), never the core's memory.
-   */
-  constructor(words: Uint32Array, at: number, tables: Tables | null, taskName: Uint8Array | null = null) {
-    this.words = words;
-    this.at = at;
-    this.tables = tables;
-    this.taskName = taskName;
-  }
+export class RecordView {
+  // Fields are declared, not defined, so that construction is plain stores:
+  // V8 constructs classes with defined fields markedly slower, and a trace
+  // has millions of events.
+  /** words hold the record. */
+  protected declare words: Uint32Array;
+  /** at is the record's first word in words. */
+  protected declare at: number;
 
   /** type is the wire event type (0xFF for Sync events); a detail of the format. */
   get type(): number {
@@ -151,6 +137,41 @@ export class Event {
     return [this.arg(0), this.arg(1), this.arg(2), this.arg(3)];
   }
 
+  /**
+   * stackId is the ID of the event's stack (0 where none): for a stack
+   * sample the sampled stack, else the stack of the code that emitted the event.
+   */
+  get stackId(): Int64 {
+    if (this.type === T.CPUSample) return this.arg(0);
+    const at = STACK_ARG[this.type]!;
+    return at < 0 ? 0 : this.arg(at);
+  }
+}
+
+/**
+ * Event is one event of a trace, as Go's reader delivers it. Its numbers
+ * are copied from the core, so it stays valid for as long as it is kept.
+ * 64-bit quantities follow the Int64 rule (src/int64.ts): numbers when exact,
+ * bigints beyond 2^53.
+ */
+export class Event extends RecordView {
+  /** tables are the event's generation's tables (null for a Sync that ends the trace). */
+  declare readonly tables: Tables | null;
+  /** taskName is a TaskEnd's task name, copied from the core. */
+  declare readonly taskName: Uint8Array | null;
+
+  /**
+   * Event is the event of the record at word `at` of `words`: a copy of the
+   * core's records (the batch's, shared by its events), never the core's memory.
+   */
+  constructor(words: Uint32Array, at: number, tables: Tables | null, taskName: Uint8Array | null = null) {
+    super();
+    this.words = words;
+    this.at = at;
+    this.tables = tables;
+    this.taskName = taskName;
+  }
+
   /** table is the event's tables, which every event but a closing Sync has. */
   private table(): Tables {
     if (this.tables === null) throw internalError(`event of type ${this.type} has no tables`);
@@ -169,16 +190,6 @@ export class Event {
     const s = this.table().stack(id);
     if (s === undefined) throw internalError(`stack ID ${id} is not in the table`);
     return s;
-  }
-
-  /**
-   * stackId is the ID of the event's stack (0 where none): for a stack
-   * sample the sampled stack, else the stack of the code that emitted the event.
-   */
-  get stackId(): Int64 {
-    if (this.type === T.CPUSample) return this.arg(0);
-    const at = STACK_ARG[this.type]!;
-    return at < 0 ? 0 : this.arg(at);
   }
 
   /** stack is the event's stack, innermost frame first (empty where none). */
@@ -330,7 +341,7 @@ export class Event {
   }
 
   /** toString is exactly Go's Event.String(). */
-  toString(): string {
+  override toString(): string {
     return format(this, false);
   }
 }
