@@ -34,7 +34,9 @@ export const PROFILE_P: i32 = 1000005;
 @inline export function setOldEvent(e: usize, typ: u32, ts: i64, p: i32, g: u64, stk: u32): void {
   store<i64>(e, ts, EV_TS);
   store<u64>(e, g, EV_G);
-  memory.fill(e + EV_ARGS, 0, 32);
+  // Plain stores: a bulk-memory call per event costs more than the event.
+  store<u64>(e, 0, EV_ARGS); store<u64>(e, 0, EV_ARGS + 8);
+  store<u64>(e, 0, EV_ARGS + 16); store<u64>(e, 0, EV_ARGS + 24);
   store<u32>(e, stk, EV_STK);
   store<i32>(e, p, EV_P);
   store<u32>(e, 0, EV_BOFF);
@@ -47,3 +49,9 @@ export const PROFILE_P: i32 = 1000005;
 @inline export function evP(e: usize): i32 { return load<i32>(e, EV_P); }
 @inline export function evStk(e: usize): u32 { return load<u32>(e, EV_STK); }
 @inline export function evArg(e: usize, i: usize): u64 { return load<u64>(e + EV_ARGS + (i << 3)); }
+
+/** copyEvent copies event `src` to `dst`, with plain loads and stores: a
+ * bulk-memory call per event costs more than the copy. */
+@inline export function copyEvent(dst: usize, src: usize): void {
+  for (let i: usize = 0; i < EV_SIZE; i += 8) store<u64>(dst + i, load<u64>(src + i));
+}

@@ -15,7 +15,7 @@ import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1Go
   V1GoBlockSend, V1GoBlockRecv, V1GoBlockSelect, V1GoBlockSync, V1GoBlockCond, V1GoBlockNet, V1GoSleep,
   V1GoSysBlock, V1GoBlockGC, V1GoSched, V1GoPreempt, V1GoUnblock, V1GoSysExit, V1GoUnblockLocal,
   V1GoSysExitLocal, V1GCStart } from './format';
-import { EV_SIZE, EV_TS, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg } from './event';
+import { EV_SIZE, EV_TS, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent } from './event';
 import { pidCount, pidSlot, cpuSamples } from './parser';
 import { loadBatch, E_TIME_ORDER } from './batch';
 
@@ -145,8 +145,8 @@ function addProc(pi: u32): Proc {
   nAvail--;
 }
 
-/** order merges every P's batches into `events` and fixes up GoSysExit
- * times. It returns 1, or ERROR. */
+/** order merges every P's batches into `events`, which must come out in
+ * time order. It returns 1, or ERROR. */
 export function order(): i32 {
   nProcs = 0;
   const n = pidCount();
@@ -168,7 +168,7 @@ export function order(): i32 {
     const pi = heapPop();
     const p = procs[pi];
     const e = events.grow(EV_SIZE);
-    memory.copy(e, p.at(p.head - 1), EV_SIZE);
+    copyEvent(e, p.at(p.head - 1));
     stateTransition(e);
     const t = evType(e);
     if (t == V1GoStartLocal) store<u8>(e, <u8>V1GoStart, EV_TYPE);
@@ -181,7 +181,13 @@ export function order(): i32 {
       wake(waitKey(tG, NOSEQ, nextStatus));
     }
   }
-  if (!isSorted(events)) return fail(E_TIME_ORDER, 0, 0);
+  return isSorted(events) ? 1 : fail(E_TIME_ORDER, 0, 0);
+}
+
+/** syscallTimes gives each GoSysExit the time its syscall really ended and
+ * sorts the events by time again, stably, as Go does after ordering them.
+ * It returns 1, or ERROR. */
+export function syscallTimes(): i32 {
   if (fixSysExits() < 0) return ERROR;
   sortByTime(events);
   return 1;
@@ -388,8 +394,8 @@ function merge(src: usize, dst: usize, lo: usize, mid: usize, hi: usize): void {
   let i = lo, j = mid, k = lo;
   while (i < mid && j < hi) {
     // Take from the right run only when strictly earlier: that keeps it stable.
-    if (evTs(src + j * EV_SIZE) < evTs(src + i * EV_SIZE)) memory.copy(dst + k++ * EV_SIZE, src + j++ * EV_SIZE, EV_SIZE);
-    else memory.copy(dst + k++ * EV_SIZE, src + i++ * EV_SIZE, EV_SIZE);
+    if (evTs(src + j * EV_SIZE) < evTs(src + i * EV_SIZE)) copyEvent(dst + k++ * EV_SIZE, src + j++ * EV_SIZE);
+    else copyEvent(dst + k++ * EV_SIZE, src + i++ * EV_SIZE);
   }
   if (i < mid) memory.copy(dst + k * EV_SIZE, src + i * EV_SIZE, (mid - i) * EV_SIZE);
   if (j < hi) memory.copy(dst + k * EV_SIZE, src + j * EV_SIZE, (hi - j) * EV_SIZE);

@@ -16,7 +16,7 @@ import { V1GoSysCall, V1GoSysBlock } from './format';
 import { EV_SIZE, EV_BOFF, EV_BLOCKED, evType, evTs, evG } from './event';
 import { collectBatches, resetParser } from './parser';
 import { resetBatch } from './batch';
-import { order, events, resetOrder } from './order';
+import { order, syscallTimes, events, resetOrder } from './order';
 import { toNanoseconds, postProcess } from './postprocess';
 import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPECTED } from './convert';
 import { maxStringID, inlineCount, addInlineStrings, addBuiltinStrings, buildBlob, resetTables, hasString,
@@ -165,7 +165,7 @@ function sync(r: usize, ts: i64, flags: u8): void {
 function prepare(): i32 {
   const data = pending.ptr + pos;
   if (collectBatches(data, pending.len - pos, offset(), traceVersion) < 0) return ERROR;
-  if (order() < 0 || toNanoseconds() < 0 || postProcess() < 0) return ERROR;
+  if (order() < 0 || syscallTimes() < 0 || toNanoseconds() < 0 || postProcess() < 0) return ERROR;
   const max = maxStringID, nInline = <u64>inlineCount();
   if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_TOO_MANY_STRINGS, 0, 0);
   initConvert(traceVersion, max, <u32>nInline);
