@@ -120,6 +120,7 @@ function summary(r) {
 /** rows lays out a trace's results: one row for typed events, one for the cursor. */
 function rows(b, problems) {
   const go = summary(b.res.go);
+  if (go.failed) problems.push(`${b.name} go: ${go.failed}`);
   const events = b.res.go?.events ?? b.res.typed?.events;
   return ['typed', 'cursor'].map((mode) => {
     const ours = summary(b.res[mode]);
@@ -138,6 +139,7 @@ function rows(b, problems) {
 /** flatLines compares peak RSS on the small and the large generated trace, per reader. */
 function flatLines(small, large) {
   return ['typed', 'cursor', 'go'].map((k) => {
+    if (!small.res[k]) return `flat memory, ${k.padEnd(6)}: n/a (not run here)`;
     const a = summary(small.res[k]).rss, b = summary(large.res[k]).rss;
     const r = a !== null && b !== null ? b / a : null;
     const verdict = k === 'go' ? '(Go, for reference)' : r === null ? '' : r <= TARGETS.flat ? `ok (≤${TARGETS.flat})` : `MISS (≤${TARGETS.flat})`;
@@ -179,6 +181,7 @@ async function main() {
   if (!existsSync(CLI)) fail('dist/cli.js is missing: run npm run build first');
   if (!existsSync(GNU_TIME)) note(`peak RSS reads n/a: ${GNU_TIME} (GNU time) is missing`);
   warnIfStale();
+  const built = statSync(CLI).mtime.toISOString();
   const cli = snapshotCli(ROOT);
   const header = machine(), loadBefore = loadavg();
   const files = pickTraces(o.traces).map(traceFile);
@@ -191,7 +194,7 @@ async function main() {
   const table = formatTable(
     ['trace', 'MB', 'events', 'mode', 'runs', 'Go s', 'ours s', 'speedup', 'target', 'Go RSS MB', 'ours RSS MB', 'RSS ≤ Go'],
     [...results, small, large].filter(Boolean).flatMap((b) => rows(b, problems)), 'lrrlrrrrlrrl');
-  console.log(`gotrace bench: ${header}`);
+  console.log(`gotrace bench: ${header}; measuring the dist/cli.js built ${built}`);
   console.log(`load average (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(', ')} before, ${loadavg().map((x) => x.toFixed(2)).join(', ')} after`);
   console.log(`seconds and peak RSS are medians of whole processes; speedup is Go's seconds over ours\n`);
   console.log(table);

@@ -37,9 +37,9 @@ export function sharedTraces() {
 /** traceFile gunzips a shared trace into /tmp once and returns the path to read (bench/wire.mjs's). */
 export { unzipped as traceFile };
 
-/** traceName is the name a trace goes by in the table. */
+/** traceName is the name a trace goes by in the table (a generated one by its size alone). */
 export function traceName(path) {
-  return basename(path).replace(/\.gz$/, '').replace(/^gotrace-bench-/, '');
+  return basename(path).replace(/\.gz$/, '').replace(/^gotrace-bench-/, '').replace(/^gen-[0-9a-f]{12}-/, 'gen-');
 }
 
 /**
