@@ -6,8 +6,13 @@
 // A cursor is CURSOR bytes: the base event it holds (the layout that
 // order.ts's advance reads, 48 bytes: u32 type, u32 unused, i64 time, u64
 // args[4]), then u64 thread (48), i64 last time (56), u32 batch (64: index + 1
-// into the generation's batches, 0 when done), u32 offset of the next event in
-// the batch's data (68).
+// into the generation's batches, 0 when done), u32 unused (68), u64 stream
+// offset of the batch (72), and the read position and end of the batch's data
+// (80, 84: addresses; the generation's data stays put while it is read).
+//
+// The heap's entries are 16 bytes: the time of the cursor's event, kept there
+// so that comparisons read no cursor, then the cursor's index. That is also
+// the element sort.ts sorts, so the frontier is sorted in place.
 
 import { Vec } from './mem';
 import { uvarint, varValue } from './input';
@@ -23,11 +28,11 @@ export const E_BAD_TIME: u32 = 142;
 export const E_BAD_ARG: u32 = 143;
 
 /** CURSOR is the size of a cursor. */
-export const CURSOR: usize = 80;
+export const CURSOR: usize = 96;
 
 const cursors = new Vec();
-const heap = new Vec(); // u32 cursor indices
-const sortBuf = new Vec();
+const heap = new Vec(); // entries: i64 time, u32 cursor index, u32 unused
+const ENTRY: usize = 16;
 
 /** frontierLen is the number of cursors in the heap. */
 export let frontierLen: i32 = 0;
@@ -35,17 +40,14 @@ export let frontierLen: i32 = 0;
 /** cursorAt is the address of the cursor at heap position `i`; its base event
  * is at that address. */
 @inline export function cursorAt(i: i32): usize {
-  return cursors.ptr + <usize>load<u32>(heap.ptr + (<usize>i << 2)) * CURSOR;
+  return cursors.ptr + <usize>load<u32>(heap.ptr + <usize>i * ENTRY, 8) * CURSOR;
 }
 /** timeAt is the time of the next event of the cursor at heap position `i`. */
-@inline export function timeAt(i: i32): i64 { return load<i64>(cursorAt(i), 8); }
+@inline export function timeAt(i: i32): i64 { return load<i64>(heap.ptr + <usize>i * ENTRY); }
 /** threadOf is the thread of cursor `c`. */
 @inline export function threadOf(c: usize): u64 { return load<u64>(c, 48); }
 /** batchOffsetOf is the stream offset of the batch cursor `c` reads. */
-export function batchOffsetOf(c: usize): u64 {
-  const b = load<u32>(c, 64);
-  return b ? load<u64>(batches.ptr + <usize>(b - 1) * BATCH, 8) : 0;
-}
+@inline export function batchOffsetOf(c: usize): u64 { return load<u64>(c, 72); }
 
 /** resetCursors empties the heap. */
 export function resetCursors(): void { heap.reset(); frontierLen = 0; cursors.reset(); }
@@ -58,19 +60,39 @@ export function startCursors(): i32 {
   resetCursors();
   // Room for every cursor at once: their addresses stay put for the generation.
   cursors.reserve(n * CURSOR);
-  heap.reserve(n << 2);
+  heap.reserve(n * ENTRY);
   for (let i: usize = 0; i < n; i++) {
     const t = threads.ptr + i * THREAD;
     const c = cursors.grow(CURSOR);
     memory.fill(c, 0, CURSOR);
     store<u64>(c, load<u64>(t), 48);
-    store<u32>(c, load<u32>(t, 8), 64);
+    // An empty first batch leaves the cursor at its end: nextEvent moves on.
+    enterBatch(c, load<u32>(t, 8));
     const st = nextEvent(c);
     if (st == ERROR) return ERROR;
     if (st == 0) continue;
-    heap.push32(<u32>i);
+    const e = heap.grow(ENTRY);
+    store<i64>(e, load<i64>(c, 8));
+    store<u64>(e, <u64>i, 8);
     frontierLen++;
     siftUp(frontierLen - 1);
+  }
+  return 1;
+}
+
+/** moveOn reads the next event of the cursor at heap position `i`, whose event
+ * the ordering accepted, and restores the heap: the cursor goes where its new
+ * time puts it, or leaves the heap where its thread has no more events. As
+ * Go's tryAdvance does after a successful Advance. Returns 1 or ERROR. */
+export function moveOn(i: i32): i32 {
+  const c = cursorAt(i);
+  const st = nextEvent(c);
+  if (st == ERROR) return ERROR;
+  if (st == 1) {
+    store<i64>(heap.ptr + <usize>i * ENTRY, load<i64>(c, 8));
+    heapUpdate(i);
+  } else {
+    heapRemove(i);
   }
   return 1;
 }
@@ -79,57 +101,88 @@ export function startCursors(): i32 {
  * batchCursor.nextEvent does. Returns 1, 0 where the thread has no more
  * events, or ERROR. */
 export function nextEvent(c: usize): i32 {
-  let b = load<u32>(c, 64);
-  let off = load<u32>(c, 68);
-  while (b != 0) {
-    const e = batches.ptr + <usize>(b - 1) * BATCH;
-    if (off != load<u32>(e, 20)) break;
-    b = load<u32>(e, 24);
-    off = 0;
-    store<u32>(c, b, 64);
-    store<u32>(c, 0, 68);
-    store<i64>(c, 0, 56);
+  let p = <usize>load<u32>(c, 80);
+  let end = <usize>load<u32>(c, 84);
+  if (p == end) {
+    if (!nextBatch(c)) return 0;
+    p = <usize>load<u32>(c, 80);
+    end = <usize>load<u32>(c, 84);
   }
-  if (b == 0) return 0;
-  const e = batches.ptr + <usize>(b - 1) * BATCH;
   let last = load<i64>(c, 56);
-  if (last == 0) last = mulFreq(load<u64>(e), freq);
-  const start = batchBytes.ptr + <usize>load<u32>(e, 16);
-  const end = start + <usize>load<u32>(e, 20);
-  let p = start + <usize>off;
-  const at = load<u64>(e, 8);
+  if (last == 0) last = mulFreq(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH), freq);
   // The event's type, then its timestamp delta, then its arguments.
   const typ = <u32>load<u8>(p);
-  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_BAD_TYPE, at, genNum, typ);
-  if (!(flags(typ) & F_TIMED)) return fail(E_UNTIMED, at, genNum, typ);
+  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_BAD_TYPE, load<u64>(c, 72), genNum, typ);
+  if (!(flags(typ) & F_TIMED)) return fail(E_UNTIMED, load<u64>(c, 72), genNum, typ);
   p++;
-  let k = uvarint(p, end);
-  if (k <= 0) return fail(E_BAD_TIME, at, genNum);
+  let k = varint(p, end);
+  if (k <= 0) return fail(E_BAD_TIME, load<u64>(c, 72), genNum);
   p += <usize>k;
-  const dt = varValue;
+  const dt = value;
   const n = nargs(typ) - 1;
   for (let i: u32 = 0; i < n; i++) {
-    k = uvarint(p, end);
-    if (k <= 0) return fail(E_BAD_ARG, at, genNum);
+    k = varint(p, end);
+    if (k <= 0) return fail(E_BAD_ARG, load<u64>(c, 72), genNum);
     p += <usize>k;
-    store<u64>(c + 16 + (<usize>i << 3), varValue);
+    store<u64>(c + 16 + (<usize>i << 3), value);
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
   const time = mulFreq(dt, freq) + last;
   store<i64>(c, time, 8);
   store<i64>(c, time, 56);
-  store<u32>(c, <u32>(p - start), 68);
+  store<u32>(c, <u32>p, 80);
   return 1;
+}
+
+// nextBatch moves cursor `c` to the next of its thread's batches that has
+// data, forgetting the last time as Go does at each batch, and reports
+// whether there is one.
+function nextBatch(c: usize): bool {
+  let b = load<u32>(c, 64);
+  while (b != 0) {
+    b = load<u32>(batches.ptr + <usize>(b - 1) * BATCH, 24);
+    store<i64>(c, 0, 56);
+    if (b != 0 && enterBatch(c, b)) return true;
+  }
+  store<u32>(c, 0, 64);
+  return false;
+}
+
+// enterBatch points cursor `c` at the start of batch `b` (index + 1) and
+// reports whether the batch has data.
+function enterBatch(c: usize, b: u32): bool {
+  const e = batches.ptr + <usize>(b - 1) * BATCH;
+  const start = batchBytes.ptr + <usize>load<u32>(e, 16);
+  store<u32>(c, b, 64);
+  store<u64>(c, load<u64>(e, 8), 72);
+  store<u32>(c, <u32>start, 80);
+  store<u32>(c, <u32>(start + <usize>load<u32>(e, 20)), 84);
+  return load<u32>(e, 20) != 0;
+}
+
+// The value of the last varint that varint() read.
+let value: u64 = 0;
+
+// varint reads a varint at p (before end) into `value` as uvarint() does,
+// with a quick path for the one-byte varints most arguments are.
+@inline function varint(p: usize, end: usize): i32 {
+  if (p < end) {
+    const b = <u64>load<u8>(p);
+    if (b < 0x80) { value = b; return 1; }
+  }
+  const k = uvarint(p, end);
+  value = varValue;
+  return k;
 }
 
 // ---- Go's heap of cursors, by the time of their next event ----
 
 @inline function swap(i: i32, j: i32): void {
-  const a = heap.ptr + (<usize>i << 2), b = heap.ptr + (<usize>j << 2);
-  const t = load<u32>(a);
-  store<u32>(a, load<u32>(b));
-  store<u32>(b, t);
+  const a = heap.ptr + <usize>i * ENTRY, b = heap.ptr + <usize>j * ENTRY;
+  const t = load<i64>(a), k = load<u64>(a, 8);
+  store<i64>(a, load<i64>(b)); store<u64>(a, load<u64>(b, 8), 8);
+  store<i64>(b, t); store<u64>(b, k, 8);
 }
 
 function siftUp(i: i32): i32 {
@@ -164,36 +217,26 @@ function min3(i0: i32, i1: i32, i2: i32): i32 {
   return minIdx;
 }
 
-/** heapUpdate restores the heap after the time at position `i` changed. */
-export function heapUpdate(i: i32): void {
+// heapUpdate restores the heap after the time at position `i` changed.
+function heapUpdate(i: i32): void {
   if (siftUp(i) != i) return;
   siftDown(i);
 }
 
-/** heapRemove removes the cursor at position `i`, as Go's heapRemove does:
- * it bubbles the entry to the root regardless of times, moves the last entry
- * to the root and sifts it down. */
-export function heapRemove(i: i32): void {
+// heapRemove removes the cursor at position `i`, as Go's heapRemove does: it
+// bubbles the entry to the root regardless of times, moves the last entry to
+// the root and sifts it down.
+function heapRemove(i: i32): void {
   while (i > 0) {
     swap((i - 1) / 2, i);
     i = (i - 1) / 2;
   }
   swap(0, frontierLen - 1);
   frontierLen--;
-  heap.len = <usize>frontierLen << 2;
+  heap.len = <usize>frontierLen * ENTRY;
   siftDown(0);
 }
 
 /** sortFrontier sorts the heap by time as Go's slices.SortFunc does (a
  * sorted heap is still a heap), for trying the cursors in time order. */
-export function sortFrontier(): void {
-  const n = <usize>frontierLen;
-  sortBuf.reset();
-  const buf = sortBuf.grow(n << 4);
-  for (let i: usize = 0; i < n; i++) {
-    store<i64>(buf + (i << 4), timeAt(<i32>i));
-    store<u64>(buf + (i << 4), <u64>load<u32>(heap.ptr + (i << 2)), 8);
-  }
-  sortByKey(buf, <i32>n);
-  for (let i: usize = 0; i < n; i++) store<u32>(heap.ptr + (i << 2), <u32>load<u64>(buf + (i << 4), 8));
-}
+export function sortFrontier(): void { sortByKey(heap.ptr, frontierLen); }

@@ -15,7 +15,7 @@ import {
 } from './batch';
 import {
   resetTables, addStrings, addStacks, validateStackStrings, hasString, stringAt, stringLen,
-  writeTables, blob,
+  writeTables, indexTables, blob,
 } from './tables';
 import { EvStrings, EvStacks, EvCPUSamples, EvCPUSample, EvFrequency, EvSync, EvClockSnapshot, GO125, GO126 } from './format';
 import { sortByKey } from './sort';
@@ -179,6 +179,7 @@ function finishGeneration(): i32 {
   if (freq == 0) { spillErr = false; return hold(E_NO_FREQ, genOffset, genNum); }
   if (traceVersion >= GO125 && !hasSnapshot) { spillErr = false; return hold(E_NO_SNAPSHOT, genOffset, genNum); }
   if (validateStackStrings(genOffset, genNum) == ERROR) { spillErr = false; return ERROR; }
+  indexTables();
   const n = samples.len / SAMPLE;
   const order = sampleOrder.grow(n << 4);
   for (let i: usize = 0; i < n; i++) {

@@ -17,8 +17,7 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, nextEvent, cursorAt, timeAt, threadOf, batchOffsetOf, heapUpdate, heapRemove,
-  sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, cursorAt, timeAt, threadOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
 import { queuePop, RECORD_SIZE } from './queue';
@@ -111,20 +110,26 @@ export function next(): i32 {
 // does before it returns an event.
 function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
-  if (typ != SYNC) {
-    const c = idChecks + typ * 4;
-    for (let k: usize = 0; k < 4; k++) {
-      const i = <usize>load<u8>(c + k);
-      if (i == 0) continue;
-      const id = load<u64>(dst + 40 + ((i - 1) << 3));
-      if (k < 2 ? hasStack(id) : hasString(id)) continue;
-      return fail(k < 2 ? E_STACK_ID : E_STRING_ID, load<u64>(dst, 72), genNum, id, typ);
-    }
-  }
+  // Syncs have none (their entry is 0), like most events.
+  if (load<u32>(idChecks + typ * 4) != 0 && checkIDs(dst, typ) == ERROR) return ERROR;
   let t = load<i64>(dst, 8);
   if (t <= lastTs) t = lastTs + 1;
   store<i64>(dst, t, 8);
   lastTs = t;
+  return 1;
+}
+
+// checkIDs checks the stack and string IDs of the event at `dst` of type `typ`,
+// in Go's order: its stacks, then its strings.
+function checkIDs(dst: usize, typ: usize): i32 {
+  const c = idChecks + typ * 4;
+  for (let k: usize = 0; k < 4; k++) {
+    const i = <usize>load<u8>(c + k);
+    if (i == 0) continue;
+    const id = load<u64>(dst + 40 + ((i - 1) << 3));
+    if (k < 2 ? hasStack(id) : hasString(id)) continue;
+    return fail(k < 2 ? E_STACK_ID : E_STRING_ID, load<u64>(dst, 72), genNum, id, typ);
+  }
   return 1;
 }
 
@@ -170,11 +175,7 @@ function tryAdvance(i: i32): i32 {
   const off = batchOffsetOf(c);
   const ok = advance(c, threadOf(c), genNum, off);
   if (ok != 1) return ok;
-  const st = nextEvent(c);
-  if (st == ERROR) return ERROR;
-  if (st == 1) heapUpdate(i);
-  else heapRemove(i);
-  return 1;
+  return moveOn(i);
 }
 
 // stamp fills in the fields of a queued record that the reader owns: flags,

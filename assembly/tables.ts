@@ -37,18 +37,65 @@ const stackPcs = new Vec();
 const pcIds = new U64Map();
 const frames = new Vec();
 
+// Presence bitmaps of the string and stack IDs, made once a generation's
+// tables are complete where the IDs are dense (as the runtime writes them):
+// the reader checks every event's IDs, and a bit test is cheaper than a hash
+// lookup. Bit 0 is set: ID 0 is always present. A limit of 0 means no bitmap.
+const stringBits = new Vec();
+let stringLimit: u64 = 0;
+const stackBits = new Vec();
+let stackLimit: u64 = 0;
+
 /** resetTables empties the tables for the next generation. */
 export function resetTables(): void {
   stringIds.clear(); strings.reset(); stringBytes.reset();
   stackIds.clear(); stacks.reset(); stackPcs.reset();
   pcIds.clear(); frames.reset();
+  stringLimit = 0;
+  stackLimit = 0;
+}
+
+@inline function bit(bits: Vec, id: u64): bool {
+  return ((<u32>load<u8>(bits.ptr + <usize>(id >> 3)) >> <u32>(id & 7)) & 1) != 0;
 }
 
 /** hasString reports whether string `id` is in the table (ID 0 always is). */
-@inline export function hasString(id: u64): bool { return id == 0 || stringIds.has(id); }
+@inline export function hasString(id: u64): bool {
+  if (stringLimit != 0) return id < stringLimit && bit(stringBits, id);
+  return id == 0 || stringIds.has(id);
+}
 
 /** hasStack reports whether stack `id` is in the table (ID 0 always is). */
-@inline export function hasStack(id: u64): bool { return id == 0 || stackIds.has(id); }
+@inline export function hasStack(id: u64): bool {
+  if (stackLimit != 0) return id < stackLimit && bit(stackBits, id);
+  return id == 0 || stackIds.has(id);
+}
+
+/** indexTables makes the presence bitmaps of the complete tables, where their
+ * IDs are dense enough that a bitmap takes at most about eight bytes per entry. */
+export function indexTables(): void {
+  stringLimit = presence(stringBits, strings, STRING_ENTRY);
+  stackLimit = presence(stackBits, stacks, STACK_ENTRY);
+}
+
+// presence fills `bits` with the IDs of `entries` (each starting with its u64
+// ID) and returns one past the largest, or 0 where they are too sparse.
+function presence(bits: Vec, entries: Vec, size: usize): u64 {
+  const n = entries.len / size;
+  let top: u64 = 0;
+  for (let e = entries.ptr; e < entries.ptr + entries.len; e += size) top = max(top, load<u64>(e));
+  if (top >= <u64>n * 64 + 1024) return 0;
+  const bytes = <usize>(top >> 3) + 1;
+  bits.reset();
+  memory.fill(bits.grow(bytes), 0, bytes);
+  store<u8>(bits.ptr, 1);
+  for (let e = entries.ptr; e < entries.ptr + entries.len; e += size) {
+    const id = load<u64>(e);
+    const at = bits.ptr + <usize>(id >> 3);
+    store<u8>(at, load<u8>(at) | (<u8>1 << <u8>(id & 7)));
+  }
+  return top + 1;
+}
 
 /** stringAt returns the address of string `id`'s bytes and leaves its length
  * in stringLen; the string must be present and not ID 0. */
