@@ -118,3 +118,19 @@ describe('Cursor', () => {
     expect(c.stack).toEqual(ev.stack);
   });
 });
+
+describe('gotrace stats --cursor', () => {
+  it('prints the counts that gotrace stats prints, on every fixture Go reads to the end', async () => {
+    const { stats, statsCursor } = await import('../src/commands/stats');
+    let compared = 0;
+    for (const name of names) {
+      if (readFileSync(new URL(name + '.status', dir), 'utf8').trim() !== '0') continue;
+      const bytes = new Uint8Array(readFileSync(new URL(name + '.trace', dir)));
+      const { seconds: _a, ...want } = await stats(bytes);
+      const { seconds: _b, ...got } = await statsCursor(bytes);
+      expect(got, name).toEqual(want);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+});
