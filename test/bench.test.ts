@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotCli } from '../bench/lib/cli.mjs';
 import { GNU_TIME, goEventCount, measure, median, ourEventCount } from '../bench/lib/measure.mjs';
 import { fixed, formatTable, ratio } from '../bench/lib/table.mjs';
@@ -32,9 +32,14 @@ describe('the build measured', () => {
   const root = join(import.meta.dirname, '..');
   it.skipIf(!existsSync(join(root, 'dist', 'cli.js')))('is a copy of dist that runs on its own, with the project\'s packages', () => {
     const cli = snapshotCli(root);
-    expect(cli.startsWith(join(root, 'dist'))).toBe(false);
-    const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
-    expect(help).toContain('Usage: gotrace stats');
+    try {
+      expect(cli.startsWith(join(root, 'dist'))).toBe(false);
+      const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
+      expect(help).toContain('Usage: gotrace stats');
+    } finally {
+      // The copy goes when the process exits, but test workers may not exit.
+      rmSync(dirname(dirname(cli)), { recursive: true, force: true });
+    }
   });
 });
 
@@ -82,7 +87,10 @@ describe('arithmetic and layout', () => {
 });
 
 describe.skipIf(!existsSync(GO))('bench/gen', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gotrace-gen-test-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gotrace-gen-test-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a trace of at least the size asked that Go 1.27 reads to the end, with every part of the load in it', () => {
