@@ -185,8 +185,9 @@ async function inPairs<T, R>(items: T[], job: (item: T) => Promise<R>): Promise<
 describe.skipIf(!existsSync(GO))(`damaged traces read as Go reads them (${GO})`, () => {
   const seed = Number(process.env.DIFF_SEED ?? 2027);
   const cases = fc.sample(damaged, { seed, numRuns: 40 });
-  const temp = mkdtempSync(join(tmpdir(), 'gotrace-differential-'));
-  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+  let temp = '';
+  beforeAll(() => { temp = mkdtempSync(join(tmpdir(), 'gotrace-differential-')); });
+  afterAll(() => { if (temp) rmSync(temp, { recursive: true, force: true }); });
 
   it(`40 damaged traces, seed ${seed}`, async () => {
     const files = cases.map((d, i) => {
