@@ -100,6 +100,9 @@ describe('gotrace stats', () => {
     expect(s.generations).toBe(1);
     expect(s.bytes).toBe(bytes('go1.27-annotations').length);
     expect(s.version).toBe(26);
+    // Events that ran on a goroutine, a proc, a thread, as Go printed them.
+    const ctx = [...text.matchAll(/^M=(\S+) P=(\S+) G=(\S+) /gm)];
+    expect(s.context).toEqual([3, 2, 1].map((i) => ctx.filter((m) => m[i] !== '-1').length));
     const printed = formatStats(s);
     expect(printed).toMatch(/^format {6}Go 1\.26\n/);
     expect(printed).toMatch(/\nevents {6}52\n/);

@@ -40,6 +40,8 @@ export interface Stats {
   /** first and last are the times of the first and last events (null for no events). */
   first: Int64 | null;
   last: Int64 | null;
+  /** context counts the events that ran on a goroutine, a proc and a thread (Go's -1 is none). */
+  context: [goroutine: number, proc: number, thread: number];
   /** seconds is how long reading took. */
   seconds: number;
 }
@@ -53,16 +55,21 @@ export async function stats(input: Source): Promise<Stats> {
   let generations = 0;
   let first: Int64 | null = null;
   let last: Int64 | null = null;
+  const context: Stats['context'] = [0, 0, 0];
+  // Every event's kind, time and resource IDs are read, as a user's loop would.
   for (let batch; (batch = await reader.nextBatch()) !== null;) {
     for (const ev of batch) {
       counts[ev.kind]!++;
       if (ev.kind === EventKind.Sync && ev.tables !== null) generations++;
+      last = ev.time;
+      if (ev.goroutine !== -1) context[0]++;
+      if (ev.proc !== -1) context[1]++;
+      if (ev.thread !== -1) context[2]++;
     }
     first ??= batch[0]!.time;
-    last = batch[batch.length - 1]!.time;
     events += batch.length;
   }
-  return summary(reader, counts, events, generations, first, last, start);
+  return summary(reader, counts, events, generations, first, last, context, start);
 }
 
 /** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
@@ -74,27 +81,31 @@ export async function statsCursor(input: Source): Promise<Stats> {
   let generations = 0;
   let first: Int64 | null = null;
   let last: Int64 | null = null;
+  const context: Stats['context'] = [0, 0, 0];
   while (await c.fill()) {
     while (c.nextSync()) {
       const kind = c.kind;
       counts[kind]!++;
       if (kind === EventKind.Sync && c.tables !== null) generations++;
       events++;
-      first ??= c.time;
+      last = c.time;
+      first ??= last;
+      if (c.goroutine !== -1) context[0]++;
+      if (c.proc !== -1) context[1]++;
+      if (c.thread !== -1) context[2]++;
     }
-    last = c.time; // nextSync() leaves the cursor on the step's last event
   }
-  return summary(c, counts, events, generations, first, last, start);
+  return summary(c, counts, events, generations, first, last, context, start);
 }
 
 /** summary makes the Stats of a reading that started at `start` (performance.now()). */
 function summary(
   r: { version: number; bytesRead: number }, counts: number[], events: number, generations: number,
-  first: Int64 | null, last: Int64 | null, start: number,
+  first: Int64 | null, last: Int64 | null, context: Stats['context'], start: number,
 ): Stats {
   const byKind = new Map<string, number>();
   counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
-  return { version: r.version, bytes: r.bytesRead, events, byKind, generations, first, last, seconds: (performance.now() - start) / 1000 };
+  return { version: r.version, bytes: r.bytesRead, events, byKind, generations, first, last, context, seconds: (performance.now() - start) / 1000 };
 }
 
 /** span is the time from `first` to `last` in nanoseconds, exactly. */
@@ -115,6 +126,7 @@ export function formatStats(s: Stats): string {
     const ns = span(s.first, s.last);
     rows.push(['time span', `${ns} ns (${(Number(ns) / 1e9).toFixed(6)} s, from ${s.first} to ${s.last})`]);
   }
+  rows.push(['on', `${s.context[0]} events on a goroutine, ${s.context[1]} on a proc, ${s.context[2]} on a thread`]);
   const secs = Math.max(s.seconds, 1e-9);
   rows.push(['reading', `${s.seconds.toFixed(3)} s: ${(s.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(s.events / secs)} events/s`]);
   let text = rows.map(([k, v]) => `${k.padEnd(12)}${v}\n`).join('');
