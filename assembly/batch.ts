@@ -13,23 +13,23 @@ import { EvEventBatch, EvExperimentalBatch, EvEndOfGeneration, MAX_BATCH_SIZE } 
 import { fail, ERROR, NEED_INPUT, END } from './errors';
 
 /** Framing errors (format/errors.mjs). */
-export const E_BATCH_TYPE: u32 = 100;
+const E_BATCH_TYPE: u32 = 100;
 /** E_BATCH_FIELD + i: error reading header field i (gen, M ID, timestamp, size). */
-export const E_BATCH_FIELD: u32 = 101;
-export const E_BATCH_SIZE: u32 = 105;
-export const E_BATCH_SHORT: u32 = 106;
+const E_BATCH_FIELD: u32 = 101;
+const E_BATCH_SIZE: u32 = 105;
+const E_BATCH_SHORT: u32 = 106;
 /** E_IO is a bare error of binary.ReadUvarint inside a batch's data, which Go
  * returns unwrapped. */
 export const E_IO: u32 = 116;
 
 /** IO_EOF, IO_UNEXPECTED_EOF and IO_OVERFLOW name the errors of Go's
  * binary.ReadUvarint, as the `{Nio}` placeholder prints them. */
-export const IO_EOF: u64 = 1;
-export const IO_UNEXPECTED_EOF: u64 = 2;
-export const IO_OVERFLOW: u64 = 3;
+const IO_EOF: u64 = 1;
+const IO_UNEXPECTED_EOF: u64 = 2;
+const IO_OVERFLOW: u64 = 3;
 
-/** NO_THREAD is Go's NoThread as the wire writes it. */
-export const NO_THREAD: u64 = <u64>-1;
+// Go's NoThread as the wire writes it.
+const NO_THREAD: u64 = <u64>-1;
 
 /** batchGen is the generation of the framed batch (0 for EndOfGeneration). */
 export let batchGen: u64 = 0;

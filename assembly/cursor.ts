@@ -22,10 +22,10 @@ import { sortByKey } from './sort';
 import { fail, ERROR } from './errors';
 
 /** Cursor errors (format/errors.mjs). */
-export const E_BAD_TYPE: u32 = 140;
-export const E_UNTIMED: u32 = 141;
-export const E_BAD_TIME: u32 = 142;
-export const E_BAD_ARG: u32 = 143;
+const E_BAD_TYPE: u32 = 140;
+const E_UNTIMED: u32 = 141;
+const E_BAD_TIME: u32 = 142;
+const E_BAD_ARG: u32 = 143;
 
 /** CURSOR is the size of a cursor. */
 export const CURSOR: usize = 96;

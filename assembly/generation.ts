@@ -22,17 +22,17 @@ import { sortByKey } from './sort';
 import { ERROR, NEED_INPUT, END } from './errors';
 
 /** Generation errors (format/errors.mjs). */
-export const E_INCOMPLETE: u32 = 110;
-export const E_GEN_NUMBER: u32 = 111;
-export const E_NO_END: u32 = 112;
-export const E_GEN_ORDER: u32 = 113;
-export const E_NO_FREQ: u32 = 114;
-export const E_NO_SNAPSHOT: u32 = 115;
-export const E_SAMPLE_EVENT: u32 = 128;
-export const E_MULTI_FREQ: u32 = 129;
-export const E_MULTI_SNAPSHOT: u32 = 130;
-export const E_SYNC_EVENT: u32 = 131;
-export const E_END_BATCH: u32 = 135;
+const E_INCOMPLETE: u32 = 110;
+const E_GEN_NUMBER: u32 = 111;
+const E_NO_END: u32 = 112;
+const E_GEN_ORDER: u32 = 113;
+const E_NO_FREQ: u32 = 114;
+const E_NO_SNAPSHOT: u32 = 115;
+const E_SAMPLE_EVENT: u32 = 128;
+const E_MULTI_FREQ: u32 = 129;
+const E_MULTI_SNAPSHOT: u32 = 130;
+const E_SYNC_EVENT: u32 = 131;
+const E_END_BATCH: u32 = 135;
 
 /** genNum is the generation's number from its batches (Go's gen.gen). */
 export let genNum: u64 = 0;

@@ -24,9 +24,9 @@ import { queuePop, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 
 /** Reader errors (format/errors.mjs). */
-export const E_STUCK: u32 = 150;
-export const E_STACK_ID: u32 = 152;
-export const E_STRING_ID: u32 = 153;
+const E_STUCK: u32 = 150;
+const E_STACK_ID: u32 = 152;
+const E_STRING_ID: u32 = 153;
 
 /** MAX_RECORDS is the most records one call to next() writes. */
 export const MAX_RECORDS: u32 = 1024;

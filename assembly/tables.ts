@@ -12,17 +12,17 @@ import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './form
 import { ERROR } from './errors';
 
 /** Table errors (format/errors.mjs). */
-export const E_STRING_EVENT: u32 = 117;
-export const E_STRING_SIZE: u32 = 118;
-export const E_STRING_SHORT: u32 = 119;
-export const E_STRING_DUP: u32 = 120;
-export const E_STACK_EVENT: u32 = 121;
-export const E_STACK_SIZE: u32 = 122;
+const E_STRING_EVENT: u32 = 117;
+const E_STRING_SIZE: u32 = 118;
+const E_STRING_SHORT: u32 = 119;
+const E_STRING_DUP: u32 = 120;
+const E_STACK_EVENT: u32 = 121;
+const E_STACK_SIZE: u32 = 122;
 /** E_FRAME_FIELD + i: error reading field i of a frame (PC, funcID, fileID, line). */
-export const E_FRAME_FIELD: u32 = 123;
-export const E_STACK_DUP: u32 = 127;
-export const E_FUNC_STRING: u32 = 133;
-export const E_FILE_STRING: u32 = 134;
+const E_FRAME_FIELD: u32 = 123;
+const E_STACK_DUP: u32 = 127;
+const E_FUNC_STRING: u32 = 133;
+const E_FILE_STRING: u32 = 134;
 
 const STRING_ENTRY: usize = 16; // u64 id, u32 byte offset, u32 length
 const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
