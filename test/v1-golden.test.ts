@@ -70,3 +70,55 @@ describe('assembly/v1/format.ts', () => {
     expect(readFileSync(new URL('../assembly/v1/format.ts', import.meta.url), 'utf8')).toBe(generate());
   });
 });
+
+/** craftSyscalls builds an old trace (Go 1.21) of `n` goroutines, one after
+ * another on P 0, each created, started, in a blocking syscall whose exit
+ * event carries the syscall's real end (tick T+`exitAt` for the goroutine's
+ * base tick T), started again and ended. A HeapAlloc at T+40 lies between the
+ * block (T+30) and the exit event (T+50). */
+function craftSyscalls(n: number, exitAt: number): Uint8Array {
+  const uv = (x: number): number[] => {
+    const out: number[] = [];
+    for (; x >= 0x80; x = Math.floor(x / 128)) out.push((x & 0x7f) | 0x80);
+    return [...out, x];
+  };
+  const b: number[] = [...new TextEncoder().encode('go 1.21 trace\0\0\0'), 0x41, 0, 0];
+  let t = 0;
+  const ev = (at: number, typ: number, ...args: number[]) => {
+    const all = [at - t, ...args];
+    t = at;
+    if (all.length <= 3) b.push(((all.length - 1) << 6) | typ, ...all.flatMap(uv));
+    else { const body = all.flatMap(uv); b.push((3 << 6) | typ, ...uv(body.length), ...body); }
+  };
+  for (let g = 1; g <= n; g++) {
+    const T = g * 100;
+    ev(T, 13, g, 0, 0); // GoCreate
+    ev(T + 10, 14, g, 1); // GoStart, seq 1
+    ev(T + 20, 28, 0); // GoSysCall
+    ev(T + 30, 30); // GoSysBlock
+    ev(T + 40, 33, 4096 + g); // HeapAlloc
+    ev(T + 50, 29, g, 2, T + exitAt); // GoSysExit, seq 2, real end
+    ev(T + 60, 14, g, 3); // GoStart, seq 3
+    ev(T + 70, 15); // GoEnd
+  }
+  b.push(2, ...uv(1e9)); // Frequency
+  return Uint8Array.from(b);
+}
+
+// Syscall exits whose real end moves them: a few past one event (put back in
+// place), many (merged), one past later events (merged, then Go's check
+// fails). Go's verdicts: its error, and sha256 of canon.py of its printout.
+describe('syscall exits moved to their real end, as Go moves them', () => {
+  const cases: [string, number, number, string, string][] = [
+    ['a few, moved earlier', 3, 35, '', '3841c23c70ef048f414278b772664878468ba68c2614071f2cb5e6994c3765fc'],
+    ['70, moved earlier', 70, 35, '', 'ca2e78c63331e38f60eaf834d5181994ad37452d0000aa377948e26432a396be'],
+    ['one, moved later', 1, 65, 'g 1 is not runnable before start (time 60)', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+  ];
+  for (const [name, n, exitAt, goError, sha] of cases) {
+    it(name, () => {
+      const { text, error } = read(craftSyscalls(n, exitAt));
+      expect(error?.goMessage ?? '').toBe(goError);
+      expect(createHash('sha256').update(Buffer.from(canon(text), 'latin1')).digest('hex')).toBe(sha);
+    });
+  }
+});
