@@ -16,7 +16,8 @@ import { V1GoSysCall, V1GoSysBlock } from './format';
 import { EV_SIZE, EV_BOFF, EV_BLOCKED, evType, evTs, evG } from './event';
 import { collectBatches, resetParser } from './parser';
 import { resetBatch } from './batch';
-import { order, syscallTimes, events, resetOrder } from './order';
+import { order, events, resetOrder } from './order';
+import { syscallTimes } from './sysexit';
 import { toNanoseconds, postProcess } from './postprocess';
 import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPECTED } from './convert';
 import { maxStringID, inlineCount, addInlineStrings, addBuiltinStrings, buildBlob, resetTables, hasString,
