@@ -46,66 +46,68 @@ export interface Stats {
   seconds: number;
 }
 
-/** stats reads the trace from `input` and summarises it. */
-export async function stats(input: Source): Promise<Stats> {
-  const start = performance.now();
-  const reader = new Reader(input);
-  const counts = new Array<number>(EventKind.Experimental + 1).fill(0);
-  let events = 0;
-  let generations = 0;
-  let first: Int64 | null = null;
-  let last: Int64 | null = null;
-  const context: Stats['context'] = [0, 0, 0];
-  // Every event's kind, time and resource IDs are read, as a user's loop would.
-  for (let batch; (batch = await reader.nextBatch()) !== null;) {
-    for (const ev of batch) {
-      counts[ev.kind]!++;
-      if (ev.kind === EventKind.Sync && ev.tables !== null) generations++;
-      last = ev.time;
-      if (ev.goroutine !== -1) context[0]++;
-      if (ev.proc !== -1) context[1]++;
-      if (ev.thread !== -1) context[2]++;
-    }
-    first ??= batch[0]!.time;
-    events += batch.length;
+/** Counted is what stats reads of each event: an Event, or a Cursor standing on one. */
+interface Counted {
+  readonly kind: EventKind;
+  readonly time: Int64;
+  readonly goroutine: Int64;
+  readonly proc: Int64;
+  readonly thread: Int64;
+  readonly tables: unknown;
+}
+
+/** Tally adds up events: every event's kind, time and resource IDs are read, as a user's loop would. */
+class Tally {
+  readonly counts = new Array<number>(EventKind.Experimental + 1).fill(0);
+  readonly context: Stats['context'] = [0, 0, 0];
+  events = 0;
+  generations = 0;
+  first: Int64 | null = null;
+  last: Int64 | null = null;
+  readonly start = performance.now();
+
+  /** add counts one event. */
+  add(ev: Counted): void {
+    const kind = ev.kind;
+    this.counts[kind]!++;
+    if (kind === EventKind.Sync && ev.tables !== null) this.generations++;
+    this.events++;
+    this.last = ev.time;
+    this.first ??= this.last;
+    if (ev.goroutine !== -1) this.context[0]++;
+    if (ev.proc !== -1) this.context[1]++;
+    if (ev.thread !== -1) this.context[2]++;
   }
-  return summary(reader, counts, events, generations, first, last, context, start);
+
+  /** summary makes the Stats of the reading `r`. */
+  summary(r: { version: number; bytesRead: number }): Stats {
+    const byKind = new Map<string, number>();
+    this.counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
+    return {
+      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: this.generations,
+      first: this.first, last: this.last, context: this.context, seconds: (performance.now() - this.start) / 1000,
+    };
+  }
+}
+
+/** stats reads the trace from `input` through a Reader and summarises it. */
+export async function stats(input: Source): Promise<Stats> {
+  const tally = new Tally();
+  const reader = new Reader(input);
+  for (let batch; (batch = await reader.nextBatch()) !== null;) {
+    for (const ev of batch) tally.add(ev);
+  }
+  return tally.summary(reader);
 }
 
 /** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
 export async function statsCursor(input: Source): Promise<Stats> {
-  const start = performance.now();
+  const tally = new Tally();
   const c = new Cursor(input);
-  const counts = new Array<number>(EventKind.Experimental + 1).fill(0);
-  let events = 0;
-  let generations = 0;
-  let first: Int64 | null = null;
-  let last: Int64 | null = null;
-  const context: Stats['context'] = [0, 0, 0];
   while (await c.fill()) {
-    while (c.nextSync()) {
-      const kind = c.kind;
-      counts[kind]!++;
-      if (kind === EventKind.Sync && c.tables !== null) generations++;
-      events++;
-      last = c.time;
-      first ??= last;
-      if (c.goroutine !== -1) context[0]++;
-      if (c.proc !== -1) context[1]++;
-      if (c.thread !== -1) context[2]++;
-    }
+    while (c.nextSync()) tally.add(c);
   }
-  return summary(c, counts, events, generations, first, last, context, start);
-}
-
-/** summary makes the Stats of a reading that started at `start` (performance.now()). */
-function summary(
-  r: { version: number; bytesRead: number }, counts: number[], events: number, generations: number,
-  first: Int64 | null, last: Int64 | null, context: Stats['context'], start: number,
-): Stats {
-  const byKind = new Map<string, number>();
-  counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
-  return { version: r.version, bytes: r.bytesRead, events, byKind, generations, first, last, context, seconds: (performance.now() - start) / 1000 };
+  return tally.summary(c);
 }
 
 /** span is the time from `first` to `last` in nanoseconds, exactly. */
