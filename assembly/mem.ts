@@ -4,6 +4,33 @@
 // dropped, and it grows geometrically, so the memory a reading needs is bounded
 // by a small multiple of its largest generation, however long the trace.
 
+// Blocks that a Vec or U64Map outgrew, by the log2 of their size (always a
+// power of two): the next buffer to grow to that size takes one before the
+// allocator hands out fresh memory. The stub runtime never frees, and touching
+// fresh pages is what costs (the host zero-fills each page on first use: about
+// 4 ms per MiB), so reusing the outgrown blocks keeps a reading's footprint
+// near its live buffers instead of twice them.
+const FREE_CLASSES: usize = 32;
+const freeHeads = heap.alloc(FREE_CLASSES << 2);
+memory.fill(freeHeads, 0, FREE_CLASSES << 2);
+
+/** takeBlock returns a block of `size` bytes (a power of two), an outgrown
+ * one where there is one, else a fresh one. */
+export function takeBlock(size: usize): usize {
+  const head = freeHeads + (<usize>ctz(size) << 2);
+  const b = <usize>load<u32>(head);
+  if (b) { store<u32>(head, load<u32>(b)); return b; }
+  return heap.alloc(size);
+}
+
+/** giveBlock hands back a block of `size` bytes (a power of two, at least 4)
+ * that its owner has outgrown, for takeBlock to reuse. */
+export function giveBlock(ptr: usize, size: usize): void {
+  const head = freeHeads + (<usize>ctz(size) << 2);
+  store<u32>(ptr, load<u32>(head));
+  store<u32>(head, <u32>ptr);
+}
+
 /** Vec is a growable run of bytes in linear memory, reused across generations. */
 export class Vec {
   ptr: usize = 0;
@@ -20,10 +47,26 @@ export class Vec {
     if (need > this.cap) {
       let cap = this.cap < 64 ? <usize>64 : this.cap;
       while (cap < need) cap <<= 1;
-      this.ptr = this.ptr ? heap.realloc(this.ptr, cap) : heap.alloc(cap);
+      this.move(cap);
       this.cap = cap;
     }
     return this.ptr + this.len;
+  }
+
+  // move puts the bytes in a block of `cap` bytes: an outgrown block of that
+  // size, else the allocator's (which extends in place when this block is the
+  // last one allocated), and hands the old block back when it moved.
+  private move(cap: usize): void {
+    const old = this.ptr;
+    if (!old) { this.ptr = takeBlock(cap); return; }
+    const b = load<u32>(freeHeads + (<usize>ctz(cap) << 2));
+    if (b) {
+      this.ptr = takeBlock(cap);
+      memory.copy(this.ptr, old, this.len);
+    } else {
+      this.ptr = heap.realloc(old, cap);
+    }
+    if (this.ptr != old) giveBlock(old, this.cap);
   }
 
   /** grow appends `n` uninitialised bytes and returns their address. */
@@ -68,9 +111,8 @@ export class U64Map {
   constructor() { this.alloc(16); }
 
   private alloc(cap: usize): void {
-    // Under the stub runtime the old table is not reclaimed; tables only grow
-    // to twice the most keys ever held at once, which bounds the waste.
-    this.slots = heap.alloc(cap * SLOT);
+    // An outgrown table goes back to the blocks for reuse (giveBlock).
+    this.slots = takeBlock(cap * SLOT);
     memory.fill(this.slots, 0, cap * SLOT);
     this.mask = cap - 1;
     this.size = 0;
@@ -162,5 +204,6 @@ export class U64Map {
       const s = old + i * SLOT;
       if (load<u32>(s, 12)) this.set(load<u64>(s), load<u32>(s, 8));
     }
+    giveBlock(old, oldCap * SLOT);
   }
 }
