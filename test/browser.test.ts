@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type StaticServer } from './browser/server';
+import { firstDifference } from './golden';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,14 +77,6 @@ function fixture(name: string, ext: string): Buffer {
   return readFileSync(join(traces, name + ext));
 }
 
-/** firstDifference names the first line where two texts differ, for a readable failure. */
-function firstDifference(got: string, want: string): string {
-  const a = got.split('\n'), b = want.split('\n');
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  got:  ${a[i]}\n  want: ${b[i]}`;
-  }
-  return 'no difference';
-}
 
 /** expectGoText checks that the page printed Go's -d=parsed output for `name`. */
 function expectGoText(reading: Reading, name: string): void {

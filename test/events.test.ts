@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initSync } from '../bindings/index';
 // read (shared with the old-format tests) is our printout as `gotrace events` makes it, one latin1 char per byte.
 import { read } from './v1-read';
+import { firstDifference } from './golden';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
@@ -23,14 +24,6 @@ beforeAll(() => {
   if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
 });
 
-/** firstDifference names the first line where two texts differ, for a readable failure. */
-function firstDifference(got: string, want: string): string {
-  const a = got.split('\n'), b = want.split('\n');
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  got:  ${a[i]}\n  want: ${b[i]}`;
-  }
-  return 'no difference';
-}
 
 describe('events are Go\'s -d=parsed output', () => {
   it('has fixtures', () => expect(names.length).toBeGreaterThan(50));

@@ -14,6 +14,7 @@ import { applySpec } from './fixtures/v1/damage.mjs';
 import { generate } from '../scripts/gen-format-v1.mjs';
 import { canon } from './v1-canon';
 import { read } from './v1-read';
+import { firstDifference } from './golden';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
 const file = (name: string) => readFileSync(new URL(name, dir));
@@ -24,14 +25,6 @@ beforeAll(() => {
   if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
 });
 
-/** firstDifference names the first line where two texts differ, for a readable failure. */
-function firstDifference(got: string, want: string): string {
-  const a = got.split('\n'), b = want.split('\n');
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  got:  ${a[i]}\n  want: ${b[i]}`;
-  }
-  return 'no difference';
-}
 
 describe('old traces read as Go reads them', () => {
   it('has fixtures of every old format', () => {
