@@ -41,6 +41,10 @@ export const ERRORS = {
   // --- 1-99: input, header, framing, raw events ---
   1: { name: 'badHeader', message: 'bad file format: not a Go execution trace?' },
   2: { name: 'badVersion', message: 'unknown or unsupported trace version go 1.{0}' },
+  3: { name: 'rawUnexpectedEOF', message: 'unexpected EOF' },
+  4: { name: 'rawVarintOverflow', message: 'binary: varint overflows a 64-bit integer' },
+  5: { name: 'rawBadEventType', message: 'invalid event type: {0}' },
+  6: { name: 'rawEventTooLarge', message: 'event of type {0} is larger than {1} bytes, more than gotrace lists' },
 
   // --- 100-199: generations, tables ---
   100: { name: 'batchType', message: 'expected batch event, got event {0}' },
@@ -89,10 +93,6 @@ export const ERRORS = {
   202: { name: 'procStatusInconsistent', message: 'inconsistent status for proc {0i}: old {1ps} vs. new {2ps}' },
   203: { name: 'procStealNoContext', message: "failed to find sched context for proc {0i} that's about to be stolen" },
   204: { name: 'ctxNeedThread', message: "expected a thread but didn't have one" },
-  3: { name: 'rawUnexpectedEOF', message: 'unexpected EOF' },
-  4: { name: 'rawVarintOverflow', message: 'binary: varint overflows a 64-bit integer' },
-  5: { name: 'rawBadEventType', message: 'invalid event type: {0}' },
-  6: { name: 'rawEventTooLarge', message: 'event of type {0} is larger than {1} bytes, more than gotrace lists' },
   205: { name: 'ctxNoThread', message: 'expected no thread but had one' },
   206: { name: 'ctxNeedProc', message: "expected a proc but didn't have one" },
   207: { name: 'ctxNoProc', message: 'expected no proc but had one' },
