@@ -10,6 +10,9 @@
 // fresh pages is what costs (the host zero-fills each page on first use: about
 // 4 ms per MiB), so reusing the outgrown blocks keeps a reading's footprint
 // near its live buffers instead of twice them.
+import { fail } from './errors';
+import { offset } from './input';
+
 const FREE_CLASSES: usize = 32;
 const freeHeads = heap.alloc(FREE_CLASSES << 2);
 memory.fill(freeHeads, 0, FREE_CLASSES << 2);
@@ -31,6 +34,22 @@ export function giveBlock(ptr: usize, size: usize): void {
   store<u32>(head, <u32>ptr);
 }
 
+/** MAX_VEC is the largest buffer the core makes: buffers are powers of two,
+ * and the stub runtime's blocks stop short of 1 GiB. */
+export const MAX_VEC: usize = 1 << 29;
+
+/** E_TOO_LARGE is the error (format/errors.mjs) of a buffer past MAX_VEC. */
+const E_TOO_LARGE: u32 = 7;
+
+// tooLarge stops the reading when a buffer would pass MAX_VEC (a generation of
+// more than 512 MiB, an old-format trace of millions of events): it records a
+// named error, then traps, since no caller of reserve() can go on without the
+// room it asked for; the TypeScript layer reports the recorded error.
+function tooLarge(need: usize): void {
+  fail(E_TOO_LARGE, offset(), 0, <u64>need, <u64>MAX_VEC);
+  unreachable();
+}
+
 /** Vec is a growable run of bytes in linear memory, reused across generations. */
 export class Vec {
   ptr: usize = 0;
@@ -45,6 +64,7 @@ export class Vec {
   reserve(n: usize): usize {
     const need = this.len + n;
     if (need > this.cap) {
+      if (need > MAX_VEC || need < this.len) tooLarge(need);
       let cap = this.cap < 64 ? <usize>64 : this.cap;
       while (cap < need) cap <<= 1;
       this.move(cap);

@@ -45,6 +45,7 @@ export const ERRORS = {
   4: { name: 'rawVarintOverflow', message: 'binary: varint overflows a 64-bit integer' },
   5: { name: 'rawBadEventType', message: 'invalid event type: {0}' },
   6: { name: 'rawEventTooLarge', message: 'event of type {0} is larger than {1} bytes, more than gotrace lists' },
+  7: { name: 'tooLarge', message: 'trace too large for gotrace: it needs a buffer of {0} bytes, more than the limit of {1}' },
 
   // --- 100-199: generations, tables ---
   100: { name: 'batchType', message: 'expected batch event, got event {0}' },

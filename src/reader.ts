@@ -65,7 +65,7 @@ export class Decoder {
         return true;
       }
     } catch (e) {
-      throw this.fail(e instanceof CoreTrap ? internalError(e.message.replace(/^internal error: /, '')) : e);
+      throw this.fail(e);
     }
     if (status === END) this.ended = true;
     else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), errorContext(this.core)));
@@ -74,8 +74,20 @@ export class Decoder {
 
   /** fail records the reading's error (an internal one where `e` is not a TraceError). */
   fail(e: unknown): TraceError {
-    this.error ??= e instanceof TraceError ? e : internalError(e);
+    this.error ??= e instanceof TraceError ? e : this.asError(e);
     return this.error;
+  }
+
+  /**
+   * asError words a failure that is not a TraceError. A trap after the core
+   * recorded why (a buffer past its limit: it stops rather than run out of
+   * room) is that error, with its offset; any other failure is internal.
+   */
+  private asError(e: unknown): TraceError {
+    if (!(e instanceof CoreTrap)) return internalError(e);
+    const info = this.core.errorInfo();
+    if (info.code !== 0) return coreError(info, errorContext(this.core));
+    return internalError(e.message.replace(/^internal error: /, ''));
   }
 
   /**
