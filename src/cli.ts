@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { isReported } from './io';
+import { isEPIPE, isReported } from './io';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
 import { register as events } from './commands/events';
@@ -41,6 +41,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (e) {
     // Commander has printed the usage error or the help already.
     if (e instanceof CommanderError) return e.exitCode;
+    // The reader of our output went away (`gotrace wire T | head`): done.
+    if (isEPIPE(e)) return 0;
     process.stderr.write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);
     return 1;
   }

@@ -61,6 +61,14 @@ export class Output {
   }
 }
 
+/**
+ * isEPIPE reports a write to a pipe whose reader has gone (`gotrace … | head`):
+ * the listing ends quietly there, as a Unix tool's does.
+ */
+export function isEPIPE(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === 'EPIPE';
+}
+
 /** isReported tells errors that are reported as one line (the trace's or the
  * command line's own) from bugs, which keep their stack. */
 export function isReported(e: unknown): e is Error {

@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { type Sink, writeEvent } from '../eventstring';
 import { type Int64 } from '../int64';
-import { openTrace } from '../io';
+import { isEPIPE, openTrace } from '../io';
 import { Reader, type Source } from '../reader';
 import { encodeInto, type Tables } from '../tables';
 
@@ -147,9 +147,4 @@ export async function events(input: Source, stream: Writable = process.stdout, m
   stream.off('error', onError);
   await reader.close();
   for (const e of [writeError, failure]) if (e && !isEPIPE(e)) throw e;
-}
-
-/** isEPIPE reports a write to a pipe whose reader has gone. */
-function isEPIPE(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === 'EPIPE';
 }
