@@ -40,7 +40,8 @@ export let batchTime: u64 = 0;
 /** batchExp is the experiment of the framed batch (0 for ordinary batches). */
 export let batchExp: u32 = 0;
 /** batchData is the address of the batch's data, in the input: valid until the
- * input is consumed or fed. */
+ * input is fed, or, while the input is held (input.ts holdInput), until the
+ * next generation starts being read. */
 export let batchData: usize = 0;
 /** batchLen is the length of the batch's data. */
 export let batchLen: u32 = 0;

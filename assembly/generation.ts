@@ -2,13 +2,15 @@
 // thread; its tables (tables.ts); its CPU samples; its sync data (frequency,
 // clock snapshot); its experimental batches. A generation is read whole before
 // any of its events is delivered, as Go does, but only one is held at a time:
-// every structure here is reset and reused for the next.
+// every structure here is reset and reused for the next. Its batches are not
+// copied: they are read where they lie in the input, which holds them in place
+// (input.ts holdInput) until the next generation starts being read.
 //
 // Reading is resumable: readGeneration answers NEED_INPUT whenever the next
 // batch is not all there, and carries on where it stopped when called again.
 
 import { Vec, U64Map } from './mem';
-import { consume, traceVersion } from './input';
+import { consume, holdInput, traceVersion } from './input';
 import {
   frameBatch, isEndOfGeneration, hold, rdStart, rdLeft, rdByte, rdUvarint, rdVal, E_IO,
   batchGen, batchM, batchTime, batchExp, batchData, batchLen, batchSize, batchOffset,
@@ -55,13 +57,16 @@ export let spill = false;
  * 1.26): the error is held, to be raised after the generation's events. */
 export let spillErr = false;
 
-/** BATCH entries: u64 base time, u64 stream offset, u32 data offset (in
- * batchBytes), u32 length, u32 next batch of the same thread (index + 1, 0 at
- * the end), u32 unused. */
+/** BATCH entries: u64 base time, u64 stream offset, u32 data address (in the
+ * held input, plus batchBytes.ptr), u32 length, u32 next batch of the same
+ * thread (index + 1, 0 at the end), u32 unused. */
 export const BATCH: usize = 32;
 /** batches lists the generation's event batches, in reading order. */
 export const batches = new Vec();
-/** batchBytes holds the data of event and experimental batches. */
+/** batchBytes is an empty buffer at address 0, so that batchBytes.ptr plus a
+ * BATCH entry's data address is that address: the data of event and
+ * experimental batches is not copied but read where it lies in the input,
+ * which holdInput() keeps in place until the next generation is read. */
 export const batchBytes = new Vec();
 /** THREAD entries: u64 thread ID, u32 first batch, u32 last batch (indices + 1). */
 export const THREAD: usize = 16;
@@ -79,7 +84,7 @@ export const samples = new Vec();
 /** sampleOrder holds (time, index) pairs, sorted by time as Go sorts samples. */
 export const sampleOrder = new Vec();
 
-// Experimental batches: u64 thread, u32 experiment, u32 data offset, u32 length, u32 unused.
+// Experimental batches: u64 thread, u32 experiment, u32 data address, u32 length, u32 unused.
 const EXP: usize = 24;
 const exps = new Vec();
 
@@ -117,7 +122,7 @@ function beginGeneration(): void {
   genNum = 0; genOffset = 0; minTs = 0; freq = 0;
   hasSnapshot = false; snapTime = 0; snapMono = 0; snapSec = 0; snapNsec = 0;
   spill = false; spillErr = false;
-  batches.reset(); batchBytes.reset(); threads.reset(); threadIds.clear();
+  batches.reset(); threads.reset(); threadIds.clear();
   samples.reset(); sampleOrder.reset(); exps.reset();
   resetTables();
 }
@@ -135,7 +140,7 @@ export function resetGeneration(): void {
  * (then no generation is ready). With 1 in an older format, `spill` and
  * `spillErr` say what follows the generation. */
 export function readGeneration(): i32 {
-  if (!reading) { beginGeneration(); reading = true; }
+  if (!reading) { beginGeneration(); holdInput(); reading = true; }
   const v26 = traceVersion >= GO126;
   while (true) {
     const st = frameBatch(genNum);
@@ -206,9 +211,8 @@ function processBatch(): i32 {
     const e = exps.grow(EXP);
     store<u64>(e, batchM);
     store<u32>(e, batchExp, 8);
-    store<u32>(e, <u32>batchBytes.len, 12);
+    store<u32>(e, <u32>batchData, 12);
     store<u32>(e, batchLen, 16);
-    batchBytes.append(batchData, batchLen);
     return 1;
   }
   if (isEndOfGeneration()) return hold(E_END_BATCH, batchOffset, genNum);
@@ -217,16 +221,16 @@ function processBatch(): i32 {
 }
 
 
-// addEventBatch copies an event batch and appends it to its thread's list.
+// addEventBatch appends an event batch, left where it lies in the input, to
+// its thread's list.
 function addEventBatch(): void {
   const index = <u32>(batches.len / BATCH) + 1;
   const b = batches.grow(BATCH);
   store<u64>(b, batchTime);
   store<u64>(b, batchOffset, 8);
-  store<u32>(b, <u32>batchBytes.len, 16);
+  store<u32>(b, <u32>batchData, 16);
   store<u32>(b, batchLen, 20);
   store<u32>(b, 0, 24);
-  batchBytes.append(batchData, batchLen);
   const t = threadIds.get(batchM, 0);
   if (t == 0) {
     threadIds.set(batchM, <u32>(threads.len / THREAD) + 1);
@@ -321,7 +325,7 @@ export function buildTablesBlob(): void {
   for (let i: usize = 0; i < n; i++) {
     const at = blob.len;
     const e = exps.ptr + i * EXP;
-    blob.append(batchBytes.ptr + <usize>load<u32>(e, 12), <usize>load<u32>(e, 16));
+    blob.append(<usize>load<u32>(e, 12), <usize>load<u32>(e, 16));
     store<u32>(blob.ptr + offExp + i * EXP, <u32>at, 12);
   }
   h = blob.ptr;

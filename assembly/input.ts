@@ -5,12 +5,25 @@
 // chunk boundaries: when a unit is incomplete they answer NEED_INPUT and are
 // called again with more bytes, or, once the input is closed, report the
 // truncation as Go does.
+//
+// While a generation is read and ordered, its batches are used where they lie
+// in the input rather than copied out: holdInput() keeps every byte fed from
+// then on at its address until the next holdInput() or reset. The input is
+// then kept in segments: when a chunk does not fit in the current one, the
+// unconsumed bytes (an incomplete batch) and the chunk go to a fresh segment
+// and the full one is kept aside, untouched, until the generation is done.
+// Segments are reused from one generation to the next, so a reading touches
+// about its largest generation of input memory, once.
 
-import { Vec } from './mem';
+import { Vec, takeBlock, giveBlock, tooLarge, MAX_VEC } from './mem';
 
 /** The size of the input window TypeScript writes chunks into. */
-export const WINDOW_SIZE: u32 = 1 << 20;
+export const WINDOW_SIZE: u32 = 256 << 10;
 const window = heap.alloc(WINDOW_SIZE);
+
+/** SEGMENT is the usual size of a block of input: the input buffer starts at
+ * this size, and a held generation is kept in blocks of it. */
+const SEGMENT: usize = 2 << 20;
 
 /** Bytes received and not yet consumed start at pending.ptr + pos. */
 export const pending = new Vec();
@@ -21,21 +34,82 @@ export let base: u64 = 0;
 /** Whether close() has been called: no more bytes will come. */
 export let closed = false;
 
+// Whether the bytes fed are held at their addresses (holdInput), the segments
+// set aside while holding (u32 address, u32 size each), and the held bytes in
+// them, for the limit on a generation's size.
+let holding = false;
+const kept = new Vec();
+let keptBytes: usize = 0;
+
 /** inputWindow is the address of the window: exported, it never moves. */
 export function inputWindow(): usize { return window; }
 /** inputWindowSize is the window's size: exported, for TypeScript's chunking. */
 export function inputWindowSize(): u32 { return WINDOW_SIZE; }
 
-/** feed takes `n` bytes from the window into the stream. Consumed bytes are
- * dropped first when they are the larger part, so the pending buffer stays
- * within about twice the largest unit plus one chunk. */
+/** feed takes `n` bytes from the window into the stream. Unless the input is
+ * held, consumed bytes are dropped first when they are the larger part, so the
+ * pending buffer stays within about twice the largest unit plus one chunk. */
 export function feed(n: u32): void {
-  if (pos > 0 && pos >= pending.len - pos) {
-    pending.discard(pos);
-    base += <u64>pos;
-    pos = 0;
+  const len = <usize>min(n, WINDOW_SIZE);
+  if (holding) {
+    if (pending.len + len > pending.cap) nextSegment(len);
+  } else {
+    if (pos >= pending.len - pos) dropConsumed();
+    // A first segment of the usual size, rather than growth step by step.
+    if (pending.cap < SEGMENT) pending.reserve(SEGMENT - pending.len);
   }
-  pending.append(window, <usize>min(n, WINDOW_SIZE));
+  pending.append(window, len);
+}
+
+// nextSegment sets the full segment aside, held, and moves the unconsumed
+// bytes to a fresh one with room for `n` more.
+function nextSegment(n: usize): void {
+  const tail = pending.len - pos;
+  keptBytes += pos;
+  // A generation past the limit is stopped at the end of the bytes it took.
+  const need = keptBytes + tail + n;
+  if (need > MAX_VEC) tooLarge(need, base + <u64>(pending.len + n));
+  let size = SEGMENT;
+  while (size < tail + n) size <<= 1;
+  const seg = takeBlock(size);
+  memory.copy(seg, pending.ptr + pos, tail);
+  if (pending.cap != 0) {
+    const k = kept.grow(8);
+    store<u32>(k, <u32>pending.ptr);
+    store<u32>(k, <u32>pending.cap, 4);
+  }
+  pending.ptr = seg;
+  pending.cap = size;
+  pending.len = tail;
+  base += <u64>pos;
+  pos = 0;
+}
+
+/** holdInput drops the consumed bytes and the segments held so far, and holds
+ * every byte fed from now on at its address, until the next holdInput() or
+ * reset: the generation reader calls it as a generation starts being read,
+ * once nothing refers to the previous one's bytes. */
+export function holdInput(): void {
+  release();
+  dropConsumed();
+  holding = true;
+}
+
+// dropConsumed moves the unconsumed bytes to the front of the buffer.
+function dropConsumed(): void {
+  if (pos == 0) return;
+  pending.discard(pos);
+  base += <u64>pos;
+  pos = 0;
+}
+
+// release hands the segments set aside back for reuse.
+function release(): void {
+  for (let k = kept.ptr; k < kept.ptr + kept.len; k += 8) {
+    giveBlock(<usize>load<u32>(k), <usize>load<u32>(k, 4));
+  }
+  kept.reset();
+  keptBytes = 0;
 }
 
 /** close marks the end of the input: an incomplete unit is then an error (or,
@@ -44,6 +118,8 @@ export function close(): void { closed = true; }
 
 /** resetInput forgets the stream, for a new trace. */
 export function resetInput(): void {
+  release();
+  holding = false;
   pending.reset();
   pos = 0;
   base = 0;

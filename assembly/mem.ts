@@ -41,12 +41,13 @@ export const MAX_VEC: usize = 1 << 29;
 /** E_TOO_LARGE is the error (format/errors.mjs) of a buffer past MAX_VEC. */
 const E_TOO_LARGE: u32 = 7;
 
-// tooLarge stops the reading when a buffer would pass MAX_VEC (a generation of
-// more than 512 MiB, an old-format trace of millions of events): it records a
-// named error, then traps, since no caller of reserve() can go on without the
-// room it asked for; the TypeScript layer reports the recorded error.
-function tooLarge(need: usize): void {
-  fail(E_TOO_LARGE, offset(), 0, <u64>need, <u64>MAX_VEC);
+/** tooLarge stops the reading when a buffer would pass MAX_VEC (a generation
+ * of more than 512 MiB, an old-format trace of millions of events): it records
+ * a named error at stream offset `at` (by default where the reading stands),
+ * then traps, since no caller of reserve() can go on without the room it asked
+ * for; the TypeScript layer reports the recorded error. */
+export function tooLarge(need: usize, at: u64 = offset()): void {
+  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>MAX_VEC);
   unreachable();
 }
 
