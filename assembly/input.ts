@@ -17,8 +17,11 @@
 
 import { Vec, takeBlock, giveBlock, tooLarge, MAX_VEC } from './mem';
 
-/** The size of the input window TypeScript writes chunks into. */
-export const WINDOW_SIZE: u32 = 256 << 10;
+/** The size of the input window TypeScript writes chunks into: small beside
+ * a segment, as a chunk that does not fit in a held segment leaves the rest of
+ * it unused (a 64 KiB chunk costs one round trip to TypeScript, about a
+ * microsecond). */
+export const WINDOW_SIZE: u32 = 64 << 10;
 const window = heap.alloc(WINDOW_SIZE);
 
 /** SEGMENT is the usual size of a block of input: the input buffer starts at
