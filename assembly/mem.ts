@@ -228,3 +228,51 @@ export class U64Map {
     giveBlock(old, oldCap * SLOT);
   }
 }
+
+/** IdMap maps IDs to 32-bit values as U64Map does, for IDs that mostly come
+ * dense from 1, as the runtime numbers strings and stacks: those are kept in
+ * a plain array, four bytes an ID, where a hash slot takes sixteen and the
+ * table is at most three quarters full (and its outgrown tables were touched
+ * too). An ID far beyond the number of entries goes to a U64Map instead, so
+ * that a crafted ID costs no more than a slot. */
+export class IdMap {
+  // Value + 1 of each ID below dense.len / 4 (0: absent).
+  private dense: Vec = new Vec();
+  private sparse: U64Map = new U64Map();
+  private added: u64 = 0;
+
+  /** clear removes every ID and keeps the memory. */
+  clear(): void {
+    this.dense.reset();
+    this.sparse.clear();
+    this.added = 0;
+  }
+
+  /** get returns the value of `id`, or `dflt` where `id` is absent. */
+  @inline get(id: u64, dflt: u32): u32 {
+    if (id < <u64>(this.dense.len >> 2)) {
+      const v = load<u32>(this.dense.ptr + (<usize>id << 2));
+      if (v != 0) return v - 1;
+    }
+    return this.sparse.size == 0 ? dflt : this.sparse.get(id, dflt);
+  }
+
+  /** has reports whether `id` is present. */
+  @inline has(id: u64): bool {
+    if (id < <u64>(this.dense.len >> 2) && load<u32>(this.dense.ptr + (<usize>id << 2)) != 0) return true;
+    return this.sparse.size != 0 && this.sparse.has(id);
+  }
+
+  /** set stores `v` (below 2^32-1) under `id`. */
+  set(id: u64, v: u32): void {
+    this.added++;
+    if (this.sparse.size != 0 && this.sparse.has(id)) { this.sparse.set(id, v); return; }
+    if (id >= this.added * 8 + 1024) { this.sparse.set(id, v); return; }
+    const need = (<usize>id + 1) << 2;
+    if (need > this.dense.len) {
+      const old = this.dense.len;
+      memory.fill(this.dense.grow(need - old), 0, need - old);
+    }
+    store<u32>(this.dense.ptr + (<usize>id << 2), v + 1);
+  }
+}

@@ -6,7 +6,7 @@
 // Like Go's dataTable, a table treats ID 0 as always present (the empty string,
 // the empty stack), so that inserting ID 0 fails as a duplicate.
 
-import { U64Map, Vec } from './mem';
+import { IdMap, U64Map, Vec } from './mem';
 import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal, E_IO } from './batch';
 import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
 import { ERROR } from './errors';
@@ -28,10 +28,10 @@ const STRING_ENTRY: usize = 16; // u64 id, u32 byte offset, u32 length
 const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
 const FRAME: usize = 32; // u64 pc, u64 func string ID, u64 file string ID, u64 line
 
-const stringIds = new U64Map();
+const stringIds = new IdMap();
 const strings = new Vec();
 const stringBytes = new Vec();
-const stackIds = new U64Map();
+const stackIds = new IdMap();
 const stacks = new Vec();
 const stackPcs = new Vec();
 const pcIds = new U64Map();

@@ -2,9 +2,12 @@
 // alone (the debug build, with its assertions): records come out the same
 // however the input is cut into chunks, a batch of records never spans two
 // generations, statuses stick after the end or a failure, reset() forgets a
-// trace, memory stays bounded over any number of generations, and the tables
-// blob holds what the generation said.
+// trace, memory stays bounded over any number of generations, the tables
+// blob holds what the generation said, generations larger than the core's
+// input segments read the same however cut, and string and stack IDs may be
+// sparse.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatCoreError } from '../src/errors';
@@ -75,17 +78,23 @@ function read(trace: Uint8Array, chunk: number, x: Exports = instantiate()): Rea
       }
       r.counts.push(st);
     } else if (st === 0) {
-      if (pos >= trace.length) { x.close(); continue; }
-      const n = Math.min(chunk, trace.length - pos, x.inputWindowSize());
-      new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
-      x.feed(n);
-      pos += n;
+      pos = supply(x, trace, pos, chunk);
     } else {
       r.status = st;
       if (st === -2) r.error = errorOf(x);
       return r;
     }
   }
+}
+
+/** supply feeds core `x` the next chunk of at most `chunk` bytes of `trace`
+ * from `pos`, or closes its input at the end, and returns the new position. */
+function supply(x: Exports, trace: Uint8Array, pos: number, chunk: number): number {
+  if (pos >= trace.length) { x.close(); return pos; }
+  const n = Math.min(chunk, trace.length - pos, x.inputWindowSize());
+  new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
+  x.feed(n);
+  return pos + n;
 }
 
 /** errorOf words the core's error, with where it lies. */
@@ -281,5 +290,104 @@ describe('the tables blob', () => {
     expect([b.readBigUInt64LE(e), b.readUInt32LE(e + 8), b.readUInt32LE(e + 16)]).toEqual([5n, 1, 3]);
     const at = b.readUInt32LE(e + 12);
     expect([...b.subarray(at, at + 3)]).toEqual([1, 2, 3]);
+  });
+});
+
+/** uvarint is the unsigned LEB128 encoding of `x`. */
+function uvarint(x: bigint | number): number[] {
+  let y = BigInt(x);
+  const out: number[] = [];
+  do { let b = Number(y & 0x7fn); y >>= 7n; if (y) b |= 0x80; out.push(b); } while (y);
+  return out;
+}
+
+/** bigGenerations writes a trace of `gens` generations of `batches` event
+ * batches a thread on two threads, each batch about 16 KiB of HeapAlloc events
+ * with 10-byte values: several MiB a generation, more than one of the
+ * segments the core holds a generation's input in. */
+function bigGenerations(v: number, gens: number, batches: number): Uint8Array {
+  const batch = (gen: number, m: bigint | number, t: number, data: number[]) =>
+    [1, ...uvarint(gen), ...uvarint(m), ...uvarint(t), ...uvarint(data.length), ...data];
+  const none = (1n << 64n) - 1n;
+  const out: number[] = [...Buffer.from(`go 1.${v} trace\0\0\0`)];
+  for (let g = 1; g <= gens; g++) {
+    for (let k = 0; k < batches; k++) {
+      for (const m of [1, 2]) {
+        const data = k === 0 ? [13, 1, m - 1, 1] : [];
+        for (let i = 0; data.length < 16000; i++) data.push(37, 1, ...uvarint((1n << 63n) + BigInt(k * 10000 + i)));
+        out.push(...batch(g, m, g * 1e8 + k * 1e5, data));
+      }
+    }
+    out.push(...batch(g, none, g * 1e8, v >= 25 ? [50, 8, ...uvarint(1e9), 51, 1, 2, 3, 4] : [8, ...uvarint(1e9)]));
+    if (v >= 26) out.push(52);
+  }
+  return new Uint8Array(out);
+}
+
+/** digest reads `trace` in chunks of `chunk` bytes and returns the number of
+ * records, a hash of them all and the last status. */
+function digest(trace: Uint8Array, chunk: number): [number, string, number] {
+  const x = instantiate();
+  const h = createHash('sha256');
+  let pos = 0, n = 0;
+  for (;;) {
+    const st = x.next();
+    if (st > 0) {
+      h.update(new Uint8Array(x.memory.buffer, x.records(), st * RECORD));
+      n += st;
+    } else if (st === 0) {
+      pos = supply(x, trace, pos, chunk);
+    } else {
+      return [n, h.digest('hex'), st];
+    }
+  }
+}
+
+describe('generations larger than an input segment', () => {
+  for (const v of [22, 26]) {
+    it(`read the same however the input is cut (go 1.${v})`, () => {
+      const trace = bigGenerations(v, 3, 70);
+      const whole = digest(trace, 1 << 20);
+      // Per generation: a Sync, and per thread a ProcStatus and 1334 HeapAllocs
+      // a batch (1333 in the first, which has the ProcStatus); one last Sync.
+      expect(whole[2]).toBe(-1);
+      expect(whole[0]).toBe(3 * (1 + 2 * 70 * 1334) + 1);
+      expect(digest(trace, 4099)).toEqual(whole);
+      expect(digest(trace, 65521)).toEqual(whole);
+    });
+  }
+});
+
+describe('string and stack IDs', () => {
+  /** idTrace writes one generation whose strings have IDs `ids` and whose one
+   * stack's frame names function string `fn` and file string `file`. */
+  const idTrace = (ids: bigint[], fn: bigint, file: bigint) => {
+    const batch = (m: bigint | number, data: number[]) => [1, 1, ...uvarint(m), 1, ...uvarint(data.length), ...data];
+    const none = (1n << 64n) - 1n;
+    const strings = ids.flatMap((id) => [5, ...uvarint(id), 1, 0x61]);
+    return new Uint8Array([
+      ...Buffer.from('go 1.26 trace\0\0\0'),
+      ...batch(1, [13, 1, 0, 1, 37, 1, 1]),
+      ...batch(none, [50, 8, ...uvarint(1e9), 51, 1, 2, 3, 4]),
+      ...batch(none, [4, ...strings]),
+      ...batch(none, [2, 3, 1, 1, ...uvarint(0x1000), ...uvarint(fn), ...uvarint(file), 7]),
+      52,
+    ]);
+  };
+
+  it('may be sparse', () => {
+    const ids = [1n, 3000000n, 1n << 40n, (1n << 63n) + 5n];
+    const r = read(idTrace(ids, 1n << 40n, (1n << 63n) + 5n), 1 << 20);
+    expect(r.status).toBe(-1);
+    const b = Buffer.from(r.blobs[0]!, 'hex');
+    const at = b.readUInt32LE(12);
+    expect(ids.map((_, i) => b.readBigUInt64LE(at + 16 * i))).toEqual(ids);
+  });
+
+  it('are checked where sparse', () => {
+    const r = read(idTrace([1n, 1n << 40n], 1n << 40n, 3000000n), 1 << 20);
+    expect(r.error).toMatch(/^134 /);
+    const dup = read(idTrace([1n << 40n, 2n, 1n << 40n], 1n, 2n), 1 << 20);
+    expect(dup.error).toMatch(/^120 /);
   });
 });
