@@ -17,6 +17,30 @@ import { Tables } from './tables';
  */
 export type Source = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/**
+ * PULL keys the method of a source that is read synchronously, straight into
+ * the core's input window, only when the core asks for input (see PullSource).
+ * @internal
+ */
+export const PULL: unique symbol = Symbol('gotrace.pull');
+
+/**
+ * PullSource is input that can be read in place and without waiting (a
+ * regular file, for the command line): `[PULL](into)` fills the start of
+ * `into` and returns the number of bytes written, 0 at the end. A Reader
+ * prefers it to any other way the same object offers to be read: no chunk is
+ * allocated or copied twice, and no await is spent on input.
+ * @internal
+ */
+export interface PullSource {
+  [PULL](into: Uint8Array): number;
+}
+
+/** isPull reports whether `source` can be read in place (see PullSource). */
+function isPull(source: object): source is PullSource {
+  return typeof (source as Partial<PullSource>)[PULL] === 'function';
+}
+
 /** WORDS_PER_RECORD is the size of an event record in 32-bit words. */
 const WORDS_PER_RECORD = RECORD_SIZE / 4;
 
@@ -209,6 +233,13 @@ export class Reader implements AsyncIterable<Event> {
       decoder.core.feed(bytes);
       decoder.core.close();
       decoder.bytes = bytes.length;
+    } else if (isPull(this.source)) {
+      const source = this.source;
+      decoder.core.pull((into) => {
+        const n = source[PULL](into);
+        decoder.bytes += n;
+        return n;
+      });
     } else {
       this.input = chunks(this.source);
     }
