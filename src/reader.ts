@@ -7,7 +7,8 @@
 // to a thousand events, kept in a buffer until they are handed out.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
-import { type Event, eventFromRecord, NEW_TABLES } from './event';
+import { Batch, Event, NEW_TABLES } from './event';
+import { T } from './kinds';
 import { Tables } from './tables';
 
 /**
@@ -116,7 +117,9 @@ export class Decoder {
 
   /**
    * decode turns the `n` records the core just wrote into events. The records
-   * are copied once, and the batch's events share the copy.
+   * are copied once, and the step's events share the copy in one Batch (a
+   * new Batch where a generation starts within the step, which the core
+   * never does, but a batch must not mix generations' tables).
    */
   private decode(n: number): void {
     const u8 = this.core.views.u8;
@@ -126,14 +129,21 @@ export class Decoder {
     this.base = base;
     this.count = n;
     if (this.view) {
-      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) this.tablesOf(this.memory, w);
+      const memory = this.memory;
+      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + 1] !== this.serial) this.tablesOf(memory, w);
       return;
     }
     const words = this.memory.slice(base, base + n * WORDS_PER_RECORD);
-    const names = u8.subarray(exports.names());
+    let batch = new Batch(words, this.tables);
+    let arena: Uint8Array | null = null;
     const events: Event[] = new Array(n);
     for (let i = 0, w = 0; i < n; i++, w += WORDS_PER_RECORD) {
-      events[i] = eventFromRecord(words, w, this.tablesOf(words, w), names);
+      if (words[w + 1] !== this.serial) {
+        const tables = this.tablesOf(words, w);
+        if (tables !== null && tables !== batch.tables) batch = new Batch(words, tables);
+      }
+      if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= u8.subarray(exports.names())));
+      events[i] = new Event(batch, w);
     }
     this.events = events;
     this.at = 0;
@@ -142,7 +152,8 @@ export class Decoder {
   /**
    * tablesOf is the tables of the record at word `w` of `words` (null for a
    * Sync that ends the trace), taking a new generation's tables from the
-   * core at the record that starts it.
+   * core at the record that starts it. Only a record whose serial is not the
+   * current generation's needs it.
    */
   private tablesOf(words: Uint32Array, w: number): Tables | null {
     const serial = words[w + 1]!;
@@ -157,6 +168,9 @@ export class Decoder {
     return serial === 0 ? null : this.tables;
   }
 }
+
+/** The wire type of a TaskEnd, whose name the step's Batch keeps. */
+const TASK_END = T.UserTaskEnd;
 
 /** chunks turns any Source but bytes in memory into an async iterator of byte chunks. */
 function chunks(source: Exclude<Source, Uint8Array | ArrayBuffer>): AsyncIterator<Uint8Array> {
