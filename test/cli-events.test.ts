@@ -87,7 +87,7 @@ describe('gotrace events', () => {
   });
 
   it('fails on a missing file as Go does', async () => {
-    const err = await program().exitOverride().parseAsync(['node', 'gotrace', 'events', '/nonexistent/t.trace']).catch((e: unknown) => e);
+    const err = await (await program()).exitOverride().parseAsync(['node', 'gotrace', 'events', '/nonexistent/t.trace']).catch((e: unknown) => e);
     expect((err as Error).message).toBe('failed to read trace file: open /nonexistent/t.trace: no such file or directory');
   });
 });
