@@ -149,7 +149,7 @@ export class RecordView {
 }
 
 /** The wire type of a TaskEnd, whose record points into the core's names arena. */
-const TASK_END = T.UserTaskEnd;
+export const TASK_END = T.UserTaskEnd;
 
 /**
  * Batch is what the events of one step of the core share, so that an Event
@@ -193,6 +193,8 @@ export class Event extends RecordView {
   /**
    * Event is the event of the record at word `at` of its batch's records:
    * a Reader's copy, shared by the batch's events, never the core's memory.
+   * Readers make events; a Batch is not part of the public API.
+   * @internal
    */
   constructor(batch: Batch, at: number) {
     super();

@@ -7,8 +7,7 @@
 // to a thousand events, kept in a buffer until they are handed out.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
-import { Batch, Event, NEW_TABLES } from './event';
-import { T } from './kinds';
+import { Batch, Event, NEW_TABLES, TASK_END } from './event';
 import { Tables } from './tables';
 
 /**
@@ -168,9 +167,6 @@ export class Decoder {
     return serial === 0 ? null : this.tables;
   }
 }
-
-/** The wire type of a TaskEnd, whose name the step's Batch keeps. */
-const TASK_END = T.UserTaskEnd;
 
 /** chunks turns any Source but bytes in memory into an async iterator of byte chunks. */
 function chunks(source: Exclude<Source, Uint8Array | ArrayBuffer>): AsyncIterator<Uint8Array> {
