@@ -45,6 +45,8 @@ export class Core {
   private queueAt = 0;
   private closing = false;
   private closed = false;
+  // A synchronous source, read once the queue is empty (see pull()).
+  private source: ((into: Uint8Array) => number) | null = null;
   private trap: CoreTrap | null = null;
 
   /** The constructor instantiates `module` synchronously (see `load()` in the
@@ -59,6 +61,17 @@ export class Core {
   feed(chunk: Uint8Array): void {
     if (this.closing) throw new Error('gotrace: feed after close');
     if (chunk.length > 0) this.queue.push(chunk);
+  }
+
+  /** pull gives the core a synchronous source of input, read only when the
+   * core asks for more and the queue is empty: `read` fills the start of
+   * `into` (the core's own input window, so the bytes are copied once, from
+   * the file straight into the core) and returns how many bytes it wrote, 0
+   * at the end of the input, which then counts as closed. A regular file is
+   * best read so: no chunk is allocated, and nothing waits on an event loop. */
+  pull(read: (into: Uint8Array) => number): void {
+    if (this.closing) throw new Error('gotrace: pull after close');
+    this.source = read;
   }
 
   /** close says that no more input will come: once the queued input is in,
@@ -80,6 +93,7 @@ export class Core {
     this.queue = [];
     this.head = 0;
     this.queueAt = 0;
+    this.source = null;
     this.closing = false;
     this.closed = false;
   }
@@ -156,8 +170,9 @@ export class Core {
     this.refresh();
   }
 
-  /** supply moves the next window of queued input into the core, or closes
-   * the core once the queue is empty and close() was called. It returns
+  /** supply moves the next window of queued input into the core (or, the
+   * queue empty, reads the pulled source into it), or closes the core once
+   * the queue is empty and close() was called. It returns
    * false when there is nothing to give: the caller must feed or close. */
   private supply(): boolean {
     if (this.head < this.queue.length) {
@@ -173,6 +188,16 @@ export class Core {
         if (this.head === this.queue.length) { this.queue = []; this.head = 0; }
       }
       return true;
+    }
+    if (this.source !== null && !this.closing) {
+      const n = this.source(this.views.u8.subarray(this.window, this.window + this.windowSize));
+      if (n > 0) {
+        this.exports.feed(n);
+        this.refresh();
+        return true;
+      }
+      this.source = null;
+      this.closing = true;
     }
     if (this.closing && !this.closed) {
       this.closed = true;

@@ -3,10 +3,17 @@
  * `commands/` and registers itself through `register(program)`; add one line
  * to COMMANDS for a new one. Failures of the trace or of the command line are
  * reported as Go's tools report them: one line on stderr, exit status 1.
+ *
+ * Commander is loaded only when it is needed: loading it (and the
+ * child_process module it requires) costs more than a whole small run. A
+ * plain invocation (a command, its one argument, flags it declares) is
+ * matched against what the commands register (see Plain) and run directly;
+ * anything else (help, a usage error) goes to Commander, which says it as
+ * ever.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { isEPIPE, isReported } from './io';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
@@ -21,8 +28,9 @@ const COMMANDS: ((program: Command) => void)[] = [
   text,
 ];
 
-/** program builds the command line with every subcommand. */
-export function program(): Command {
+/** program builds the command line with every subcommand (loading Commander). */
+export async function program(): Promise<Command> {
+  const { Command } = await import('commander');
   const p = new Command('gotrace')
     .description('Read Go execution traces: the events Go reads, as Go reads them.')
     .showHelpAfterError()
@@ -32,15 +40,100 @@ export function program(): Command {
   return p;
 }
 
+/** Action is what a command does with its argument and its flags (Commander's names for them). */
+type Action = (arg: string, opts: Record<string, boolean>) => Promise<void>;
+
+/**
+ * Plain takes down what a command's register() declares, through the part of
+ * Commander's builder that the commands use, without Commander: its
+ * subcommands, its arguments, its flags and its action.
+ */
+class Plain {
+  readonly commands = new Map<string, Plain>();
+  readonly flags = new Map<string, string>();
+  args = 0;
+  run: Action | null = null;
+
+  command(name: string): Plain {
+    const c = new Plain();
+    this.commands.set(name, c);
+    return c;
+  }
+
+  argument(): this {
+    this.args++;
+    return this;
+  }
+
+  option(flags: string): this {
+    // Only a lone long flag without a value is taken down, as `--name` for opts.name.
+    const m = /^--([a-z]+)$/.exec(flags);
+    if (m) this.flags.set(flags, m[1]!);
+    return this;
+  }
+
+  action(run: Action): this {
+    this.run = run;
+    return this;
+  }
+
+  description(): this {
+    return this;
+  }
+
+  addHelpText(): this {
+    return this;
+  }
+
+  /**
+   * match finds the action and opts of `words` (the arguments after the
+   * script), or null unless they are a plain invocation: command words down
+   * to one with an action and one argument, then that argument and declared
+   * flags, in any order. Anything else is left to Commander.
+   */
+  match(words: string[]): { run: Action; arg: string; opts: Record<string, boolean> } | null {
+    const [first, ...rest] = words;
+    const sub = first === undefined ? undefined : this.commands.get(first);
+    if (sub !== undefined) return sub.match(rest);
+    if (this.run === null || this.args !== 1) return null;
+    const opts: Record<string, boolean> = {};
+    const args = words.filter((w) => w === '-' || !w.startsWith('-'));
+    for (const w of words) {
+      if (w === '-' || !w.startsWith('-')) continue;
+      const name = this.flags.get(w);
+      if (name === undefined) return null;
+      opts[name] = true;
+    }
+    return args.length === 1 ? { run: this.run, arg: args[0]!, opts } : null;
+  }
+}
+
+/** plain matches `argv` against the commands' declarations (see Plain). */
+function plain(argv: string[]): ReturnType<Plain['match']> {
+  const root = new Plain();
+  for (const register of COMMANDS) register(root as unknown as Command);
+  return root.commands.size > 0 ? root.match(argv.slice(2)) : null;
+}
+
 /** main runs the command line on `argv` (Node's argv: node, script, args) and
  * returns the exit status. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   try {
-    await program().parseAsync(argv);
+    const direct = plain(argv);
+    if (direct !== null) {
+      await direct.run(direct.arg, direct.opts);
+      return 0;
+    }
+    const { CommanderError } = await import('commander');
+    try {
+      await (await program()).parseAsync(argv);
+    } catch (e) {
+      // Commander has printed the usage error or the help already.
+      if (e instanceof CommanderError) return e.exitCode;
+      throw e;
+    }
     return 0;
   } catch (e) {
-    // Commander has printed the usage error or the help already.
-    if (e instanceof CommanderError) return e.exitCode;
     // The reader of our output went away (`gotrace wire T | head`): done.
     if (isEPIPE(e)) return 0;
     process.stderr.write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);

@@ -9,7 +9,7 @@
 // per event: `fill()` is the await, `nextSync()` the per-event move.
 import { RECORD_SIZE } from '../bindings/index';
 import { type Decoder, Reader, type Source } from './reader';
-import { Event, pointEvent, RecordView } from './event';
+import { Batch, Event, pointEvent, RecordView } from './event';
 import { type StackFrame } from './kinds';
 import { type Tables } from './tables';
 
@@ -39,6 +39,8 @@ export class Cursor extends RecordView {
   private end = 0;
   private started = false;
   private view: Event | null = null;
+  // The Batch of the current step for `view`, made when first asked for.
+  private batch: Batch | null = null;
 
   /** Cursor reads `source` (any Reader source); nothing is read until fill() or next(). */
   constructor(source: Source) {
@@ -91,6 +93,7 @@ export class Cursor extends RecordView {
     this.at = d.base;
     this.end = d.base + d.count * WORDS_PER_RECORD;
     this.started = false;
+    this.batch = null;
     return true;
   }
 
@@ -119,9 +122,10 @@ export class Cursor extends RecordView {
    * access, reading the core's memory, so valid only until the cursor moves.
    */
   get event(): Event {
-    const ev = (this.view ??= new Event(this.words, this.at, null));
-    const u8 = this.decoder!.core.views.u8;
-    pointEvent(ev, this.words, this.at, this.tables, u8.subarray(this.decoder!.core.exports.names()));
+    const d = this.decoder!;
+    const batch = (this.batch ??= new Batch(this.words, d.tables, d.core.views.u8.subarray(d.core.exports.names())));
+    const ev = (this.view ??= new Event(batch, this.at));
+    pointEvent(ev, batch, this.at);
     return ev;
   }
 

@@ -148,6 +148,38 @@ export class RecordView {
   }
 }
 
+/** The wire type of a TaskEnd, whose record points into the core's names arena. */
+export const TASK_END = T.UserTaskEnd;
+
+/**
+ * Batch is what the events of one step of the core share, so that an Event
+ * is only a record's place: the records (a Reader's copy, or the core's
+ * memory under a Cursor), their generation's tables, and the task names of
+ * their TaskEnd events. The core's names arena is good only until its next
+ * step, so a Reader's batch copies those names out as it is made; a Cursor's
+ * reads them in place, for as long as the cursor stays.
+ */
+export class Batch {
+  private names: Map<number, Uint8Array | null> | null = null;
+
+  /**
+   * The constructor takes the records, the tables of their generation (for
+   * every record but a closing Sync, whose serial is 0), and the names arena
+   * to read task names from in place (null where they are kept: keepTaskName).
+   */
+  constructor(readonly words: Uint32Array, readonly tables: Tables | null, private readonly arena: Uint8Array | null = null) {}
+
+  /** keepTaskName copies out of `arena` the task name of the TaskEnd record at word `w`. */
+  keepTaskName(w: number, arena: Uint8Array): void {
+    (this.names ??= new Map()).set(w, taskNameOf(this.words, w, arena));
+  }
+
+  /** taskName is the task name of the TaskEnd record at word `w` (null for none). */
+  taskName(w: number): Uint8Array | null {
+    return this.arena !== null ? taskNameOf(this.words, w, this.arena) : (this.names?.get(w) ?? null);
+  }
+}
+
 /**
  * Event is one event of a trace, as Go's reader delivers it. Its numbers
  * are copied from the core, so it stays valid for as long as it is kept.
@@ -155,27 +187,37 @@ export class RecordView {
  * bigints beyond 2^53.
  */
 export class Event extends RecordView {
-  /** tables are the event's generation's tables (null for a Sync that ends the trace). */
-  declare readonly tables: Tables | null;
-  /** taskName is a TaskEnd's task name, copied from the core. */
-  declare readonly taskName: Uint8Array | null;
+  // The batch holds what its events share; an event is three stores.
+  private declare batch: Batch;
 
   /**
-   * Event is the event of the record at word `at` of `words`: a copy of the
-   * core's records (the batch's, shared by its events), never the core's memory.
+   * Event is the event of the record at word `at` of its batch's records:
+   * a Reader's copy, shared by the batch's events, never the core's memory.
+   * Readers make events; a Batch is not part of the public API.
+   * @internal
    */
-  constructor(words: Uint32Array, at: number, tables: Tables | null, taskName: Uint8Array | null = null) {
+  constructor(batch: Batch, at: number) {
     super();
-    this.words = words;
+    this.words = batch.words;
     this.at = at;
-    this.tables = tables;
-    this.taskName = taskName;
+    this.batch = batch;
+  }
+
+  /** tables are the event's generation's tables (null for a Sync that ends the trace). */
+  get tables(): Tables | null {
+    return this.words[this.at + 1] === 0 ? null : this.batch.tables;
+  }
+
+  /** taskName is a TaskEnd's task name, copied from the core (null for other events, and for no name). */
+  get taskName(): Uint8Array | null {
+    return (this.words[this.at]! & 0xff) === TASK_END ? this.batch.taskName(this.at) : null;
   }
 
   /** table is the event's tables, which every event but a closing Sync has. */
   private table(): Tables {
-    if (this.tables === null) throw internalError(`event of type ${this.type} has no tables`);
-    return this.tables;
+    const tables = this.tables;
+    if (tables === null) throw internalError(`event of type ${this.type} has no tables`);
+    return tables;
   }
 
   /** str is the string with ID `id` from the event's tables. */
@@ -348,12 +390,13 @@ export class Event extends RecordView {
 
 /**
  * eventFromRecord makes the Event of the record at word `w` of `words`, a
- * copy of the core's records (see Event). `names` is the core's names arena,
- * for a TaskEnd's name, which is copied.
+ * copy of the core's records (see Event), on its own. `names` is the core's
+ * names arena, for a TaskEnd's name, which is copied.
  */
 export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array | null): Event {
-  if ((words[w]! & 0xff) !== T.UserTaskEnd || names === null) return new Event(words, w, tables);
-  return new Event(words, w, tables, taskNameOf(words, w, names));
+  const batch = new Batch(words, tables);
+  if ((words[w]! & 0xff) === TASK_END && names !== null) batch.keepTaskName(w, names);
+  return new Event(batch, w);
 }
 
 /** taskNameOf copies out of the names arena the task name of the TaskEnd record at word `w`. */
@@ -363,14 +406,13 @@ function taskNameOf(words: Uint32Array, w: number, names: Uint8Array): Uint8Arra
 }
 
 /**
- * pointEvent re-points `ev` at the record at word `w` of `words`: Cursor's
+ * pointEvent re-points `ev` at the record at word `w` of `batch`: Cursor's
  * one reusable Event, which reads the core's memory in place and so is
  * valid only until the cursor moves.
  */
-export function pointEvent(ev: Event, words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array): void {
-  const e = ev as unknown as { words: Uint32Array; at: number; tables: Tables | null; taskName: Uint8Array | null };
-  e.words = words;
+export function pointEvent(ev: Event, batch: Batch, w: number): void {
+  const e = ev as unknown as { words: Uint32Array; at: number; batch: Batch };
+  e.words = batch.words;
   e.at = w;
-  e.tables = tables;
-  e.taskName = (words[w]! & 0xff) === T.UserTaskEnd ? taskNameOf(words, w, names) : null;
+  e.batch = batch;
 }

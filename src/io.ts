@@ -4,10 +4,11 @@
  * large pieces with backpressure (one write per line is far too slow for
  * listings of millions of events).
  */
-import { openSync, createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { TraceError } from './errors';
+import { PULL, type PullSource } from './reader';
 
 /** CHUNK is the size of the pieces a trace is read in. */
 export const CHUNK = 1 << 20;
@@ -18,16 +19,63 @@ export class CliError extends Error {
 }
 
 /** openTrace opens the trace at `path` ('-' for stdin) for reading in chunks.
- * It fails as Go's `go tool trace` does when the file cannot be opened. */
+ * It fails as Go's `go tool trace` does when the file cannot be opened. A
+ * regular file (stdin too, when it is one) is read synchronously, as the
+ * reader asks (see FileSource); anything else (a pipe, a terminal) streams. */
 export function openTrace(path: string): AsyncIterable<Uint8Array> {
-  if (path === '-') return process.stdin;
+  if (path === '-') return isFile(0) ? new FileSource(0, false) : process.stdin;
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw new CliError(`failed to read trace file: open ${path}: ${errnoText(e)}`);
   }
-  return createReadStream('', { fd, highWaterMark: CHUNK });
+  return isFile(fd) ? new FileSource(fd, true) : createReadStream('', { fd, highWaterMark: CHUNK });
+}
+
+/** isFile reports whether `fd` is a regular file (which reads never block on). */
+function isFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * FileSource reads a regular file from its current position: in place, into
+ * the reader's own memory, when a Reader asks (PullSource: no chunk made, no
+ * await), or as chunks for the readers that take them. The file is read
+ * once, front to back, whichever way; `owned` closes it at its end.
+ */
+class FileSource implements AsyncIterable<Uint8Array>, PullSource {
+  private done = false;
+
+  constructor(private readonly fd: number, private readonly owned: boolean) {}
+
+  [PULL](into: Uint8Array): number {
+    if (this.done) return 0;
+    let n = 0;
+    try {
+      n = readSync(this.fd, into, 0, into.length, null);
+    } finally {
+      // The end, or a failed read (which ends the reading): let go of the file.
+      if (n === 0) {
+        this.done = true;
+        if (this.owned) closeSync(this.fd);
+      }
+    }
+    return n;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK);
+      const n = this[PULL](chunk);
+      if (n === 0) return;
+      yield chunk.subarray(0, n);
+    }
+  }
 }
 
 /** errnoText is the system's wording of a failed call ("no such file or

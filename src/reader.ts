@@ -7,7 +7,7 @@
 // to a thousand events, kept in a buffer until they are handed out.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
-import { type Event, eventFromRecord, NEW_TABLES } from './event';
+import { Batch, Event, NEW_TABLES, TASK_END } from './event';
 import { Tables } from './tables';
 
 /**
@@ -16,6 +16,30 @@ import { Tables } from './tables';
  * streams are such iterables, e.g. fs.createReadStream(path) or process.stdin).
  */
 export type Source = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/**
+ * PULL keys the method of a source that is read synchronously, straight into
+ * the core's input window, only when the core asks for input (see PullSource).
+ * @internal
+ */
+export const PULL: unique symbol = Symbol('gotrace.pull');
+
+/**
+ * PullSource is input that can be read in place and without waiting (a
+ * regular file, for the command line): `[PULL](into)` fills the start of
+ * `into` and returns the number of bytes written, 0 at the end. A Reader
+ * prefers it to any other way the same object offers to be read: no chunk is
+ * allocated or copied twice, and no await is spent on input.
+ * @internal
+ */
+export interface PullSource {
+  [PULL](into: Uint8Array): number;
+}
+
+/** isPull reports whether `source` can be read in place (see PullSource). */
+function isPull(source: object): source is PullSource {
+  return typeof (source as Partial<PullSource>)[PULL] === 'function';
+}
 
 /** WORDS_PER_RECORD is the size of an event record in 32-bit words. */
 const WORDS_PER_RECORD = RECORD_SIZE / 4;
@@ -92,7 +116,9 @@ export class Decoder {
 
   /**
    * decode turns the `n` records the core just wrote into events. The records
-   * are copied once, and the batch's events share the copy.
+   * are copied once, and the step's events share the copy in one Batch (a
+   * new Batch where a generation starts within the step, which the core
+   * never does, but a batch must not mix generations' tables).
    */
   private decode(n: number): void {
     const u8 = this.core.views.u8;
@@ -102,14 +128,21 @@ export class Decoder {
     this.base = base;
     this.count = n;
     if (this.view) {
-      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) this.tablesOf(this.memory, w);
+      const memory = this.memory;
+      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + 1] !== this.serial) this.tablesOf(memory, w);
       return;
     }
     const words = this.memory.slice(base, base + n * WORDS_PER_RECORD);
-    const names = u8.subarray(exports.names());
+    let batch = new Batch(words, this.tables);
+    let arena: Uint8Array | null = null;
     const events: Event[] = new Array(n);
     for (let i = 0, w = 0; i < n; i++, w += WORDS_PER_RECORD) {
-      events[i] = eventFromRecord(words, w, this.tablesOf(words, w), names);
+      if (words[w + 1] !== this.serial) {
+        const tables = this.tablesOf(words, w);
+        if (tables !== null && tables !== batch.tables) batch = new Batch(words, tables);
+      }
+      if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= u8.subarray(exports.names())));
+      events[i] = new Event(batch, w);
     }
     this.events = events;
     this.at = 0;
@@ -118,7 +151,8 @@ export class Decoder {
   /**
    * tablesOf is the tables of the record at word `w` of `words` (null for a
    * Sync that ends the trace), taking a new generation's tables from the
-   * core at the record that starts it.
+   * core at the record that starts it. Only a record whose serial is not the
+   * current generation's needs it.
    */
   private tablesOf(words: Uint32Array, w: number): Tables | null {
     const serial = words[w + 1]!;
@@ -209,6 +243,13 @@ export class Reader implements AsyncIterable<Event> {
       decoder.core.feed(bytes);
       decoder.core.close();
       decoder.bytes = bytes.length;
+    } else if (isPull(this.source)) {
+      const source = this.source;
+      decoder.core.pull((into) => {
+        const n = source[PULL](into);
+        decoder.bytes += n;
+        return n;
+      });
     } else {
       this.input = chunks(this.source);
     }

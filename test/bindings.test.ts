@@ -93,6 +93,28 @@ describe('Core', () => {
     expect(core.queued).toBe(0);
   });
 
+  it('reads a pulled source in place, only when it asks for input, and closes at its end', () => {
+    const core = loadSync();
+    let at = 0;
+    const reads: number[] = [];
+    core.pull((into) => {
+      // Short reads, as a source may give: 1000 bytes at most.
+      const n = Math.min(1000, into.length, TRACE.length - at);
+      into.set(TRACE.subarray(at, at + n));
+      at += n;
+      reads.push(n);
+      return n;
+    });
+    expect(reads).toEqual([]);
+    const r = new WireReader(core);
+    let text = '';
+    for (let t; (t = r.text()); ) text += t;
+    expect(text).toBe(WANT);
+    expect(reads.at(-1)).toBe(0);
+    expect(reads.length).toBe(Math.ceil(TRACE.length / 1000) + 1);
+    expect(() => core.pull(() => 0)).toThrow(/pull after close/);
+  });
+
   it('keeps its views fresh when memory grows, in the same views object', () => {
     const core = loadSync();
     const views = core.views;

@@ -1,12 +1,14 @@
 // `gotrace events` and `gotrace stats`: Go's text byte for byte (bytes that
 // are not UTF-8 included), JSON Lines, failures as Go fails, and the summary.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initSync } from '../bindings/index';
 import { program } from '../src/cli';
 import { events } from '../src/commands/events';
-import { formatStats, stats } from '../src/commands/stats';
+import { formatStats, stats, statsCursor } from '../src/commands/stats';
+import { openTrace } from '../src/io';
 import { TraceError } from '../src/errors';
 
 const fixture = (name: string) => new URL(`./fixtures/events/traces/${name}`, import.meta.url);
@@ -85,7 +87,7 @@ describe('gotrace events', () => {
   });
 
   it('fails on a missing file as Go does', async () => {
-    const err = await program().exitOverride().parseAsync(['node', 'gotrace', 'events', '/nonexistent/t.trace']).catch((e: unknown) => e);
+    const err = await (await program()).exitOverride().parseAsync(['node', 'gotrace', 'events', '/nonexistent/t.trace']).catch((e: unknown) => e);
     expect((err as Error).message).toBe('failed to read trace file: open /nonexistent/t.trace: no such file or directory');
   });
 });
@@ -107,6 +109,20 @@ describe('gotrace stats', () => {
     expect(printed).toMatch(/^format {6}Go 1\.26\n/);
     expect(printed).toMatch(/\nevents {6}52\n/);
     expect(printed).toMatch(/MB\/s, \d+ events\/s\n/);
+  });
+
+  it('reads a file in place (and as chunks, for the commands that take them) as from a stream', async () => {
+    for (const name of ['go1.27-annotations', 'edge-values']) {
+      const path = fileURLToPath(fixture(name + '.trace'));
+      const { seconds: _a, ...want } = await stats(chunked(name));
+      const { seconds: _b, ...got } = await stats(openTrace(path));
+      expect(got).toEqual(want);
+      const { seconds: _c, ...cursor } = await statsCursor(openTrace(path));
+      expect(cursor).toEqual(want);
+      const parts: Uint8Array[] = [];
+      for await (const chunk of openTrace(path)) parts.push(chunk);
+      expect(new Uint8Array(Buffer.concat(parts))).toEqual(bytes(name));
+    }
   });
 
   it('spans times past 2^53 exactly', async () => {

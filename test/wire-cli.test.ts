@@ -45,6 +45,22 @@ describe('gotrace wire', () => {
     expect(got.status).toBe(1);
   });
 
+  it('runs a plain invocation directly and leaves the rest (flags it does not declare, help) to Commander', async () => {
+    const trace = fixture('traces-go1.23-annotations.trace');
+    const direct = await run('stats', trace, '--cursor');
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toMatch(/^format {6}Go 1\.23\n/);
+    const unknown = await run('stats', '--cursr', trace);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: unknown option '--cursr'\n\(Did you mean --cursor\?\)\n/);
+    const extra = await run('wire', trace, trace);
+    expect(extra.status).toBe(1);
+    expect(extra.stderr).toMatch(/^error: too many arguments for 'wire'/);
+    const help = await run('stats', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: gotrace stats \[options\] <trace>\n/);
+  });
+
   it('reads a stream chunk by chunk', async () => {
     const bytes = readFileSync(fixture('traces-go1.27-stacks.trace'));
     const chunks = [];
