@@ -8,7 +8,7 @@
 
 import { Vec, U64Map } from './mem';
 import { fail, ERROR } from './errors';
-import { queuePush } from './queue';
+import { queuePush, recordSerial } from './queue';
 
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
 export const NONE: i64 = -1;
@@ -210,8 +210,20 @@ const E_NEED_THREAD: u32 = 204;
 
 /** validateCtx checks the current context against the requirements on its
  * thread, proc and goroutine, and returns ERROR (after failing with Go's
- * message) or 0. */
-export function validateCtx(m: u32, p: u32, g: u32): i32 {
+ * message) or 0. Inlined: the requirements are constants at every call, so
+ * the check folds to a comparison or two per event. */
+@inline export function validateCtx(m: u32, p: u32, g: u32): i32 {
+  if (
+    (m == MUST && curM == NONE) || (m == MUST_NOT && curM != NONE) ||
+    (p == MUST && curP == NONE) || (p == MUST_NOT && curP != NONE) ||
+    (g == MUST && curG == NONE) || (g == MUST_NOT && curG != NONE)
+  ) return ctxError(m, p, g);
+  return 0;
+}
+
+// ctxError fails with Go's message for the first requirement of validateCtx
+// that the context breaks.
+function ctxError(m: u32, p: u32, g: u32): i32 {
   const c = E_NEED_THREAD;
   if (m == MUST && curM == NONE) return failEvent(c);
   if (m == MUST_NOT && curM != NONE) return failEvent(c + 1);
@@ -230,7 +242,7 @@ export function validateCtx(m: u32, p: u32, g: u32): i32 {
 /** pushEvent queues the event being advanced, in the current context. */
 export function pushEvent(): void {
   const r = queuePush();
-  store<u64>(r, <u64>(evType() & 0xff)); // the type; flags, serial: the reader's
+  store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, curG, 16);
   store<i64>(r, curP, 24);
@@ -244,7 +256,7 @@ export function pushEvent(): void {
  * time of the event being advanced, on the current proc and thread. */
 export function pushMade(typ: u32, g: i64, a0: u64, a1: u64, a3: u64): void {
   const r = queuePush();
-  store<u64>(r, <u64>typ); // the type; flags, serial: the reader's
+  store<u64>(r, <u64>typ | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, g, 16);
   store<i64>(r, curP, 24);

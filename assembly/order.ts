@@ -98,8 +98,11 @@ let lastGen: u64 = 0;
  * 2^64-1) in generation `gen`, whose batch starts at stream offset `offset`.
  * It returns 1 when the event was accepted and its events queued, 0 when it
  * must wait for other threads' events, or ERROR. Generations must not
- * decrease from call to call. The event's args may be rewritten. */
-export function advance(e: usize, m: u64, gen: u64, offset: u64): i32 {
+ * decrease from call to call. The event's args may be rewritten. `slotCache`
+ * is the address of a u32 that the caller keeps for thread `m` for the rest
+ * of the trace, 0 at first: the ordering keeps 1 + the thread's slot there,
+ * so that the caller's next event of the thread needs no lookup. */
+export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usize): i32 {
   if (initialGen == 0) initialGen = gen;
   if (gen != lastGen) {
     // The first event of a generation: the reader starts a new batch of
@@ -117,7 +120,12 @@ export function advance(e: usize, m: u64, gen: u64, offset: u64): i32 {
     curP = NONE;
     curG = NONE;
   } else {
-    slot = threadSlot(curM);
+    // Threads are never removed, so a thread's slot stays its own.
+    slot = <i32>load<u32>(slotCache) - 1;
+    if (slot < 0) {
+      slot = threadSlot(curM);
+      store<u32>(slotCache, <u32>slot + 1);
+    }
     const t = threads.at(slot);
     curP = load<i64>(t, T_P);
     curG = load<i64>(t, T_G);
