@@ -84,12 +84,12 @@ export function startCursors(): i32 {
   return 1;
 }
 
-/** moveOn reads the next event of the cursor at heap position `i`, whose event
- * the ordering accepted, and restores the heap: the cursor goes where its new
- * time puts it, or leaves the heap where its thread has no more events. As
- * Go's tryAdvance does after a successful Advance. Returns 1 or ERROR. */
-export function moveOn(i: i32): i32 {
-  const c = cursorAt(i);
+/** moveOn reads the next event of cursor `c` at heap position `i`, whose
+ * event the ordering accepted, and restores the heap: the cursor goes where
+ * its new time puts it, or leaves the heap where its thread has no more
+ * events. As Go's tryAdvance does after a successful Advance. Returns 1 or
+ * ERROR. */
+export function moveOn(i: i32, c: usize): i32 {
   const st = nextEvent(c);
   if (st == ERROR) return ERROR;
   if (st == 1) {
@@ -177,14 +177,19 @@ function enterBatch(c: usize, b: u32): bool {
 
 // readVarint reads the varint at p (before end) into the u64 at `dst`, as
 // uvarint() reads it, and returns the position after it; 0 where it is cut
-// short or overflows. One-byte varints, which most arguments are, take the
-// quick path.
+// short or overflows. One- and two-byte varints, which most arguments and time
+// deltas are, take the quick path.
 @inline function readVarint(p: usize, end: usize, dst: usize): usize {
-  if (p < end) {
+  if (p + 1 < end) {
     const b = <u64>load<u8>(p);
     if (b < 0x80) {
       store<u64>(dst, b);
       return p + 1;
+    }
+    const b1 = <u64>load<u8>(p, 1);
+    if (b1 < 0x80) {
+      store<u64>(dst, (b & 0x7f) | b1 << 7);
+      return p + 2;
     }
   }
   return readLongVarint(p, end, dst);

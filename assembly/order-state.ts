@@ -69,20 +69,31 @@ export class Table {
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
-  // The last ID found and its slot (-1: none): events of one thread mostly
-  // name the same goroutine and proc, one after the other.
-  lastId: u64 = 0;
-  lastSlot: i32 = -1;
+  // A direct-mapped cache of lookups, by the low bits of the ID: CACHE_ENTRY
+  // bytes each, u64 ID then u32 1 + slot (0: empty). The IDs that events name
+  // (goroutines, procs) are few at a time and mostly sequential, so most
+  // lookups are one load and compare instead of a hash probe. An entry is
+  // dropped with its record, so it never names a slot that was reused.
+  cache: usize = heap.alloc(CACHE_ENTRIES * CACHE_ENTRY);
 
-  constructor(size: usize) { this.size = size; }
+  constructor(size: usize) {
+    this.size = size;
+    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+  }
+
+  // entry returns the cache entry where `id` would be.
+  @inline private entry(id: u64): usize {
+    return this.cache + (<usize>id & (CACHE_ENTRIES - 1)) * CACHE_ENTRY;
+  }
 
   /** find returns the slot of `id`, or -1. */
   @inline find(id: u64): i32 {
-    if (id == this.lastId && this.lastSlot >= 0) return this.lastSlot;
+    const e = this.entry(id);
+    if (load<u64>(e) == id && load<u32>(e, 8) != 0) return <i32>load<u32>(e, 8) - 1;
     const slot = <i32>this.index.get(id, <u32>-1);
     if (slot >= 0) {
-      this.lastId = id;
-      this.lastSlot = slot;
+      store<u64>(e, id);
+      store<u32>(e, <u32>slot + 1, 8);
     }
     return slot;
   }
@@ -111,16 +122,21 @@ export class Table {
     memory.fill(r, 0, this.size);
     store<u64>(r, id);
     this.index.set(id, <u32>slot);
+    const e = this.entry(id);
+    store<u64>(e, id);
+    store<u32>(e, <u32>slot + 1, 8);
     return slot;
   }
 
   /** remove deletes the record in `slot`. */
   remove(slot: i32): void {
     const r = this.at(slot);
-    this.index.delete(load<u64>(r));
+    const id = load<u64>(r);
+    this.index.delete(id);
+    const e = this.entry(id);
+    if (load<u64>(e) == id) store<u32>(e, 0, 8);
     store<u32>(r, this.free, 8);
     this.free = <u32>slot + 1;
-    if (slot == this.lastSlot) this.lastSlot = -1;
   }
 
   /** reset forgets every record and keeps the memory. */
@@ -129,9 +145,13 @@ export class Table {
     this.recs.reset();
     this.free = 0;
     this.count = 0;
-    this.lastSlot = -1;
+    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
   }
 }
+
+// The size of a Table's lookup cache: entries, and bytes per entry.
+const CACHE_ENTRIES: usize = 256;
+const CACHE_ENTRY: usize = 16;
 
 // Goroutines and procs share one record layout (Go's gState and pState):
 /** R_STATUS: u32 wire status (tracev2.GoStatus or tracev2.ProcStatus). */

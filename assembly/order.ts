@@ -103,11 +103,12 @@ let lastGen: u64 = 0;
  * of the trace, 0 at first: the ordering keeps 1 + the thread's slot there,
  * so that the caller's next event of the thread needs no lookup. */
 export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usize): i32 {
-  if (initialGen == 0) initialGen = gen;
   if (gen != lastGen) {
     // The first event of a generation: the reader starts a new batch of
     // records for each generation, so none that names an interned name is
-    // waiting, and the names arena may be compacted.
+    // waiting, and the names arena may be compacted. (initialGen is set here,
+    // not per event: while it is 0, so is lastGen, and a gen of 0 leaves it 0.)
+    if (initialGen == 0) initialGen = gen;
     lastGen = gen;
     compactNames();
   }

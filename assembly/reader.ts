@@ -120,17 +120,32 @@ function finishEvent(dst: usize): i32 {
 }
 
 // checkIDs checks the stack and string IDs of the event at `dst` of type `typ`,
-// in Go's order: its stacks, then its strings.
+// in Go's order: its stacks, then its strings. A type's second stack (string)
+// index is set only where its first is, so the checks stop at the first 0.
 function checkIDs(dst: usize, typ: usize): i32 {
   const c = idChecks + typ * 4;
-  for (let k: usize = 0; k < 4; k++) {
-    const i = <usize>load<u8>(c + k);
-    if (i == 0) continue;
-    const id = load<u64>(dst + 40 + ((i - 1) << 3));
-    if (k < 2 ? hasStack(id) : hasString(id)) continue;
-    return fail(k < 2 ? E_STACK_ID : E_STRING_ID, load<u64>(dst, 72), genNum, id, typ);
+  const s0 = <usize>load<u8>(c);
+  if (s0 != 0) {
+    if (!hasStack(idArg(dst, s0))) return badID(E_STACK_ID, dst, s0);
+    const s1 = <usize>load<u8>(c, 1);
+    if (s1 != 0 && !hasStack(idArg(dst, s1))) return badID(E_STACK_ID, dst, s1);
+  }
+  const t0 = <usize>load<u8>(c, 2);
+  if (t0 != 0) {
+    if (!hasString(idArg(dst, t0))) return badID(E_STRING_ID, dst, t0);
+    const t1 = <usize>load<u8>(c, 3);
+    if (t1 != 0 && !hasString(idArg(dst, t1))) return badID(E_STRING_ID, dst, t1);
   }
   return 1;
+}
+
+// idArg is the ID in wire argument `i` (1-based) of the record at `dst`.
+@inline function idArg(dst: usize, i: usize): u64 { return load<u64>(dst + 40 + ((i - 1) << 3)); }
+
+// badID fails with error `code` for the ID in wire argument `i` of the record
+// at `dst`.
+function badID(code: u32, dst: usize, i: usize): i32 {
+  return fail(code, load<u64>(dst, 72), genNum, idArg(dst, i), <u64>load<u8>(dst));
 }
 
 // readEvent produces the next event, as Go's ReadEvent does (without what
@@ -179,7 +194,7 @@ function tryAdvance(i: i32, dst: usize): i32 {
   queueOffer(dst);
   const ok = advance(c, threadOf(c), genNum, off, threadSlotCacheOf(c));
   if (ok != 1) return ok;
-  return moveOn(i);
+  return moveOn(i, c);
 }
 
 // sample writes the record of CPU sample `s`.
