@@ -195,8 +195,25 @@ function enterBatch(c: usize, b: u32): bool {
   return readLongVarint(p, end, dst);
 }
 
-// readLongVarint is readVarint's path for varints of more than one byte.
+// readLongVarint is readVarint's path for longer varints. Where eight bytes
+// remain and the varint ends within them (a value below 2^56: no overflow to
+// check), it takes them in one load and packs their 7-bit groups together
+// with a few masks and shifts; else it goes byte by byte.
 function readLongVarint(p: usize, end: usize, dst: usize): usize {
+  if (p + 8 <= end) {
+    let w = load<u64>(p);
+    const stops = ~w & 0x8080808080808080;
+    if (stops != 0) {
+      const bits = ctz(stops) + 1; // through the last byte's top bit
+      if (bits < 64) w &= (<u64>1 << bits) - 1;
+      w &= 0x7f7f7f7f7f7f7f7f;
+      w = (w & 0x007f007f007f007f) | ((w & 0x7f007f007f007f00) >> 1);
+      w = (w & 0x00003fff00003fff) | ((w & 0x3fff00003fff0000) >> 2);
+      w = (w & 0x000000000fffffff) | ((w & 0x0fffffff00000000) >> 4);
+      store<u64>(dst, w);
+      return p + <usize>(bits >> 3);
+    }
+  }
   const k = uvarint(p, end);
   if (k <= 0) return 0;
   store<u64>(dst, varValue);

@@ -171,9 +171,14 @@ export const procs = new Table(RESOURCE_SIZE);
 
 /** threads are Go's mStates, never removed: ID, then the goroutine (T_G) and
  * proc (T_P) bound to the thread. */
-export const threads = new Table(24);
+const THREAD_SIZE: usize = 24;
+export const threads = new Table(THREAD_SIZE);
 export const T_G: usize = 8;
 export const T_P: usize = 16;
+
+/** threadAt is threads.at with the record size known: the ordering reads a
+ * thread's record for every event. */
+@inline export function threadAt(slot: i32): usize { return threads.recs.ptr + <usize>slot * THREAD_SIZE; }
 
 /** threadSlot returns the slot of thread `m`, adding it with nothing bound. */
 export function threadSlot(m: i64): i32 {

@@ -10,7 +10,7 @@
 
 import * as F from './format';
 import {
-  NONE, T_G, T_P, threads, threadSlot, initialGen, ev, evGen, evOffset, evType,
+  NONE, T_G, T_P, threadAt, threadSlot, initialGen, ev, evGen, evOffset, evType,
   curG, curP, curM, newG, newP, failEvent, resetState,
 } from './order-state';
 import { advanceProcStatus, advanceProcStart, advanceProcStop, advanceProcSteal } from './order-proc';
@@ -115,27 +115,29 @@ export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usiz
   ev = e;
   evGen = gen;
   evOffset = offset;
-  curM = <i64>m;
+  const mid = <i64>m;
+  curM = mid;
   let slot: i32 = -1;
-  if (curM == NONE) {
-    curP = NONE;
-    curG = NONE;
-  } else {
+  let p = NONE, g = NONE;
+  if (mid != NONE) {
     // Threads are never removed, so a thread's slot stays its own.
     slot = <i32>load<u32>(slotCache) - 1;
     if (slot < 0) {
-      slot = threadSlot(curM);
+      slot = threadSlot(mid);
       store<u32>(slotCache, <u32>slot + 1);
     }
-    const t = threads.at(slot);
-    curP = load<i64>(t, T_P);
-    curG = load<i64>(t, T_G);
+    const t = threadAt(slot);
+    p = load<i64>(t, T_P);
+    g = load<i64>(t, T_G);
   }
-  newG = curG;
-  newP = curP;
-  const ok = dispatch(load<u8>(DISPATCH + (evType() & 0xff)));
+  curP = p;
+  curG = g;
+  newP = p;
+  newG = g;
+  const ok = dispatch(load<u8>(DISPATCH + (load<u32>(e) & 0xff)));
   if (ok == 1 && slot >= 0) {
-    const t = threads.at(slot);
+    // Handlers may add threads, which moves the records: find it again.
+    const t = threadAt(slot);
     store<i64>(t, newP, T_P);
     store<i64>(t, newG, T_G);
   }

@@ -151,7 +151,7 @@ function badID(code: u32, dst: usize, i: usize): i32 {
 // readEvent produces the next event, as Go's ReadEvent does (without what
 // finishEvent does), into `dst`: 1, NEED_INPUT, END, ERROR, or STOP where a
 // generation ends and `n` records are already waiting.
-function readEvent(dst: usize, n: u32): i32 {
+@inline function readEvent(dst: usize, n: u32): i32 {
   if (done) return END;
   if (queuePop(dst)) return 1;
   if (frontierLen == 0 && nextSample == sampleCount) {
