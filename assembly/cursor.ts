@@ -6,7 +6,8 @@
 // A cursor is CURSOR bytes: the base event it holds (the layout that
 // order.ts's advance reads, 48 bytes: u32 type, u32 unused, i64 time, u64
 // args[4]), then u64 thread (48), i64 last time (56), u32 batch (64: index + 1
-// into the generation's batches, 0 when done), u32 unused (68), u64 stream
+// into the generation's batches, 0 when done), u32 the ordering's cache of the
+// thread's slot (68: see order.ts's advance; 0 at first), u64 stream
 // offset of the batch (72), and the read position and end of the batch's data
 // (80, 84: addresses; the generation's data stays put while it is read).
 //
@@ -46,6 +47,9 @@ export let frontierLen: i32 = 0;
 @inline export function timeAt(i: i32): i64 { return load<i64>(heap.ptr + <usize>i * ENTRY); }
 /** threadOf is the thread of cursor `c`. */
 @inline export function threadOf(c: usize): u64 { return load<u64>(c, 48); }
+/** threadSlotCacheOf is the address of cursor `c`'s cache for the ordering
+ * (order.ts's advance). */
+@inline export function threadSlotCacheOf(c: usize): usize { return c + 68; }
 /** batchOffsetOf is the stream offset of the batch cursor `c` reads. */
 @inline export function batchOffsetOf(c: usize): u64 { return load<u64>(c, 72); }
 
@@ -80,12 +84,12 @@ export function startCursors(): i32 {
   return 1;
 }
 
-/** moveOn reads the next event of the cursor at heap position `i`, whose event
- * the ordering accepted, and restores the heap: the cursor goes where its new
- * time puts it, or leaves the heap where its thread has no more events. As
- * Go's tryAdvance does after a successful Advance. Returns 1 or ERROR. */
-export function moveOn(i: i32): i32 {
-  const c = cursorAt(i);
+/** moveOn reads the next event of cursor `c` at heap position `i`, whose
+ * event the ordering accepted, and restores the heap: the cursor goes where
+ * its new time puts it, or leaves the heap where its thread has no more
+ * events. As Go's tryAdvance does after a successful Advance. Returns 1 or
+ * ERROR. */
+export function moveOn(i: i32, c: usize): i32 {
   const st = nextEvent(c);
   if (st == ERROR) return ERROR;
   if (st == 1) {
@@ -112,19 +116,14 @@ export function nextEvent(c: usize): i32 {
   if (last == 0) last = mulFreq(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH), freq);
   // The event's type, then its timestamp delta, then its arguments.
   const typ = <u32>load<u8>(p);
-  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_BAD_TYPE, load<u64>(c, 72), genNum, typ);
-  if (!(flags(typ) & F_TIMED)) return fail(E_UNTIMED, load<u64>(c, 72), genNum, typ);
-  p++;
-  let k = varint(p, end);
-  if (k <= 0) return fail(E_BAD_TIME, load<u64>(c, 72), genNum);
-  p += <usize>k;
-  const dt = value;
-  const n = nargs(typ) - 1;
-  for (let i: u32 = 0; i < n; i++) {
-    k = varint(p, end);
-    if (k <= 0) return fail(E_BAD_ARG, load<u64>(c, 72), genNum);
-    p += <usize>k;
-    store<u64>(c + 16 + (<usize>i << 3), value);
+  const n = <u32>load<u8>(TIMED_NARGS + typ);
+  if (n == 0) return badType(c, typ);
+  p = readVarint(p + 1, end, c + 8);
+  if (p == 0) return fail(E_BAD_TIME, load<u64>(c, 72), genNum);
+  const dt = load<u64>(c, 8);
+  for (let a = c + 16, stop = c + 8 + (<usize>n << 3); a < stop; a += 8) {
+    p = readVarint(p, end, a);
+    if (p == 0) return fail(E_BAD_ARG, load<u64>(c, 72), genNum);
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
@@ -133,6 +132,21 @@ export function nextEvent(c: usize): i32 {
   store<i64>(c, time, 56);
   store<u32>(c, <u32>p, 80);
   return 1;
+}
+
+// TIMED_NARGS holds, per event type, the number of its arguments (the time
+// delta included) where the type may start an event in a batch, else 0: one
+// load tells both nextEvent's checks and its count.
+const TIMED_NARGS = memory.data(256);
+for (let t: u32 = 0; t < <u32>MAX_EXPERIMENTAL_EVENT; t++) {
+  if (flags(t) & F_TIMED) store<u8>(TIMED_NARGS + t, <u8>nargs(t));
+}
+
+// badType fails with the error of an event type that cannot start an event:
+// unknown, or one without a timestamp.
+function badType(c: usize, typ: u32): i32 {
+  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_BAD_TYPE, load<u64>(c, 72), genNum, typ);
+  return fail(E_UNTIMED, load<u64>(c, 72), genNum, typ);
 }
 
 // nextBatch moves cursor `c` to the next of its thread's batches that has
@@ -161,19 +175,49 @@ function enterBatch(c: usize, b: u32): bool {
   return load<u32>(e, 20) != 0;
 }
 
-// The value of the last varint that varint() read.
-let value: u64 = 0;
-
-// varint reads a varint at p (before end) into `value` as uvarint() does,
-// with a quick path for the one-byte varints most arguments are.
-@inline function varint(p: usize, end: usize): i32 {
-  if (p < end) {
+// readVarint reads the varint at p (before end) into the u64 at `dst`, as
+// uvarint() reads it, and returns the position after it; 0 where it is cut
+// short or overflows. One- and two-byte varints, which most arguments and time
+// deltas are, take the quick path.
+@inline function readVarint(p: usize, end: usize, dst: usize): usize {
+  if (p + 1 < end) {
     const b = <u64>load<u8>(p);
-    if (b < 0x80) { value = b; return 1; }
+    if (b < 0x80) {
+      store<u64>(dst, b);
+      return p + 1;
+    }
+    const b1 = <u64>load<u8>(p, 1);
+    if (b1 < 0x80) {
+      store<u64>(dst, (b & 0x7f) | b1 << 7);
+      return p + 2;
+    }
+  }
+  return readLongVarint(p, end, dst);
+}
+
+// readLongVarint is readVarint's path for longer varints. Where eight bytes
+// remain and the varint ends within them (a value below 2^56: no overflow to
+// check), it takes them in one load and packs their 7-bit groups together
+// with a few masks and shifts; else it goes byte by byte.
+function readLongVarint(p: usize, end: usize, dst: usize): usize {
+  if (p + 8 <= end) {
+    let w = load<u64>(p);
+    const stops = ~w & 0x8080808080808080;
+    if (stops != 0) {
+      const bits = ctz(stops) + 1; // through the last byte's top bit
+      if (bits < 64) w &= (<u64>1 << bits) - 1;
+      w &= 0x7f7f7f7f7f7f7f7f;
+      w = (w & 0x007f007f007f007f) | ((w & 0x7f007f007f007f00) >> 1);
+      w = (w & 0x00003fff00003fff) | ((w & 0x3fff00003fff0000) >> 2);
+      w = (w & 0x000000000fffffff) | ((w & 0x0fffffff00000000) >> 4);
+      store<u64>(dst, w);
+      return p + <usize>(bits >> 3);
+    }
   }
   const k = uvarint(p, end);
-  value = varValue;
-  return k;
+  if (k <= 0) return 0;
+  store<u64>(dst, varValue);
+  return p + <usize>k;
 }
 
 // ---- Go's heap of cursors, by the time of their next event ----
@@ -193,28 +237,38 @@ function siftUp(i: i32): i32 {
   return i;
 }
 
+// siftDown moves the entry at `i` down while a child is earlier, the earlier
+// child (the left one on a tie) taking its place, as Go's heapSiftDown does
+// with its min3; the entry is held aside and written once where it stops, as
+// the chain of swaps would leave it.
 function siftDown(i: i32): void {
+  const n = frontierLen;
+  if (i >= n) return;
+  const base = heap.ptr;
+  const at = base + <usize>i * ENTRY;
+  const t = load<i64>(at);
+  const k = load<u64>(at, 8);
+  let hole = at;
   while (true) {
-    const m = min3(i, 2 * i + 1, 2 * i + 2);
-    if (m == i) return;
-    swap(i, m);
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    let m = l;
+    let mt = load<i64>(base + <usize>l * ENTRY);
+    if (l + 1 < n) {
+      const rt = load<i64>(base + <usize>(l + 1) * ENTRY);
+      if (rt < mt) { m = l + 1; mt = rt; }
+    }
+    // min3 keeps the entry unless a child is strictly earlier.
+    if (!(mt < t)) break;
+    const from = base + <usize>m * ENTRY;
+    store<i64>(hole, mt);
+    store<u64>(hole, load<u64>(from, 8), 8);
+    hole = from;
     i = m;
   }
-}
-
-function min3(i0: i32, i1: i32, i2: i32): i32 {
-  let minIdx = i0;
-  let minT = i64.MAX_VALUE;
-  if (i0 < frontierLen) minT = timeAt(i0);
-  if (i1 < frontierLen) {
-    const t = timeAt(i1);
-    if (t < minT) { minT = t; minIdx = i1; }
-  }
-  if (i2 < frontierLen) {
-    const t = timeAt(i2);
-    if (t < minT) { minT = t; minIdx = i2; }
-  }
-  return minIdx;
+  if (hole == at) return;
+  store<i64>(hole, t);
+  store<u64>(hole, k, 8);
 }
 
 // heapUpdate restores the heap after the time at position `i` changed.

@@ -8,7 +8,7 @@
 
 import { Vec, U64Map } from './mem';
 import { fail, ERROR } from './errors';
-import { queuePush } from './queue';
+import { queuePush, recordSerial } from './queue';
 
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
 export const NONE: i64 = -1;
@@ -69,20 +69,31 @@ export class Table {
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
-  // The last ID found and its slot (-1: none): events of one thread mostly
-  // name the same goroutine and proc, one after the other.
-  lastId: u64 = 0;
-  lastSlot: i32 = -1;
+  // A direct-mapped cache of lookups, by the low bits of the ID: CACHE_ENTRY
+  // bytes each, u64 ID then u32 1 + slot (0: empty). The IDs that events name
+  // (goroutines, procs) are few at a time and mostly sequential, so most
+  // lookups are one load and compare instead of a hash probe. An entry is
+  // dropped with its record, so it never names a slot that was reused.
+  cache: usize = heap.alloc(CACHE_ENTRIES * CACHE_ENTRY);
 
-  constructor(size: usize) { this.size = size; }
+  constructor(size: usize) {
+    this.size = size;
+    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+  }
+
+  // entry returns the cache entry where `id` would be.
+  @inline private entry(id: u64): usize {
+    return this.cache + (<usize>id & (CACHE_ENTRIES - 1)) * CACHE_ENTRY;
+  }
 
   /** find returns the slot of `id`, or -1. */
   @inline find(id: u64): i32 {
-    if (id == this.lastId && this.lastSlot >= 0) return this.lastSlot;
+    const e = this.entry(id);
+    if (load<u64>(e) == id && load<u32>(e, 8) != 0) return <i32>load<u32>(e, 8) - 1;
     const slot = <i32>this.index.get(id, <u32>-1);
     if (slot >= 0) {
-      this.lastId = id;
-      this.lastSlot = slot;
+      store<u64>(e, id);
+      store<u32>(e, <u32>slot + 1, 8);
     }
     return slot;
   }
@@ -111,16 +122,21 @@ export class Table {
     memory.fill(r, 0, this.size);
     store<u64>(r, id);
     this.index.set(id, <u32>slot);
+    const e = this.entry(id);
+    store<u64>(e, id);
+    store<u32>(e, <u32>slot + 1, 8);
     return slot;
   }
 
   /** remove deletes the record in `slot`. */
   remove(slot: i32): void {
     const r = this.at(slot);
-    this.index.delete(load<u64>(r));
+    const id = load<u64>(r);
+    this.index.delete(id);
+    const e = this.entry(id);
+    if (load<u64>(e) == id) store<u32>(e, 0, 8);
     store<u32>(r, this.free, 8);
     this.free = <u32>slot + 1;
-    if (slot == this.lastSlot) this.lastSlot = -1;
   }
 
   /** reset forgets every record and keeps the memory. */
@@ -129,9 +145,13 @@ export class Table {
     this.recs.reset();
     this.free = 0;
     this.count = 0;
-    this.lastSlot = -1;
+    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
   }
 }
+
+// The size of a Table's lookup cache: entries, and bytes per entry.
+const CACHE_ENTRIES: usize = 256;
+const CACHE_ENTRY: usize = 16;
 
 // Goroutines and procs share one record layout (Go's gState and pState):
 /** R_STATUS: u32 wire status (tracev2.GoStatus or tracev2.ProcStatus). */
@@ -151,9 +171,14 @@ export const procs = new Table(RESOURCE_SIZE);
 
 /** threads are Go's mStates, never removed: ID, then the goroutine (T_G) and
  * proc (T_P) bound to the thread. */
-export const threads = new Table(24);
+const THREAD_SIZE: usize = 24;
+export const threads = new Table(THREAD_SIZE);
 export const T_G: usize = 8;
 export const T_P: usize = 16;
+
+/** threadAt is threads.at with the record size known: the ordering reads a
+ * thread's record for every event. */
+@inline export function threadAt(slot: i32): usize { return threads.recs.ptr + <usize>slot * THREAD_SIZE; }
 
 /** threadSlot returns the slot of thread `m`, adding it with nothing bound. */
 export function threadSlot(m: i64): i32 {
@@ -210,8 +235,20 @@ const E_NEED_THREAD: u32 = 204;
 
 /** validateCtx checks the current context against the requirements on its
  * thread, proc and goroutine, and returns ERROR (after failing with Go's
- * message) or 0. */
-export function validateCtx(m: u32, p: u32, g: u32): i32 {
+ * message) or 0. Inlined: the requirements are constants at every call, so
+ * the check folds to a comparison or two per event. */
+@inline export function validateCtx(m: u32, p: u32, g: u32): i32 {
+  if (
+    (m == MUST && curM == NONE) || (m == MUST_NOT && curM != NONE) ||
+    (p == MUST && curP == NONE) || (p == MUST_NOT && curP != NONE) ||
+    (g == MUST && curG == NONE) || (g == MUST_NOT && curG != NONE)
+  ) return ctxError(m, p, g);
+  return 0;
+}
+
+// ctxError fails with Go's message for the first requirement of validateCtx
+// that the context breaks.
+function ctxError(m: u32, p: u32, g: u32): i32 {
   const c = E_NEED_THREAD;
   if (m == MUST && curM == NONE) return failEvent(c);
   if (m == MUST_NOT && curM != NONE) return failEvent(c + 1);
@@ -230,7 +267,7 @@ export function validateCtx(m: u32, p: u32, g: u32): i32 {
 /** pushEvent queues the event being advanced, in the current context. */
 export function pushEvent(): void {
   const r = queuePush();
-  store<u64>(r, <u64>(evType() & 0xff)); // the type; flags, serial: the reader's
+  store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, curG, 16);
   store<i64>(r, curP, 24);
@@ -244,7 +281,7 @@ export function pushEvent(): void {
  * time of the event being advanced, on the current proc and thread. */
 export function pushMade(typ: u32, g: i64, a0: u64, a1: u64, a3: u64): void {
   const r = queuePush();
-  store<u64>(r, <u64>typ); // the type; flags, serial: the reader's
+  store<u64>(r, <u64>typ | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
   store<i64>(r, g, 16);
   store<i64>(r, curP, 24);

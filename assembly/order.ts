@@ -10,7 +10,7 @@
 
 import * as F from './format';
 import {
-  NONE, T_G, T_P, threads, threadSlot, initialGen, ev, evGen, evOffset, evType,
+  NONE, T_G, T_P, threadAt, threadSlot, initialGen, ev, evGen, evOffset, evType,
   curG, curP, curM, newG, newP, failEvent, resetState,
 } from './order-state';
 import { advanceProcStatus, advanceProcStart, advanceProcStop, advanceProcSteal } from './order-proc';
@@ -98,35 +98,46 @@ let lastGen: u64 = 0;
  * 2^64-1) in generation `gen`, whose batch starts at stream offset `offset`.
  * It returns 1 when the event was accepted and its events queued, 0 when it
  * must wait for other threads' events, or ERROR. Generations must not
- * decrease from call to call. The event's args may be rewritten. */
-export function advance(e: usize, m: u64, gen: u64, offset: u64): i32 {
-  if (initialGen == 0) initialGen = gen;
+ * decrease from call to call. The event's args may be rewritten. `slotCache`
+ * is the address of a u32 that the caller keeps for thread `m` for the rest
+ * of the trace, 0 at first: the ordering keeps 1 + the thread's slot there,
+ * so that the caller's next event of the thread needs no lookup. */
+export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usize): i32 {
   if (gen != lastGen) {
     // The first event of a generation: the reader starts a new batch of
     // records for each generation, so none that names an interned name is
-    // waiting, and the names arena may be compacted.
+    // waiting, and the names arena may be compacted. (initialGen is set here,
+    // not per event: while it is 0, so is lastGen, and a gen of 0 leaves it 0.)
+    if (initialGen == 0) initialGen = gen;
     lastGen = gen;
     compactNames();
   }
   ev = e;
   evGen = gen;
   evOffset = offset;
-  curM = <i64>m;
+  const mid = <i64>m;
+  curM = mid;
   let slot: i32 = -1;
-  if (curM == NONE) {
-    curP = NONE;
-    curG = NONE;
-  } else {
-    slot = threadSlot(curM);
-    const t = threads.at(slot);
-    curP = load<i64>(t, T_P);
-    curG = load<i64>(t, T_G);
+  let p = NONE, g = NONE;
+  if (mid != NONE) {
+    // Threads are never removed, so a thread's slot stays its own.
+    slot = <i32>load<u32>(slotCache) - 1;
+    if (slot < 0) {
+      slot = threadSlot(mid);
+      store<u32>(slotCache, <u32>slot + 1);
+    }
+    const t = threadAt(slot);
+    p = load<i64>(t, T_P);
+    g = load<i64>(t, T_G);
   }
-  newG = curG;
-  newP = curP;
-  const ok = dispatch(load<u8>(DISPATCH + (evType() & 0xff)));
+  curP = p;
+  curG = g;
+  newP = p;
+  newG = g;
+  const ok = dispatch(load<u8>(DISPATCH + (load<u32>(e) & 0xff)));
   if (ok == 1 && slot >= 0) {
-    const t = threads.at(slot);
+    // Handlers may add threads, which moves the records: find it again.
+    const t = threadAt(slot);
     store<i64>(t, newP, T_P);
     store<i64>(t, newG, T_G);
   }

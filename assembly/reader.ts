@@ -17,10 +17,10 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, moveOn, cursorAt, timeAt, threadOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
-import { queuePop, RECORD_SIZE } from './queue';
+import { queuePop, queueOffer, queueTaken, setRecordSerial, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 
 /** Reader errors (format/errors.mjs). */
@@ -120,25 +120,40 @@ function finishEvent(dst: usize): i32 {
 }
 
 // checkIDs checks the stack and string IDs of the event at `dst` of type `typ`,
-// in Go's order: its stacks, then its strings.
+// in Go's order: its stacks, then its strings. A type's second stack (string)
+// index is set only where its first is, so the checks stop at the first 0.
 function checkIDs(dst: usize, typ: usize): i32 {
   const c = idChecks + typ * 4;
-  for (let k: usize = 0; k < 4; k++) {
-    const i = <usize>load<u8>(c + k);
-    if (i == 0) continue;
-    const id = load<u64>(dst + 40 + ((i - 1) << 3));
-    if (k < 2 ? hasStack(id) : hasString(id)) continue;
-    return fail(k < 2 ? E_STACK_ID : E_STRING_ID, load<u64>(dst, 72), genNum, id, typ);
+  const s0 = <usize>load<u8>(c);
+  if (s0 != 0) {
+    if (!hasStack(idArg(dst, s0))) return badID(E_STACK_ID, dst, s0);
+    const s1 = <usize>load<u8>(c, 1);
+    if (s1 != 0 && !hasStack(idArg(dst, s1))) return badID(E_STACK_ID, dst, s1);
+  }
+  const t0 = <usize>load<u8>(c, 2);
+  if (t0 != 0) {
+    if (!hasString(idArg(dst, t0))) return badID(E_STRING_ID, dst, t0);
+    const t1 = <usize>load<u8>(c, 3);
+    if (t1 != 0 && !hasString(idArg(dst, t1))) return badID(E_STRING_ID, dst, t1);
   }
   return 1;
+}
+
+// idArg is the ID in wire argument `i` (1-based) of the record at `dst`.
+@inline function idArg(dst: usize, i: usize): u64 { return load<u64>(dst + 40 + ((i - 1) << 3)); }
+
+// badID fails with error `code` for the ID in wire argument `i` of the record
+// at `dst`.
+function badID(code: u32, dst: usize, i: usize): i32 {
+  return fail(code, load<u64>(dst, 72), genNum, idArg(dst, i), <u64>load<u8>(dst));
 }
 
 // readEvent produces the next event, as Go's ReadEvent does (without what
 // finishEvent does), into `dst`: 1, NEED_INPUT, END, ERROR, or STOP where a
 // generation ends and `n` records are already waiting.
-function readEvent(dst: usize, n: u32): i32 {
+@inline function readEvent(dst: usize, n: u32): i32 {
   if (done) return END;
-  if (queuePop(dst)) return stamp(dst);
+  if (queuePop(dst)) return 1;
   if (frontierLen == 0 && nextSample == sampleCount) {
     if (n > 0) return STOP;
     return traceVersion < GO126 ? nextGenWithSpill(dst) : nextGen(dst);
@@ -150,12 +165,12 @@ function readEvent(dst: usize, n: u32): i32 {
       return sample(dst, s);
     }
   }
-  let st = tryAdvance(0);
+  let st = tryAdvance(0, dst);
   if (st == ERROR) return ERROR;
   if (st == 0) {
     sortFrontier();
     for (let i = 1; i < frontierLen; i++) {
-      st = tryAdvance(i);
+      st = tryAdvance(i, dst);
       if (st == ERROR) return ERROR;
       if (st == 1) break;
     }
@@ -164,27 +179,22 @@ function readEvent(dst: usize, n: u32): i32 {
       return fail(E_STUCK, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
     }
   }
-  if (!queuePop(dst)) unreachable();
-  return stamp(dst);
+  // The first record of the event went straight to `dst`, unless the
+  // ordering pushed none there.
+  if (!queueTaken() && !queuePop(dst)) unreachable();
+  return 1;
 }
 
-// tryAdvance offers the ordering the event of the cursor at heap position `i`
-// and, where it is accepted, moves the cursor on.
-function tryAdvance(i: i32): i32 {
+// tryAdvance offers the ordering the event of the cursor at heap position `i`,
+// with `dst` for its first record, and, where it is accepted, moves the cursor
+// on.
+function tryAdvance(i: i32, dst: usize): i32 {
   const c = cursorAt(i);
   const off = batchOffsetOf(c);
-  const ok = advance(c, threadOf(c), genNum, off);
+  queueOffer(dst);
+  const ok = advance(c, threadOf(c), genNum, off, threadSlotCacheOf(c));
   if (ok != 1) return ok;
-  return moveOn(i);
-}
-
-// stamp fills in the fields of a queued record that the reader owns: flags,
-// the reserved bytes and the generation serial.
-function stamp(dst: usize): i32 {
-  store<u8>(dst, 0, 1);
-  store<u16>(dst, 0, 2);
-  store<u32>(dst, serial, 4);
-  return 1;
+  return moveOn(i, c);
 }
 
 // sample writes the record of CPU sample `s`.
@@ -276,6 +286,7 @@ function raise(): i32 {
 function installGen(dst: usize): i32 {
   haveGen = true;
   serial++;
+  setRecordSerial(serial);
   buildTablesBlob();
   nextSample = 0;
   sampleCount = samples.len / SAMPLE;
