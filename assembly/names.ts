@@ -5,11 +5,13 @@
 // core keeps each distinct name once, in an arena that TypeScript reads: a
 // name is its offset there, so equal offsets mean equal names.
 //
-// The arena holds `u16 length` then the bytes, name after name; offset 0 is
-// the empty name. It grows by the distinct names interned, each of which came
-// from the input (at most MAX_STRING_SIZE bytes). So that it does not grow
-// with the whole trace, the ordering compacts it between generations: it
-// starts the other of two arenas and moves there the names still in use.
+// The arena holds `u32 length` then the bytes, name after name; offset 0 is
+// the empty name. The length is 32 bits because an old trace's strings may be
+// up to 1e6 bytes long (a new trace's, MAX_STRING_SIZE), and Go keeps a task
+// or region name whole. The arena grows by the distinct names interned, each
+// of which came from the input. So that it does not grow with the whole trace,
+// the ordering compacts it between generations: it starts the other of two
+// arenas and moves there the names still in use.
 
 import { Vec } from './mem';
 
@@ -46,9 +48,7 @@ export function intern(ptr: usize, len: u32): u32 {
     i = (i + 1) & mask;
   }
   const off = <u32>arena.len;
-  // Names come from string tables, whose strings Go caps at MAX_STRING_SIZE.
-  assert(len <= 0xffff);
-  store<u16>(arena.grow(2), <u16>len);
+  store<u32>(arena.grow(4), len);
   arena.append(ptr, len);
   if ((used + 1) * 4 > (mask + 1) * 3) rehash((mask + 1) << 1);
   place(off, h);
@@ -57,13 +57,13 @@ export function intern(ptr: usize, len: u32): u32 {
 }
 
 /** nameLen and nameBytes read the name at arena offset `off`. */
-@inline export function nameLen(off: u32): u32 { return load<u16>(arena.ptr + off); }
-@inline export function nameBytes(off: u32): usize { return arena.ptr + off + 2; }
+@inline export function nameLen(off: u32): u32 { return load<u32>(arena.ptr + off); }
+@inline export function nameBytes(off: u32): usize { return arena.ptr + off + 4; }
 
 /** resetNames forgets every name, for a new trace. */
 export function resetNames(): void {
   arena.reset();
-  store<u16>(arena.grow(2), 0); // offset 0: the empty name
+  store<u32>(arena.grow(4), 0); // offset 0: the empty name
   if (slots == 0) {
     slots = heap.alloc(64 << 3);
     mask = 63;
@@ -90,7 +90,7 @@ export function compactBegin(): bool {
  * was before compactBegin. */
 export function compactMove(off: u32): u32 {
   if (off == 0) return 0;
-  return intern(other.ptr + off + 2, load<u16>(other.ptr + off));
+  return intern(other.ptr + off + 4, load<u32>(other.ptr + off));
 }
 
 /** compactEnd ends a compaction. */

@@ -20,7 +20,7 @@
  * - `{0ranges}`: a list of them, u32 count, u32 pad, then count rangeTypes:
  *   `[{26 5} {35 0}]` (`[]` when empty).
  * - `{0region}`: a userRegion, u64 task ID then u32 offset of its name in the
- *   names arena (`names()`: u16 length, bytes): `{7 my region}`.
+ *   names arena (`names()`: u32 length, bytes): `{7 my region}`.
  *
  * Placeholders of generations and their tables (100-199):
  * - `{0io}`: an error of Go's binary.ReadUvarint: 1 `EOF`, 2 `unexpected EOF`,

@@ -92,10 +92,10 @@ class Memory {
   /** range prints a rangeType (u64 event type, u64 string ID) as Go's %v: {35 0}. */
   range(at: number): string { return `{${this.u64(at)} ${this.u64(at + 8)}}`; }
 
-  /** name is a name of the names arena (u16 length, then bytes). */
+  /** name is a name of the names arena (u32 length, then bytes). */
   name(offset: number): string {
     const at = this.names + offset;
-    return offset === 0 ? '' : this.text(at + 2, this.bytes[at]! | (this.bytes[at + 1]! << 8));
+    return offset === 0 ? '' : this.text(at + 4, this.u32(at));
   }
 
   /** oldEvent prints an old-format event as Go's tracev1 Event.String(). */

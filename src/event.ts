@@ -402,7 +402,9 @@ export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | 
 /** taskNameOf copies out of the names arena the task name of the TaskEnd record at word `w`. */
 function taskNameOf(words: Uint32Array, w: number, names: Uint8Array): Uint8Array | null {
   const at = words[w + 16]!; // args[3], the name's offset in the arena
-  return at === 0 ? null : names.slice(at + 2, at + 2 + (names[at]! | (names[at + 1]! << 8)));
+  if (at === 0) return null;
+  const length = new DataView(names.buffer, names.byteOffset + at, 4).getUint32(0, true); // u32, little-endian
+  return names.slice(at + 4, at + 4 + length);
 }
 
 /**

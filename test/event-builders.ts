@@ -88,18 +88,17 @@ export function blob(f: BlobFields): Uint8Array {
   return out;
 }
 
-/** names builds a names arena holding `list` (u16 length, then bytes), from offset 1. */
+/** names builds a names arena holding `list` (u32 length, then bytes), from offset 1. */
 export function names(list: string[]): { arena: Uint8Array; offsets: number[] } {
   const parts = list.map((s) => new TextEncoder().encode(s));
-  const arena = new Uint8Array(1 + parts.reduce((n, p) => n + 2 + p.length, 0));
+  const arena = new Uint8Array(1 + parts.reduce((n, p) => n + 4 + p.length, 0));
   const offsets: number[] = [];
   let at = 1;
   for (const p of parts) {
     offsets.push(at);
-    arena[at] = p.length & 0xff;
-    arena[at + 1] = p.length >> 8;
-    arena.set(p, at + 2);
-    at += 2 + p.length;
+    new DataView(arena.buffer).setUint32(at, p.length, true);
+    arena.set(p, at + 4);
+    at += 4 + p.length;
   }
   return { arena, offsets };
 }

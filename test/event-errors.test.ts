@@ -50,10 +50,10 @@ describe('formatCoreError', () => {
       .toBe('resource is missing active range: STWEnd [{26 5} {35 0}]');
     expect(formatCoreError(info(codeOf('rangeActiveFirstGen'), ptr(56, 0)), ctx))
       .toBe('found named active range already in first gen: {35 0}');
-    // regions: u64 task, u32 offset of the name in the names arena (u16 length, bytes).
+    // regions: u64 task, u32 offset of the name in the names arena (u32 length, bytes).
     dv.setBigUint64(80, 7n, true);
     dv.setUint32(88, 1, true);
-    memory.set([9, 0, ...new TextEncoder().encode('my region')], 401);
+    memory.set([9, 0, 0, 0, ...new TextEncoder().encode('my region')], 401);
     dv.setBigUint64(96, 0n, true);
     dv.setUint32(104, 0, true);
     expect(formatCoreError(info(codeOf('regionMisuse'), 4n, ptr(80, 0), ptr(96, 0)), ctx))

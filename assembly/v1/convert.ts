@@ -280,9 +280,7 @@ function convertUser(e: usize): u32 {
   const t = evType(e), a0 = evArg(e, 0), a1 = evArg(e, 1), a2 = evArg(e, 2), stk = <u64>evStk(e);
   if (t == v1.V1UserTaskCreate) {
     uA0 = a0; uA1 = a1 == 0 ? NONE : a1; uA2 = a2; uA3 = stk;
-    // The names arena holds names of up to 64 KiB; an old trace's strings may
-    // be longer (up to 1e6 bytes), which only a crafted trace has.
-    const name = <u64>intern(stringPtr(a2), min(stringLen(a2), <u32>0xffff));
+    const name = <u64>intern(stringPtr(a2), stringLen(a2));
     let i = taskIndex.get(a0, U32.MAX_VALUE);
     if (i == U32.MAX_VALUE) {
       i = <u32>(taskInfo.len >> 4);
