@@ -121,6 +121,9 @@ export class Core {
       }
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      // Memory may have grown before the trap (a buffer past the core's
+      // limit traps after recording why): the error region is read next.
+      this.refresh();
       this.trap = new CoreTrap(`the core trapped: ${e.message}`);
       throw this.trap;
     }
