@@ -60,7 +60,7 @@ export function giveBlock(ptr: usize, size: usize): void {
 export const MAX_VEC: usize = 1 << 29;
 
 /** E_TOO_LARGE is the error (format/errors.mjs) of a buffer past MAX_VEC. */
-const E_TOO_LARGE: u32 = 7;
+export const E_TOO_LARGE: u32 = 7;
 
 /** tooLarge stops the reading when a buffer would pass MAX_VEC (a generation
  * of more than 512 MiB, an old-format trace of millions of events): it records

@@ -90,3 +90,66 @@ describe('old-format names longer than 64 KiB', () => {
     expect(got === want).toBe(true);
   });
 });
+
+/**
+ * manyEvents streams a Go 1.21 trace of `count` HeapAlloc events on P 0, in
+ * batches of `perBatch`, then its Frequency: three bytes an event (type and
+ * argument count, time delta 1, heap size 1), so millions of events take
+ * tens of MB of input but 64 bytes each in the core.
+ */
+async function* manyEvents(count: number, perBatch: number): AsyncGenerator<Uint8Array> {
+  yield new TextEncoder().encode('go 1.21 trace\x00\x00\x00');
+  const full = new Uint8Array(3 * perBatch);
+  for (let i = 0; i < perBatch; i++) full.set([33 | (1 << 6), 1, 1], 3 * i);
+  let ts = 1;
+  for (let n = 0; n < count; n += perBatch) {
+    const k = Math.min(perBatch, count - n);
+    yield Uint8Array.from([1 | (1 << 6), 0, ...uvarint(ts)]); // Batch p=0 ticks=ts
+    yield full.subarray(0, 3 * k);
+    ts += k;
+  }
+  yield Uint8Array.from([2, ...uvarint(1e9)]); // Frequency: 1 tick a nanosecond
+}
+
+/** count reads the trace `source` yields and returns its number of events, or the error it ended with. */
+async function count(source: AsyncIterable<Uint8Array>): Promise<number | unknown> {
+  const reader = new Reader(source);
+  let n = 0;
+  try {
+    for (let b = await reader.nextBatch(); b !== null; b = await reader.nextBatch()) n += b.length;
+  } catch (e) {
+    return e;
+  }
+  return n;
+}
+
+/** expectTooLarge checks that `err` is the named "trace too large" error, at a byte offset past `after`. */
+function expectTooLarge(err: unknown, after: number): void {
+  expect(err).toBeInstanceOf(TraceError);
+  const e = err as TraceError;
+  expect(e.code).toBe(7);
+  expect(e.goMessage).toBe('trace too large for gotrace: it needs a buffer of 536870976 bytes, more than the limit of 536870912');
+  expect(e.offset).toBeGreaterThan(after);
+}
+
+describe('old traces of more events than the core holds', () => {
+  // The core holds an old trace's events at once, 64 bytes each, in one
+  // buffer of at most 512 MiB: 8,388,608 events (2^23).
+  const limit = 2 ** 23;
+
+  it('reads 8,388,608 events', { timeout: 60_000 }, async () => {
+    expect(await count(manyEvents(limit, 1 << 14))).toBe(limit + 2); // and the two Syncs around them
+  });
+
+  it('stops one more with a named error at the batch that passes the limit', { timeout: 60_000 }, async () => {
+    // The batches are 16,384 events: the last one does not fit.
+    const err = await count(manyEvents(limit + 1, 1 << 14));
+    expectTooLarge(err, 3 * limit);
+  });
+
+  it('stops a batch of more events than that with a named error at the event that passes it', { timeout: 60_000 }, async () => {
+    const err = await count(manyEvents(limit + 1, limit + 1));
+    expectTooLarge(err, 3 * limit);
+    expect((err as TraceError).offset).toBe(16 + 3 + 3 * limit); // header, batch header (p=0 ticks=1), `limit` events
+  });
+});

@@ -10,8 +10,8 @@ import { V1Batch, V1Stack, V1Frequency, V1TimerGoroutine, V1CPUSample, V1UserLog
   V1GoBlockRecv, V1GoBlockSelect, V1GoBlockSync, V1GoBlockCond, V1GoBlockNet, V1GoSysBlock, V1GoBlockGC,
   V1GoSysExit, V1GoWaiting, V1GoInSyscall, v1ArgNum, v1HasStack } from './format';
 import { addInline, addStack } from './tables';
-import { EV_SIZE, EV_G, EV_ARGS, EV_BOFF, setOldEvent } from './event';
-import { RAW_EOF, rawType, rawArgc, rawPid, rawStart, sargPtr, sargLen, data, dataOffset, batches, pidInfo,
+import { EV_SIZE, EV_G, EV_ARGS, EV_BOFF, setOldEvent, growEvent } from './event';
+import { RAW_EOF, rawType, rawArgc, rawPid, rawStart, sargPtr, sargLen, data, dataOffset, batches, pidInfo, streamOffset,
   readRaw, arg, argAddr, failAt, setOff, pidSlot, pidOf } from './parser';
 
 const E_WRONG_ARGS: u32 = 414;
@@ -86,7 +86,8 @@ function parseEvent(buf: Vec): i32 {
     }
     case V1Stack: return parseStack();
   }
-  const e = buf.grow(EV_SIZE);
+  const e = growEvent(buf, streamOffset(rawStart));
+  if (e == 0) return ERROR;
   lastTs += <i64>arg(0);
   setOldEvent(e, typ, lastTs, pidOf(curPi), lastG,
     v1HasStack(typ) ? <u32>arg(rawArgc - 1) : 0);

@@ -4,6 +4,9 @@
 // all held at once, as Go holds them: the old format has no generations, so
 // no event can be handed on before the whole trace has been ordered.
 
+import { Vec, MAX_VEC, E_TOO_LARGE } from '../mem';
+import { fail } from '../errors';
+
 /** The size of an event. */
 export const EV_SIZE: usize = 64;
 /** i64 time: ticks while parsing, nanoseconds after ordering. */
@@ -49,6 +52,23 @@ export const PROFILE_P: i32 = 1000005;
 @inline export function evP(e: usize): i32 { return load<i32>(e, EV_P); }
 @inline export function evStk(e: usize): u32 { return load<u32>(e, EV_STK); }
 @inline export function evArg(e: usize, i: usize): u64 { return load<u64>(e + EV_ARGS + (i << 3)); }
+
+/** MAX_EVENTS is the most events an old trace may hold (8,388,608): they are
+ * all held at once, in one buffer, which cannot pass the core's largest. */
+export const MAX_EVENTS: usize = MAX_VEC / EV_SIZE;
+
+/** growEvent appends room for one event to `v` and returns its address; or,
+ * where `v` would pass the core's largest buffer, it records the core's
+ * "trace too large" error at stream offset `at` (the event's batch) and
+ * returns 0. Checking here, not in Vec.reserve (which would trap), ends the
+ * reading as any other error ends it, at an offset that says where. */
+export function growEvent(v: Vec, at: u64): usize {
+  if (v.len + EV_SIZE > MAX_VEC) {
+    fail(E_TOO_LARGE, at, 0, <u64>(v.len + EV_SIZE), <u64>MAX_VEC);
+    return 0;
+  }
+  return v.grow(EV_SIZE);
+}
 
 /** copyEvent copies event `src` to `dst`, with plain loads and stores: a
  * bulk-memory call per event costs more than the copy. */

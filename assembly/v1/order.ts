@@ -16,7 +16,7 @@ import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1Go
   V1GoBlockSend, V1GoBlockRecv, V1GoBlockSelect, V1GoBlockSync, V1GoBlockCond, V1GoBlockNet, V1GoSleep,
   V1GoSysBlock, V1GoBlockGC, V1GoSched, V1GoPreempt, V1GoUnblock, V1GoSysExit, V1GoUnblockLocal,
   V1GoSysExitLocal, V1GCStart } from './format';
-import { EV_SIZE, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent } from './event';
+import { EV_SIZE, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent, growEvent } from './event';
 import { sortByTime, isSorted } from './sysexit';
 import { pidCount, pidSlot, cpuSamples } from './parser';
 import { loadBatch, E_TIME_ORDER } from './batch';
@@ -168,8 +168,10 @@ export function order(): i32 {
     }
     const pi = heapPop();
     const p = procs[pi];
-    const e = events.grow(EV_SIZE);
-    copyEvent(e, p.at(p.head - 1));
+    const next = p.at(p.head - 1);
+    const e = growEvent(events, <u64>load<u32>(next, EV_BOFF));
+    if (e == 0) return ERROR;
+    copyEvent(e, next);
     stateTransition(e);
     const t = evType(e);
     if (t == V1GoStartLocal) store<u8>(e, <u8>V1GoStart, EV_TYPE);

@@ -14,7 +14,7 @@ import { uvarint, varValue } from '../input';
 import { fail, ERROR } from '../errors';
 import { V1Batch, V1String, V1CPUSample, V1UserLog, V1_EVENT_COUNT, v1ArgNum, v1Known } from './format';
 import { hasString, addString } from './tables';
-import { EV_SIZE, EV_ARGS, EV_P, EV_BOFF, setOldEvent } from './event';
+import { EV_SIZE, EV_ARGS, EV_P, EV_BOFF, setOldEvent, growEvent } from './event';
 
 // Error codes (format/errors.mjs, 400-499).
 const E_VARINT: u32 = 400;
@@ -265,7 +265,8 @@ function addBatch(pi: u32, at: u32): u32 {
 function readSample(batch: u32): i32 {
   const want = v1ArgNum(V1CPUSample);
   if (rawArgc != want) return failAt(E_SAMPLE_ARGS, <u64>want, <u64>rawArgc);
-  const e = cpuSamples.grow(EV_SIZE);
+  const e = growEvent(cpuSamples, streamOffset(rawStart));
+  if (e == 0) return ERROR;
   setOldEvent(e, V1CPUSample, <i64>arg(1), -1, arg(3), <u32>arg(4));
   store<u64>(e, 0, EV_ARGS);
   store<u64>(e, arg(2), EV_ARGS + 8);
