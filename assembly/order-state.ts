@@ -176,17 +176,22 @@ export const threads = new Table(THREAD_SIZE);
 export const T_G: usize = 8;
 export const T_P: usize = 16;
 
-/** threadAt is threads.at with the record size known: the ordering reads a
- * thread's record for every event. */
-@inline export function threadAt(slot: i32): usize { return threads.recs.ptr + <usize>slot * THREAD_SIZE; }
+// threadRecs is threads.recs.ptr, kept by threadSlot, which alone adds
+// threads (and so may move their records): one load instead of three.
+let threadRecs: usize = 0;
+
+/** threadAt is threads.at with the record size and address known: the
+ * ordering reads a thread's record twice for every event. */
+@inline export function threadAt(slot: i32): usize { return threadRecs + <usize>slot * THREAD_SIZE; }
 
 /** threadSlot returns the slot of thread `m`, adding it with nothing bound. */
 export function threadSlot(m: i64): i32 {
   let slot = threads.find(m);
   if (slot < 0) {
     slot = threads.add(m);
-    store<i64>(threads.at(slot), NONE, T_G);
-    store<i64>(threads.at(slot), NONE, T_P);
+    threadRecs = threads.recs.ptr;
+    store<i64>(threadAt(slot), NONE, T_G);
+    store<i64>(threadAt(slot), NONE, T_P);
   }
   return slot;
 }
@@ -298,6 +303,7 @@ export function resetState(): void {
   goroutines.reset();
   procs.reset();
   threads.reset();
+  threadRecs = threads.recs.ptr;
   initialGen = 0;
 }
 
