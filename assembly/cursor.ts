@@ -271,9 +271,15 @@ function siftDown(i: i32): void {
   store<u64>(hole, k, 8);
 }
 
-// heapUpdate restores the heap after the time at position `i` changed.
+// heapUpdate restores the heap after the time at position `i` changed. Where
+// no child is earlier, siftDown would move nothing: that common case is
+// checked here, without the call.
 function heapUpdate(i: i32): void {
   if (siftUp(i) != i) return;
+  const l = 2 * i + 1;
+  if (l >= frontierLen) return;
+  const t = timeAt(i);
+  if (!(timeAt(l) < t) && (l + 1 >= frontierLen || !(timeAt(l + 1) < t))) return;
   siftDown(i);
 }
 
