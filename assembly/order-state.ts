@@ -270,7 +270,11 @@ function ctxError(m: u32, p: u32, g: u32): i32 {
 // ---- Queueing ----
 
 /** pushEvent queues the event being advanced, in the current context. */
-export function pushEvent(): void {
+export function pushEvent(): void { pushEventHere(); }
+
+/** pushEventHere is pushEvent inlined, for the handlers of the most frequent
+ * events, which then make no call at all. */
+@inline export function pushEventHere(): void {
   const r = queuePush();
   store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
