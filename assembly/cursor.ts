@@ -18,7 +18,7 @@
 import { Vec } from './mem';
 import { uvarint, varValue } from './input';
 import { nargs, flags, F_TIMED, MAX_EXPERIMENTAL_EVENT } from './format';
-import { batches, batchBytes, threads, BATCH, THREAD, freq, genNum, mulFreq } from './generation';
+import { batches, threads, BATCH, THREAD, freq, genNum, mulFreq } from './generation';
 import { sortByKey } from './sort';
 import { fail, ERROR } from './errors';
 
@@ -167,7 +167,7 @@ function nextBatch(c: usize): bool {
 // reports whether the batch has data.
 function enterBatch(c: usize, b: u32): bool {
   const e = batches.ptr + <usize>(b - 1) * BATCH;
-  const start = batchBytes.ptr + <usize>load<u32>(e, 16);
+  const start = <usize>load<u32>(e, 16);
   store<u32>(c, b, 64);
   store<u64>(c, load<u64>(e, 8), 72);
   store<u32>(c, <u32>start, 80);
@@ -271,9 +271,15 @@ function siftDown(i: i32): void {
   store<u64>(hole, k, 8);
 }
 
-// heapUpdate restores the heap after the time at position `i` changed.
+// heapUpdate restores the heap after the time at position `i` changed. Where
+// no child is earlier, siftDown would move nothing: that common case is
+// checked here, without the call.
 function heapUpdate(i: i32): void {
   if (siftUp(i) != i) return;
+  const l = 2 * i + 1;
+  if (l >= frontierLen) return;
+  const t = timeAt(i);
+  if (!(timeAt(l) < t) && (l + 1 >= frontierLen || !(timeAt(l + 1) < t))) return;
   siftDown(i);
 }
 

@@ -57,17 +57,14 @@ export let spill = false;
  * 1.26): the error is held, to be raised after the generation's events. */
 export let spillErr = false;
 
-/** BATCH entries: u64 base time, u64 stream offset, u32 data address (in the
- * held input, plus batchBytes.ptr), u32 length, u32 next batch of the same
- * thread (index + 1, 0 at the end), u32 unused. */
+/** BATCH entries: u64 base time, u64 stream offset, u32 data address (the
+ * data of event and experimental batches is not copied but read where it lies
+ * in the input, which holdInput() keeps in place until the next generation is
+ * read), u32 length, u32 next batch of the same thread (index + 1, 0 at the
+ * end), u32 unused. */
 export const BATCH: usize = 32;
 /** batches lists the generation's event batches, in reading order. */
 export const batches = new Vec();
-/** batchBytes is an empty buffer at address 0, so that batchBytes.ptr plus a
- * BATCH entry's data address is that address: the data of event and
- * experimental batches is not copied but read where it lies in the input,
- * which holdInput() keeps in place until the next generation is read. */
-export const batchBytes = new Vec();
 /** THREAD entries: u64 thread ID, u32 first batch, u32 last batch (indices + 1). */
 export const THREAD: usize = 16;
 /** threads lists the threads with event batches in order of first appearance

@@ -11,7 +11,7 @@ import {
   goroutines, procs, R_RANGES, evGen, initialGen, curG, curP, evArg, setEvArg, evType,
   failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR,
 } from './order-state';
-import { listPush, listFind, listAt, listSwapRemove, listCopy } from './order-lists';
+import { listLen, listPush, listFind, listAt, listSwapRemove, listCopy } from './order-lists';
 
 // Error codes (format/errors.mjs).
 const E_GC_ACTIVE_NOT_FIRST: u32 = 235;
@@ -54,11 +54,12 @@ export function resetRanges(): void {
 }
 
 // beginRange starts range (typ, desc) on the record at `r`; ERROR where it is
-// already in flight.
+// already in flight. Most records have none in flight: then no search.
 function beginRange(r: usize, typ: u32, desc: u64): i32 {
   const t = rangeType(typ);
-  if (listFind(r + R_RANGES, t, desc, true) >= 0) return failEvent(E_RANGE_IN_FLIGHT, t);
-  listPush(r + R_RANGES, t, desc);
+  const l = r + R_RANGES;
+  if (listLen(l) != 0 && listFind(l, t, desc, true) >= 0) return failEvent(E_RANGE_IN_FLIGHT, t);
+  listPush(l, t, desc);
   return 0;
 }
 

@@ -176,17 +176,22 @@ export const threads = new Table(THREAD_SIZE);
 export const T_G: usize = 8;
 export const T_P: usize = 16;
 
-/** threadAt is threads.at with the record size known: the ordering reads a
- * thread's record for every event. */
-@inline export function threadAt(slot: i32): usize { return threads.recs.ptr + <usize>slot * THREAD_SIZE; }
+// threadRecs is threads.recs.ptr, kept by threadSlot, which alone adds
+// threads (and so may move their records): one load instead of three.
+let threadRecs: usize = 0;
+
+/** threadAt is threads.at with the record size and address known: the
+ * ordering reads a thread's record twice for every event. */
+@inline export function threadAt(slot: i32): usize { return threadRecs + <usize>slot * THREAD_SIZE; }
 
 /** threadSlot returns the slot of thread `m`, adding it with nothing bound. */
 export function threadSlot(m: i64): i32 {
   let slot = threads.find(m);
   if (slot < 0) {
     slot = threads.add(m);
-    store<i64>(threads.at(slot), NONE, T_G);
-    store<i64>(threads.at(slot), NONE, T_P);
+    threadRecs = threads.recs.ptr;
+    store<i64>(threadAt(slot), NONE, T_G);
+    store<i64>(threadAt(slot), NONE, T_P);
   }
   return slot;
 }
@@ -265,7 +270,11 @@ function ctxError(m: u32, p: u32, g: u32): i32 {
 // ---- Queueing ----
 
 /** pushEvent queues the event being advanced, in the current context. */
-export function pushEvent(): void {
+export function pushEvent(): void { pushEventHere(); }
+
+/** pushEventHere is pushEvent inlined, for the handlers of the most frequent
+ * events, which then make no call at all. */
+@inline export function pushEventHere(): void {
   const r = queuePush();
   store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << 32); // no flags
   store<i64>(r, load<i64>(ev, 8), 8);
@@ -298,6 +307,7 @@ export function resetState(): void {
   goroutines.reset();
   procs.reset();
   threads.reset();
+  threadRecs = threads.recs.ptr;
   initialGen = 0;
 }
 

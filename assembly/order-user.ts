@@ -6,7 +6,7 @@
 // name; regions are compared by task and name, names by content.
 
 import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
-  validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR } from './order-state';
+  validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR } from './order-state';
 import { listPush, listPop, listTop, listLen, listMoveNames } from './order-lists';
 import { lookupString, foundPtr, foundLen } from './generation';
 import { intern, compactBegin, compactMove, compactEnd } from './names';
@@ -160,7 +160,7 @@ export function advanceAnnotation(): i32 {
 /** advanceHeapMetric handles HeapAlloc and HeapGoal, which need a proc. */
 export function advanceHeapMetric(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
