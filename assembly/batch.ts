@@ -11,16 +11,7 @@
 import { at, avail, closed, offset, uvarint, varValue } from './input';
 import { EvEventBatch, EvExperimentalBatch, EvEndOfGeneration, MAX_BATCH_SIZE } from './format';
 import { fail, ERROR, NEED_INPUT, END } from './errors';
-
-/** Framing errors (format/errors.mjs). */
-const E_BATCH_TYPE: u32 = 100;
-/** E_BATCH_FIELD + i: error reading header field i (gen, M ID, timestamp, size). */
-const E_BATCH_FIELD: u32 = 101;
-const E_BATCH_SIZE: u32 = 105;
-const E_BATCH_SHORT: u32 = 106;
-/** E_IO is a bare error of binary.ReadUvarint inside a batch's data, which Go
- * returns unwrapped. */
-export const E_IO: u32 = 116;
+import { E_BATCH_GEN, E_BATCH_SHORT, E_BATCH_TOO_LARGE, E_BATCH_TYPE, E_TABLE_VARINT } from './error-codes';
 
 /** IO_EOF, IO_UNEXPECTED_EOF and IO_OVERFLOW name the errors of Go's
  * binary.ReadUvarint, as the `{Nio}` placeholder prints them. */
@@ -67,9 +58,11 @@ export function hold(code: u32, off: u64, gen: u64, a0: u64 = 0, a1: u64 = 0, a2
   return ERROR;
 }
 
-/** heldIsEOF reports whether the held error is a bare io.EOF: Go's reader
- * then returns io.EOF itself, which its callers take for the end of the trace. */
-export function heldIsEOF(): bool { return heldCode == E_IO && held0 == IO_EOF; }
+/** heldIsEOF reports whether the held error is a bare io.EOF (E_TABLE_VARINT:
+ * an error of binary.ReadUvarint inside a batch's data, which Go returns
+ * unwrapped): Go's reader then returns io.EOF itself, which its callers take
+ * for the end of the trace. */
+export function heldIsEOF(): bool { return heldCode == E_TABLE_VARINT && held0 == IO_EOF; }
 
 /** raiseHeld records the held error as the reader's error and returns ERROR. */
 export function raiseHeld(): i32 {
@@ -113,19 +106,20 @@ export function frameBatch(gen: u64): i32 {
   let g: u64 = 0, m: u64 = 0, ts: u64 = 0, size: u64 = 0;
   for (let field: u32 = 0; field < 4; field++) {
     const k = uvarint(q, end);
+    // The four header fields' errors (gen, M ID, timestamp, size) are consecutive codes.
     if (k == 0) {
       if (!closed) return NEED_INPUT;
       const kind = q == end ? IO_EOF : IO_UNEXPECTED_EOF;
-      return hold(E_BATCH_FIELD + field, batchOffset + <u64>(end - p), gen, kind);
+      return hold(E_BATCH_GEN + field, batchOffset + <u64>(end - p), gen, kind);
     }
-    if (k < 0) return hold(E_BATCH_FIELD + field, batchOffset + <u64>(q - p), gen, IO_OVERFLOW);
+    if (k < 0) return hold(E_BATCH_GEN + field, batchOffset + <u64>(q - p), gen, IO_OVERFLOW);
     q += <usize>k;
     if (field == 0) g = varValue;
     else if (field == 1) m = varValue;
     else if (field == 2) ts = varValue;
     else size = varValue;
   }
-  if (size > MAX_BATCH_SIZE) return hold(E_BATCH_SIZE, batchOffset, gen, size, MAX_BATCH_SIZE);
+  if (size > MAX_BATCH_SIZE) return hold(E_BATCH_TOO_LARGE, batchOffset, gen, size, MAX_BATCH_SIZE);
   const have = <u64>(end - q);
   if (have < size) {
     if (!closed) return NEED_INPUT;

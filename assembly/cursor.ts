@@ -21,12 +21,7 @@ import { nargs, flags, F_TIMED, MAX_EXPERIMENTAL_EVENT } from './format';
 import { batches, threads, BATCH, THREAD, freq, genNum, mulFreq } from './generation';
 import { sortByKey } from './sort';
 import { fail, ERROR } from './errors';
-
-/** Cursor errors (format/errors.mjs). */
-const E_BAD_TYPE: u32 = 140;
-const E_UNTIMED: u32 = 141;
-const E_BAD_TIME: u32 = 142;
-const E_BAD_ARG: u32 = 143;
+import { E_EVENT_ARG, E_EVENT_TIME, E_EVENT_TYPE, E_EVENT_UNTIMED } from './error-codes';
 
 /** CURSOR is the size of a cursor. */
 export const CURSOR: usize = 96;
@@ -119,11 +114,11 @@ export function nextEvent(c: usize): i32 {
   const n = <u32>load<u8>(TIMED_NARGS + typ);
   if (n == 0) return badType(c, typ);
   p = readVarint(p + 1, end, c + 8);
-  if (p == 0) return fail(E_BAD_TIME, load<u64>(c, 72), genNum);
+  if (p == 0) return fail(E_EVENT_TIME, load<u64>(c, 72), genNum);
   const dt = load<u64>(c, 8);
   for (let a = c + 16, stop = c + 8 + (<usize>n << 3); a < stop; a += 8) {
     p = readVarint(p, end, a);
-    if (p == 0) return fail(E_BAD_ARG, load<u64>(c, 72), genNum);
+    if (p == 0) return fail(E_EVENT_ARG, load<u64>(c, 72), genNum);
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
@@ -145,8 +140,8 @@ for (let t: u32 = 0; t < <u32>MAX_EXPERIMENTAL_EVENT; t++) {
 // badType fails with the error of an event type that cannot start an event:
 // unknown, or one without a timestamp.
 function badType(c: usize, typ: u32): i32 {
-  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_BAD_TYPE, load<u64>(c, 72), genNum, typ);
-  return fail(E_UNTIMED, load<u64>(c, 72), genNum, typ);
+  if (typ >= <u32>MAX_EXPERIMENTAL_EVENT) return fail(E_EVENT_TYPE, load<u64>(c, 72), genNum, typ);
+  return fail(E_EVENT_UNTIMED, load<u64>(c, 72), genNum, typ);
 }
 
 // nextBatch moves cursor `c` to the next of its thread's batches that has

@@ -12,8 +12,8 @@
 import { Vec, U64Map } from './mem';
 import { consume, holdInput, traceVersion } from './input';
 import {
-  frameBatch, isEndOfGeneration, hold, rdStart, rdLeft, rdByte, rdUvarint, rdVal, E_IO,
-  batchGen, batchM, batchTime, batchExp, batchData, batchLen, batchSize, batchOffset,
+  frameBatch, isEndOfGeneration, hold, rdStart, rdLeft, rdByte, rdUvarint, rdVal, batchGen, batchM,
+  batchTime, batchExp, batchData, batchLen, batchSize, batchOffset,
 } from './batch';
 import {
   resetTables, addStrings, addStacks, validateStackStrings, hasString, stringAt, stringLen,
@@ -22,19 +22,11 @@ import {
 import { EvStrings, EvStacks, EvCPUSamples, EvCPUSample, EvFrequency, EvSync, EvClockSnapshot, GO125, GO126 } from './format';
 import { sortByKey } from './sort';
 import { ERROR, NEED_INPUT, END } from './errors';
-
-/** Generation errors (format/errors.mjs). */
-const E_INCOMPLETE: u32 = 110;
-const E_GEN_NUMBER: u32 = 111;
-const E_NO_END: u32 = 112;
-const E_GEN_ORDER: u32 = 113;
-const E_NO_FREQ: u32 = 114;
-const E_NO_SNAPSHOT: u32 = 115;
-const E_SAMPLE_EVENT: u32 = 128;
-const E_MULTI_FREQ: u32 = 129;
-const E_MULTI_SNAPSHOT: u32 = 130;
-const E_SYNC_EVENT: u32 = 131;
-const E_END_BATCH: u32 = 135;
+import {
+  E_END_OF_GENERATION_BATCH, E_GENERATION_NUMBER, E_GENERATION_ORDER, E_INCOMPLETE_GENERATION,
+  E_MULTIPLE_CLOCK_SNAPSHOTS, E_MULTIPLE_FREQUENCIES, E_NO_CLOCK_SNAPSHOT, E_NO_END_OF_GENERATION,
+  E_NO_FREQUENCY, E_SAMPLE_EVENT, E_SYNC_EVENT, E_TABLE_VARINT,
+} from './error-codes';
 
 /** genNum is the generation's number from its batches (Go's gen.gen). */
 export let genNum: u64 = 0;
@@ -146,13 +138,13 @@ export function readGeneration(): i32 {
     if (v26) {
       if (st == END) {
         reading = false;
-        return threads.len != 0 ? hold(E_INCOMPLETE, batchOffset, genNum) : END;
+        return threads.len != 0 ? hold(E_INCOMPLETE_GENERATION, batchOffset, genNum) : END;
       }
       if (st == ERROR) { reading = false; return ERROR; }
       if (genNum == 0) genNum = batchGen;
       if (isEndOfGeneration()) { consume(batchSize); break; }
-      if (batchGen == 0) return stop(hold(E_GEN_NUMBER, batchOffset, genNum, 0));
-      if (batchGen != genNum) return stop(hold(E_NO_END, batchOffset, genNum));
+      if (batchGen == 0) return stop(hold(E_GENERATION_NUMBER, batchOffset, genNum, 0));
+      if (batchGen != genNum) return stop(hold(E_NO_END_OF_GENERATION, batchOffset, genNum));
     } else {
       if (st == END) break;
       if (st == ERROR) {
@@ -160,10 +152,10 @@ export function readGeneration(): i32 {
         spillErr = true;
         break;
       }
-      if (batchGen == 0) return stop(hold(E_GEN_NUMBER, batchOffset, genNum, 0));
+      if (batchGen == 0) return stop(hold(E_GENERATION_NUMBER, batchOffset, genNum, 0));
       if (genNum == 0) genNum = batchGen;
       if (batchGen == genNum + 1) { spill = true; break; }
-      if (batchGen != genNum) return stop(hold(E_GEN_ORDER, batchOffset, genNum));
+      if (batchGen != genNum) return stop(hold(E_GENERATION_ORDER, batchOffset, genNum));
     }
     if (minTs == 0 || batchTime < minTs) minTs = batchTime;
     if (processBatch() == ERROR) return stop(ERROR);
@@ -178,8 +170,8 @@ export function readGeneration(): i32 {
 // finishGeneration checks what Go checks once a generation is read, then
 // converts and sorts the CPU samples.
 function finishGeneration(): i32 {
-  if (freq == 0) { spillErr = false; return hold(E_NO_FREQ, genOffset, genNum); }
-  if (traceVersion >= GO125 && !hasSnapshot) { spillErr = false; return hold(E_NO_SNAPSHOT, genOffset, genNum); }
+  if (freq == 0) { spillErr = false; return hold(E_NO_FREQUENCY, genOffset, genNum); }
+  if (traceVersion >= GO125 && !hasSnapshot) { spillErr = false; return hold(E_NO_CLOCK_SNAPSHOT, genOffset, genNum); }
   if (validateStackStrings(genOffset, genNum) == ERROR) { spillErr = false; return ERROR; }
   indexTables();
   const n = samples.len / SAMPLE;
@@ -212,7 +204,7 @@ function processBatch(): i32 {
     store<u32>(e, batchLen, 16);
     return 1;
   }
-  if (isEndOfGeneration()) return hold(E_END_BATCH, batchOffset, genNum);
+  if (isEndOfGeneration()) return hold(E_END_OF_GENERATION_BATCH, batchOffset, genNum);
   addEventBatch();
   return 1;
 }
@@ -252,7 +244,7 @@ function addSamples(): i32 {
     const s = samples.grow(SAMPLE);
     for (let i: usize = 0; i < 5; i++) {
       const err = rdUvarint();
-      if (err) return hold(E_IO, batchOffset, genNum, err);
+      if (err) return hold(E_TABLE_VARINT, batchOffset, genNum, err);
       store<u64>(s + (i << 3), rdVal);
     }
     // A goroutine of 0 means none.
@@ -271,16 +263,16 @@ function setSync(): i32 {
   while (rdLeft() != 0) {
     const ev = rdByte();
     if (ev == EvFrequency) {
-      if (freq != 0) return hold(E_MULTI_FREQ, batchOffset, genNum);
+      if (freq != 0) return hold(E_MULTIPLE_FREQUENCIES, batchOffset, genNum);
       const err = rdUvarint();
-      if (err) return hold(E_IO, batchOffset, genNum, err);
+      if (err) return hold(E_TABLE_VARINT, batchOffset, genNum, err);
       freq = 1.0 / (<f64>rdVal / 1e9);
     } else if (ev == EvClockSnapshot && v25) {
-      if (hasSnapshot) return hold(E_MULTI_SNAPSHOT, batchOffset, genNum);
+      if (hasSnapshot) return hold(E_MULTIPLE_CLOCK_SNAPSHOTS, batchOffset, genNum);
       hasSnapshot = true;
       for (let i = 0; i < 4; i++) {
         const err = rdUvarint();
-        if (err) return hold(E_IO, batchOffset, genNum, err);
+        if (err) return hold(E_TABLE_VARINT, batchOffset, genNum, err);
         if (i == 0) { lastTs += rdVal; snapTime = lastTs; }
         else if (i == 1) snapMono = rdVal;
         else if (i == 2) snapSec = <i64>rdVal;

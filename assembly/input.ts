@@ -181,10 +181,6 @@ export let traceVersion: u32 = 0;
 /** version is exported: the format version, 0 until the header is read. */
 export function version(): u32 { return traceVersion; }
 
-/** Header errors (format/errors.mjs). */
-export const E_BAD_HEADER: u32 = 1;
-export const E_BAD_VERSION: u32 = 2;
-
 // The header's grammar as steps: literal bytes, a run of spaces that must not
 // be empty (H_SPACES), an optional run of spaces (H_SKIP) and the number.
 const H_SPACES: u8 = 1;
@@ -297,3 +293,4 @@ function resetHeader(): void {
 }
 
 import { fail } from './errors';
+import { E_BAD_HEADER, E_BAD_VERSION } from './error-codes';

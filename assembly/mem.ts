@@ -12,6 +12,7 @@
 // near its live buffers instead of twice them.
 import { fail } from './errors';
 import { offset } from './input';
+import { E_TOO_LARGE } from './error-codes';
 
 const FREE_CLASSES: usize = 32;
 const freeHeads = heap.alloc(FREE_CLASSES << 2);
@@ -58,9 +59,6 @@ export function giveBlock(ptr: usize, size: usize): void {
 /** MAX_VEC is the largest buffer the core makes: buffers are powers of two,
  * and the stub runtime's blocks stop short of 1 GiB. */
 export const MAX_VEC: usize = 1 << 29;
-
-/** E_TOO_LARGE is the error (format/errors.mjs) of a buffer past MAX_VEC. */
-export const E_TOO_LARGE: u32 = 7;
 
 /** tooLarge stops the reading when a buffer would pass MAX_VEC (a generation
  * of more than 512 MiB, an old-format trace of millions of events): it records

@@ -16,17 +16,10 @@ import {
   pushEvent, pushMade, ERROR,
 } from './order-state';
 import { listClear } from './order-lists';
-
-// Error codes (format/errors.mjs).
-const E_GO_STATUS_INVALID: u32 = 215;
-const E_GO_STATUS_INCONSISTENT: u32 = 216;
-const E_GO_STATUS_NEW: u32 = 217;
-const E_GO_SYSCALL_NO_THREAD: u32 = 218;
-const E_GO_SYSCALL_WRONG_THREAD: u32 = 219;
-/** E_GO_NOT_RUNNING: "{ev} event for goroutine that's not Running". */
-export const E_GO_NOT_RUNNING: u32 = 220;
-const E_GO_CREATE_EXISTS: u32 = 222;
-const E_GO_UNKNOWN: u32 = 223;
+import {
+  E_GO_CREATE_EXISTS, E_GO_NOT_RUNNING, E_GO_STATUS_INCONSISTENT, E_GO_STATUS_INVALID, E_GO_STATUS_NEW,
+  E_GO_SYSCALL_NO_THREAD, E_GO_SYSCALL_WRONG_THREAD, E_GO_UNKNOWN,
+} from './error-codes';
 
 /** removeGoroutine forgets the goroutine in `slot` with its regions and ranges. */
 export function removeGoroutine(slot: i32): void {

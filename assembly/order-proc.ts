@@ -10,16 +10,10 @@ import {
   evGen, initialGen, curG, curP, curM, newP, evArg, setEvArg, evType, failEvent,
   status, setStatus, setSeq, succeeds, ready, transition, validateCtx, MUST, MAY, MUST_NOT, pushEvent, ERROR,
 } from './order-state';
-
-// Error codes (format/errors.mjs).
-const E_PROC_STATUS_INVALID: u32 = 201;
-const E_PROC_STATUS_INCONSISTENT: u32 = 202;
-const E_PROC_STEAL_NO_CONTEXT: u32 = 203;
-const E_PROC_STOP_NO_PROC: u32 = 210;
-const E_PROC_STOP_NOT_RUNNING: u32 = 211;
-const E_PROC_SELF_STEAL: u32 = 212;
-const E_PROC_STEAL_NO_THREAD: u32 = 213;
-const E_PROC_STEAL_WRONG_PROC: u32 = 214;
+import {
+  E_PROC_SELF_STEAL_WRONG_PROC, E_PROC_STATUS_INCONSISTENT, E_PROC_STATUS_INVALID, E_PROC_STEAL_NO_CONTEXT,
+  E_PROC_STEAL_NO_THREAD, E_PROC_STEAL_WRONG_PROC, E_PROC_STOP_NOT_RUNNING, E_PROC_STOP_UNKNOWN,
+} from './error-codes';
 
 /** advanceProcStatus handles ProcStatus: the proc's status at the start of a
  * generation. args[2] receives the old ProcState; a SyscallAbandoned status
@@ -92,7 +86,7 @@ export function advanceProcStart(): i32 {
  * so it can always advance. */
 export function advanceProcStop(): i32 {
   const slot = procs.find(curP);
-  if (slot < 0) return failEvent(E_PROC_STOP_NO_PROC, evType(), curP);
+  if (slot < 0) return failEvent(E_PROC_STOP_UNKNOWN, evType(), curP);
   const r = procs.at(slot);
   if (status(r) != ProcRunning && status(r) != ProcSyscall) {
     return failEvent(E_PROC_STOP_NOT_RUNNING, evType());
@@ -126,7 +120,7 @@ export function advanceProcSteal(): i32 {
   const mid = <i64>evArg(2);
   if (mid == curM) {
     // Stealing from itself: the thread stops its own proc.
-    if (curP != pid) return failEvent(E_PROC_SELF_STEAL, pid, mid, curP);
+    if (curP != pid) return failEvent(E_PROC_SELF_STEAL_WRONG_PROC, pid, mid, curP);
     newP = NONE;
     pushEvent();
     return 1;

@@ -12,21 +12,12 @@ import {
   failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR,
 } from './order-state';
 import { listLen, listPush, listFind, listAt, listSwapRemove, listCopy } from './order-lists';
-
-// Error codes (format/errors.mjs).
-const E_GC_ACTIVE_NOT_FIRST: u32 = 235;
-const E_GC_ACTIVE_NOT_RUNNING: u32 = 236;
-const E_GC_BEGIN_RUNNING: u32 = 237;
-const E_GC_END_NOT_RUNNING: u32 = 238;
-const E_GC_END_UNDETERMINED: u32 = 239;
-const E_SWEEP_ACTIVE_NO_PROC: u32 = 240;
-const E_RANGE_NO_GOROUTINE: u32 = 241;
-const E_RANGE_ACTIVE_NO_GOROUTINE: u32 = 242;
-const E_RANGE_IN_FLIGHT: u32 = 243;
-const E_RANGE_ACTIVE_FIRST_GEN: u32 = 244;
-const E_RANGE_MISSING: u32 = 245;
-const E_RANGE_NOT_IN_FLIGHT: u32 = 246;
-const E_INTERNAL: u32 = 900;
+import {
+  E_GC_ACTIVE_NOT_FIRST, E_GC_ACTIVE_NOT_RUNNING, E_GC_BEGIN_RUNNING, E_GC_END_NOT_RUNNING,
+  E_GC_END_UNDETERMINED, E_INTERNAL, E_RANGE_ACTIVE_FIRST_GEN, E_RANGE_ACTIVE_UNKNOWN_GOROUTINE,
+  E_RANGE_IN_FLIGHT, E_RANGE_MISSING, E_RANGE_NOT_IN_FLIGHT, E_RANGE_UNKNOWN_GOROUTINE,
+  E_SWEEP_ACTIVE_UNKNOWN_PROC,
+} from './error-codes';
 
 // Go's gcState.
 const GC_UNDETERMINED: u32 = 0;
@@ -171,7 +162,7 @@ export function advanceGCSweepBegin(): i32 {
 export function advanceGCSweepActive(): i32 {
   const pid = <i64>evArg(0);
   const p = procs.find(pid);
-  if (p < 0) return failEvent(E_SWEEP_ACTIVE_NO_PROC, pid);
+  if (p < 0) return failEvent(E_SWEEP_ACTIVE_UNKNOWN_PROC, pid);
   if (activeRange(procs.at(p), evType()) != 0) return ERROR;
   pushEvent();
   return 1;
@@ -193,7 +184,7 @@ export function advanceGoRangeBegin(): i32 {
   const typ = evType();
   const desc = typ == EvSTWBegin ? evArg(0) : 0;
   const g = goroutines.find(curG);
-  if (g < 0) return failEvent(E_RANGE_NO_GOROUTINE, typ, curG);
+  if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (beginRange(goroutines.at(g), typ, desc) != 0) return ERROR;
   pushEvent();
   return 1;
@@ -203,7 +194,7 @@ export function advanceGoRangeBegin(): i32 {
 export function advanceGoRangeActive(): i32 {
   const gid = <i64>evArg(0);
   const g = goroutines.find(gid);
-  if (g < 0) return failEvent(E_RANGE_ACTIVE_NO_GOROUTINE, gid, evType());
+  if (g < 0) return failEvent(E_RANGE_ACTIVE_UNKNOWN_GOROUTINE, gid, evType());
   if (activeRange(goroutines.at(g), evType()) != 0) return ERROR;
   pushEvent();
   return 1;
@@ -215,7 +206,7 @@ export function advanceGoRangeEnd(): i32 {
   if (validateUserGo() != 0) return ERROR;
   const typ = evType();
   const g = goroutines.find(curG);
-  if (g < 0) return failEvent(E_RANGE_NO_GOROUTINE, typ, curG);
+  if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (endRange(goroutines.at(g), typ) != 0) return ERROR;
   if (typ == EvSTWEnd) setEvArg(0, endedDesc);
   pushEvent();

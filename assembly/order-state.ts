@@ -9,6 +9,7 @@
 import { Vec, U64Map } from './mem';
 import { fail, ERROR } from './errors';
 import { queuePush, recordSerial } from './queue';
+import { E_CTX_NEED_THREAD } from './error-codes';
 
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
 export const NONE: i64 = -1;
@@ -235,9 +236,6 @@ export const MUST_NOT: u32 = 0;
 export const MAY: u32 = 1;
 export const MUST: u32 = 2;
 
-// Error codes of validateCtx (format/errors.mjs), in Go's order of checks.
-const E_NEED_THREAD: u32 = 204;
-
 /** validateCtx checks the current context against the requirements on its
  * thread, proc and goroutine, and returns ERROR (after failing with Go's
  * message) or 0. Inlined: the requirements are constants at every call, so
@@ -254,7 +252,7 @@ const E_NEED_THREAD: u32 = 204;
 // ctxError fails with Go's message for the first requirement of validateCtx
 // that the context breaks.
 function ctxError(m: u32, p: u32, g: u32): i32 {
-  const c = E_NEED_THREAD;
+  const c = E_CTX_NEED_THREAD;
   if (m == MUST && curM == NONE) return failEvent(c);
   if (m == MUST_NOT && curM != NONE) return failEvent(c + 1);
   if (p == MUST && curP == NONE) return failEvent(c + 2);

@@ -11,16 +11,11 @@ import {
   status, setStatus, setSeq, succeeds, validateCtx, MUST, MAY, MUST_NOT,
   pushEvent, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
 } from './order-state';
-import { runningSlot, userGoroutine, removeGoroutine, E_GO_NOT_RUNNING } from './order-go';
-
-// Error codes (format/errors.mjs).
-const E_GO_NOT_SYSCALL: u32 = 221;
-const E_PROC_UNINITIALIZED: u32 = 224;
-const E_SYSCALL_SEQ: u32 = 225;
-const E_SYSCALL_END_PROC: u32 = 226;
-const E_CREATE_SYSCALL_EXISTS: u32 = 227;
-const E_DESTROY_SYSCALL_NO_PROC: u32 = 228;
-const E_DESTROY_SYSCALL_PROC: u32 = 229;
+import { runningSlot, userGoroutine, removeGoroutine } from './order-go';
+import {
+  E_DESTROY_SYSCALL_NO_PROC, E_DESTROY_SYSCALL_PROC_STATE, E_GO_CREATE_SYSCALL_EXISTS, E_GO_NOT_RUNNING,
+  E_GO_NOT_SYSCALL, E_PROC_UNINITIALIZED, E_SYSCALL_BAD_SEQ, E_SYSCALL_END_PROC_STATE,
+} from './error-codes';
 
 // syscallProc returns the record of the current proc, or 0 after failing as
 // Go does where it has no state.
@@ -45,7 +40,7 @@ export function advanceGoSyscallBegin(): i32 {
   setStatus(r, ProcSyscall);
   const seq = evArg(0);
   if (!succeeds(r, evGen, seq)) {
-    return failEvent(E_SYSCALL_SEQ, load<u64>(r, R_SEQ_GEN), load<u64>(r, R_SEQ), evGen, seq);
+    return failEvent(E_SYSCALL_BAD_SEQ, load<u64>(r, R_SEQ_GEN), load<u64>(r, R_SEQ), evGen, seq);
   }
   setSeq(r, evGen, seq);
   pushEvent();
@@ -61,7 +56,7 @@ export function advanceGoSyscallEnd(): i32 {
   setStatus(goroutines.at(slot), GoRunning);
   const r = syscallProc();
   if (r == 0) return ERROR;
-  if (status(r) != ProcSyscall) return failEvent(E_SYSCALL_END_PROC, curP, status(r));
+  if (status(r) != ProcSyscall) return failEvent(E_SYSCALL_END_PROC_STATE, curP, status(r));
   setStatus(r, ProcRunning);
   pushEvent();
   return 1;
@@ -90,7 +85,7 @@ export function advanceGoSyscallEndBlocked(): i32 {
 export function advanceGoCreateSyscall(): i32 {
   if (validateCtx(MUST, MAY, MUST_NOT) != 0) return ERROR;
   const gid = <i64>evArg(0);
-  if (goroutines.find(gid) >= 0) return failEvent(E_CREATE_SYSCALL_EXISTS, gid);
+  if (goroutines.find(gid) >= 0) return failEvent(E_GO_CREATE_SYSCALL_EXISTS, gid);
   const r = goroutines.at(goroutines.add(gid));
   setStatus(r, GoSyscall);
   setSeq(r, evGen, 0);
@@ -113,7 +108,7 @@ export function advanceGoDestroySyscall(): i32 {
     const p = procs.find(curP);
     if (p < 0) return failEvent(E_DESTROY_SYSCALL_NO_PROC, curP, evType());
     const r = procs.at(p);
-    if (status(r) != ProcSyscall) return failEvent(E_DESTROY_SYSCALL_PROC, curP, status(r), evType());
+    if (status(r) != ProcSyscall) return failEvent(E_DESTROY_SYSCALL_PROC_STATE, curP, status(r), evType());
     setStatus(r, ProcSyscallAbandoned);
     newP = NONE;
     pushMade(EvProcSteal, curG, <u64>curP, 0, ProcSyscall);

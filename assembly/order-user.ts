@@ -10,13 +10,10 @@ import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
 import { listPush, listPop, listTop, listLen, listMoveNames } from './order-lists';
 import { lookupString, foundPtr, foundLen } from './generation';
 import { intern, compactBegin, compactMove, compactEnd } from './names';
-
-// Error codes (format/errors.mjs).
-const E_TASK_CONFLICT: u32 = 230;
-const E_BAD_STRING_ID: u32 = 231;
-const E_REGION_BEGIN_NO_GOROUTINE: u32 = 232;
-const E_REGION_END_NO_GOROUTINE: u32 = 233;
-const E_REGION_MISUSE: u32 = 234;
+import {
+  E_BAD_STRING_ID, E_REGION_BEGIN_UNKNOWN_GOROUTINE, E_REGION_END_UNKNOWN_GOROUTINE, E_REGION_MISUSE,
+  E_TASK_CONFLICT,
+} from './error-codes';
 
 /** NO_TASK is Go's NoTask; BACKGROUND_TASK (0) is the task of everything else. */
 const NO_TASK: u64 = u64.MAX_VALUE;
@@ -121,7 +118,7 @@ function regionStack(unknownCode: u32): usize {
 
 /** advanceUserRegionBegin handles UserRegionBegin on the running goroutine. */
 export function advanceUserRegionBegin(): i32 {
-  const l = regionStack(E_REGION_BEGIN_NO_GOROUTINE);
+  const l = regionStack(E_REGION_BEGIN_UNKNOWN_GOROUTINE);
   if (l == 0) return ERROR;
   listPush(l, evArg(0), regionName);
   pushEvent();
@@ -131,7 +128,7 @@ export function advanceUserRegionBegin(): i32 {
 /** advanceUserRegionEnd handles UserRegionEnd: it must end the innermost
  * region, unless the goroutine has none (it may have begun before the trace). */
 export function advanceUserRegionEnd(): i32 {
-  const l = regionStack(E_REGION_END_NO_GOROUTINE);
+  const l = regionStack(E_REGION_END_UNKNOWN_GOROUTINE);
   if (l == 0) return ERROR;
   const task = evArg(0);
   if (listLen(l) != 0) {

@@ -32,6 +32,7 @@ import {
 import { resetLists } from './order-lists';
 import { resetQueue } from './queue';
 import { resetNames } from './names';
+import { E_ORDER_BAD_EVENT_TYPE } from './error-codes';
 
 // Handlers, by number (0: the event cannot be ordered).
 const H_PROC_STATUS: u8 = 1, H_PROC_START: u8 = 2, H_PROC_STOP: u8 = 3, H_PROC_STEAL: u8 = 4;
@@ -88,7 +89,6 @@ store<u8>(DISPATCH + F.EvGoCreateBlocked, H_GO_CREATE);
 store<u8>(DISPATCH + F.EvGoStatusStack, H_GO_STATUS);
 for (let t = F.EvSpan; t <= F.EvGoroutineStackFree; t++) store<u8>(DISPATCH + t, H_ALLOC_FREE);
 
-const E_BAD_EVENT_TYPE: u32 = 200;
 
 // The generation of the last event advanced.
 let lastGen: u64 = 0;
@@ -179,7 +179,7 @@ function dispatch(h: u8): i32 {
     case H_GO_SWITCH: return advanceGoSwitch();
     case H_ALLOC_FREE: return advanceAllocFree();
   }
-  return failEvent(E_BAD_EVENT_TYPE, evType());
+  return failEvent(E_ORDER_BAD_EVENT_TYPE, evType());
 }
 
 /** resetOrder forgets all scheduler state, queued events and interned names,

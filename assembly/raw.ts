@@ -29,12 +29,9 @@ import {
   readHeader, traceVersion, resetInput,
 } from './input';
 import { resetReader } from './reader';
-
-/** Raw-event errors (format/errors.mjs). */
-export const E_UNEXPECTED_EOF: u32 = 3;
-export const E_VARINT_OVERFLOW: u32 = 4;
-export const E_BAD_EVENT_TYPE: u32 = 5;
-export const E_RAW_EVENT_TOO_LARGE: u32 = 6;
+import {
+  E_RAW_BAD_EVENT_TYPE, E_RAW_EVENT_TOO_LARGE, E_RAW_UNEXPECTED_EOF, E_RAW_VARINT_OVERFLOW,
+} from './error-codes';
 
 /** The most bytes of input one raw event may take and still be listed. Go's
  * runtime never writes an event over 64 KiB (its batch limit). */
@@ -123,7 +120,7 @@ function keepCurrent(): void {
 function startEvent(): i32 {
   if (avail() == 0) return atEOF();
   const t = <u32>load<u8>(at());
-  if (t == 0 || t >= specCount) return fail(E_BAD_EVENT_TYPE, offset(), 0, <u64>t);
+  if (t == 0 || t >= specCount) return fail(E_RAW_BAD_EVENT_TYPE, offset(), 0, <u64>t);
   evType = t;
   evOffset = offset();
   evStart = record.len;
@@ -152,7 +149,7 @@ function readWhole(n: u32): i32 {
       p++;
     } else {
       const k = uvarint(p, p + 10);
-      if (k < 0) return fail(E_VARINT_OVERFLOW, offset() + <u64>(p - start), 0);
+      if (k < 0) return fail(E_RAW_VARINT_OVERFLOW, offset() + <u64>(p - start), 0);
       v = varValue;
       p += <usize>k;
     }
@@ -225,11 +222,11 @@ function readData(): i32 {
 /** varintShort handles a varint that could not be read: one cut by the end
  * of the input so far (`n` = 0) or one that overflows 64 bits (`n` < 0). */
 function varintShort(n: i32): i32 {
-  if (n < 0) return fail(E_VARINT_OVERFLOW, offset() + <u64>scan, 0);
+  if (n < 0) return fail(E_RAW_VARINT_OVERFLOW, offset() + <u64>scan, 0);
   if (!closed) return NEED_INPUT;
   // At the very start of a varint the end is io.EOF; inside one it is an error.
   if (avail() == scan) return atEOF();
-  return fail(E_UNEXPECTED_EOF, offset() + <u64>avail(), 0);
+  return fail(E_RAW_UNEXPECTED_EOF, offset() + <u64>avail(), 0);
 }
 
 /** atEOF answers for an input that has no more bytes for now: wait for more,

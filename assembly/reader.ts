@@ -22,11 +22,7 @@ import {
 import { advance, resetOrder } from './order';
 import { queuePop, queueOffer, queueTaken, setRecordSerial, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
-
-/** Reader errors (format/errors.mjs). */
-const E_STUCK: u32 = 150;
-const E_STACK_ID: u32 = 152;
-const E_STRING_ID: u32 = 153;
+import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
 
 /** MAX_RECORDS is the most records one call to next() writes. */
 export const MAX_RECORDS: u32 = 1024;
@@ -126,15 +122,15 @@ function checkIDs(dst: usize, typ: usize): i32 {
   const c = idChecks + typ * 4;
   const s0 = <usize>load<u8>(c);
   if (s0 != 0) {
-    if (!hasStack(idArg(dst, s0))) return badID(E_STACK_ID, dst, s0);
+    if (!hasStack(idArg(dst, s0))) return badID(E_EVENT_STACK_ID, dst, s0);
     const s1 = <usize>load<u8>(c, 1);
-    if (s1 != 0 && !hasStack(idArg(dst, s1))) return badID(E_STACK_ID, dst, s1);
+    if (s1 != 0 && !hasStack(idArg(dst, s1))) return badID(E_EVENT_STACK_ID, dst, s1);
   }
   const t0 = <usize>load<u8>(c, 2);
   if (t0 != 0) {
-    if (!hasString(idArg(dst, t0))) return badID(E_STRING_ID, dst, t0);
+    if (!hasString(idArg(dst, t0))) return badID(E_EVENT_STRING_ID, dst, t0);
     const t1 = <usize>load<u8>(c, 3);
-    if (t1 != 0 && !hasString(idArg(dst, t1))) return badID(E_STRING_ID, dst, t1);
+    if (t1 != 0 && !hasString(idArg(dst, t1))) return badID(E_EVENT_STRING_ID, dst, t1);
   }
   return 1;
 }
@@ -176,7 +172,7 @@ function badID(code: u32, dst: usize, i: usize): i32 {
     }
     if (st != 1) {
       const c = cursorAt(0);
-      return fail(E_STUCK, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
+      return fail(E_FAILED_TO_ADVANCE, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
     }
   }
   // The first record of the event went straight to `dst`, unless the

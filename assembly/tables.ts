@@ -7,22 +7,13 @@
 // the empty stack), so that inserting ID 0 fails as a duplicate.
 
 import { IdMap, U64Map, Vec } from './mem';
-import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal, E_IO } from './batch';
+import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal } from './batch';
 import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
 import { ERROR } from './errors';
-
-/** Table errors (format/errors.mjs). */
-const E_STRING_EVENT: u32 = 117;
-const E_STRING_SIZE: u32 = 118;
-const E_STRING_SHORT: u32 = 119;
-const E_STRING_DUP: u32 = 120;
-const E_STACK_EVENT: u32 = 121;
-const E_STACK_SIZE: u32 = 122;
-/** E_FRAME_FIELD + i: error reading field i of a frame (PC, funcID, fileID, line). */
-const E_FRAME_FIELD: u32 = 123;
-const E_STACK_DUP: u32 = 127;
-const E_FUNC_STRING: u32 = 133;
-const E_FILE_STRING: u32 = 134;
+import {
+  E_FRAME_PC, E_STACK_DUPLICATE, E_STACK_EVENT, E_STACK_FILE_STRING, E_STACK_FUNC_STRING, E_STACK_TOO_LARGE,
+  E_STRING_DUPLICATE, E_STRING_EVENT, E_STRING_SHORT, E_STRING_TOO_LARGE, E_TABLE_VARINT,
+} from './error-codes';
 
 const STRING_ENTRY: usize = 16; // u64 id, u32 byte offset, u32 length
 const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
@@ -121,10 +112,10 @@ function readEntryHead(typ: u32, code: u32, off: u64, gen: u64): i32 {
   const ev = rdByte();
   if (ev != typ) return hold(code, off, gen, ev);
   let err = rdUvarint();
-  if (err) return hold(E_IO, off, gen, err);
+  if (err) return hold(E_TABLE_VARINT, off, gen, err);
   entryId = rdVal;
   err = rdUvarint();
-  if (err) return hold(E_IO, off, gen, err);
+  if (err) return hold(E_TABLE_VARINT, off, gen, err);
   entryCount = rdVal;
   return 1;
 }
@@ -136,7 +127,7 @@ export function addStrings(p: usize, len: usize, off: u64, gen: u64): i32 {
   while (rdLeft() != 0) {
     if (readEntryHead(EvString, E_STRING_EVENT, off, gen) == ERROR) return ERROR;
     const id = entryId, n = entryCount;
-    if (n > MAX_STRING_SIZE) return hold(E_STRING_SIZE, off, gen, n, MAX_STRING_SIZE);
+    if (n > MAX_STRING_SIZE) return hold(E_STRING_TOO_LARGE, off, gen, n, MAX_STRING_SIZE);
     const have = <u64>rdLeft();
     if (have < n) return hold(E_STRING_SHORT, off, gen, have, n);
     const at = stringBytes.len;
@@ -145,7 +136,7 @@ export function addStrings(p: usize, len: usize, off: u64, gen: u64): i32 {
     if (hasString(id)) {
       let old: u64 = 0;
       if (id != 0) old = span(stringAt(id), stringLen);
-      return hold(E_STRING_DUP, off, gen, id, span(stringBytes.ptr + at, <usize>n), old);
+      return hold(E_STRING_DUPLICATE, off, gen, id, span(stringBytes.ptr + at, <usize>n), old);
     }
     stringIds.set(id, <u32>(strings.len / STRING_ENTRY));
     const e = strings.grow(STRING_ENTRY);
@@ -164,7 +155,7 @@ export function addStacks(p: usize, len: usize, off: u64, gen: u64): i32 {
   while (rdLeft() != 0) {
     if (readEntryHead(EvStack, E_STACK_EVENT, off, gen) == ERROR) return ERROR;
     const id = entryId, n = entryCount;
-    if (n > MAX_FRAMES_PER_STACK) return hold(E_STACK_SIZE, off, gen, n, MAX_FRAMES_PER_STACK);
+    if (n > MAX_FRAMES_PER_STACK) return hold(E_STACK_TOO_LARGE, off, gen, n, MAX_FRAMES_PER_STACK);
     const first = stackPcs.len >> 3;
     for (let i: u64 = 0; i < n; i++) {
       if (readFrame(i, id, off, gen) == ERROR) return ERROR;
@@ -175,7 +166,7 @@ export function addStacks(p: usize, len: usize, off: u64, gen: u64): i32 {
         const e = stacks.ptr + <usize>stackIds.get(id, 0) * STACK_ENTRY;
         old = span(stackPcs.ptr + (<usize>load<u32>(e, 8) << 3), <usize>load<u32>(e, 12));
       }
-      return hold(E_STACK_DUP, off, gen, id, span(stackPcs.ptr + (first << 3), <usize>n), old);
+      return hold(E_STACK_DUPLICATE, off, gen, id, span(stackPcs.ptr + (first << 3), <usize>n), old);
     }
     stackIds.set(id, <u32>(stacks.len / STACK_ENTRY));
     const e = stacks.grow(STACK_ENTRY);
@@ -192,7 +183,8 @@ function readFrame(i: u64, id: u64, off: u64, gen: u64): i32 {
   let pc: u64 = 0, fn: u64 = 0, file: u64 = 0;
   for (let field: u32 = 0; field < 4; field++) {
     const err = rdUvarint();
-    if (err) return hold(E_FRAME_FIELD + field, off, gen, i + 1, id, err);
+    // The four frame fields' errors (PC, funcID, fileID, line) are consecutive codes.
+    if (err) return hold(E_FRAME_PC + field, off, gen, i + 1, id, err);
     if (field == 0) pc = rdVal;
     else if (field == 1) fn = rdVal;
     else if (field == 2) file = rdVal;
@@ -226,8 +218,8 @@ export function validateStackStrings(off: u64, gen: u64): i32 {
       const f = frames.ptr + <usize>pcIds.get(load<u64>(pcs + (i << 3)), 0) * FRAME;
       const fn = load<u64>(f, 8), file = load<u64>(f, 16);
       let code: u32 = 0, str: u64 = 0;
-      if (!hasString(fn)) { code = E_FUNC_STRING; str = fn; }
-      else if (!hasString(file)) { code = E_FILE_STRING; str = file; }
+      if (!hasString(fn)) { code = E_STACK_FUNC_STRING; str = fn; }
+      else if (!hasString(file)) { code = E_STACK_FILE_STRING; str = file; }
       if (code) {
         found = true; bestId = id; bestCode = code; bestStr = str;
         break;

@@ -13,13 +13,9 @@ import { addInline, addStack } from './tables';
 import { EV_SIZE, EV_G, EV_ARGS, EV_BOFF, setOldEvent, growEvent } from './event';
 import { RAW_EOF, rawType, rawArgc, rawPid, rawStart, sargPtr, sargLen, data, dataOffset, batches, pidInfo, streamOffset,
   readRaw, arg, argAddr, failAt, setOff, pidSlot, pidOf } from './parser';
-
-const E_WRONG_ARGS: u32 = 414;
-const E_STACK_SHORT: u32 = 415;
-const E_STACK_FRAMES: u32 = 416;
-const E_STACK_ARGS: u32 = 417;
-/** E_TIME_ORDER is Go's ErrTimeOrder, "time stamps out of order". */
-export const E_TIME_ORDER: u32 = 419;
+import {
+  E_OLD_STACK_ARGS, E_OLD_STACK_FRAMES, E_OLD_STACK_SHORT, E_OLD_TIME_ORDER, E_OLD_WRONG_ARGS,
+} from '../error-codes';
 
 // Per-P record in pidInfo (parser.ts): i32 pid, u32 head, u32 tail, pad, u64 last G.
 const PID: usize = 24;
@@ -66,7 +62,7 @@ export function loadBatch(pi: u32, buf: Vec): i32 {
 // every other event is appended to `buf`.
 function parseEvent(buf: Vec): i32 {
   const typ = rawType;
-  if (typ != V1Stack && rawArgc != v1ArgNum(typ)) return failAt(E_WRONG_ARGS, <u64>typ, <u64>v1ArgNum(typ), <u64>rawArgc);
+  if (typ != V1Stack && rawArgc != v1ArgNum(typ)) return failAt(E_OLD_WRONG_ARGS, <u64>typ, <u64>v1ArgNum(typ), <u64>rawArgc);
   switch (typ) {
     case V1Batch: {
       if (curPi != U32.MAX_VALUE) store<u64>(pidInfo.ptr + <usize>curPi * PID, lastG, 16);
@@ -78,7 +74,7 @@ function parseEvent(buf: Vec): i32 {
     }
     case V1Frequency: {
       ticksPerSec = <i64>arg(0);
-      return ticksPerSec <= 0 ? failAt(E_TIME_ORDER) : 1;
+      return ticksPerSec <= 0 ? failAt(E_OLD_TIME_ORDER) : 1;
     }
     case V1TimerGoroutine: {
       timerGoroutines.set(arg(0), 1);
@@ -122,11 +118,11 @@ function trackGoroutine(e: usize, typ: u32): void {
 // parseStack checks a stack-table entry and records it: id, frame count,
 // then four numbers per frame. Stacks with ID 0 or no frames are dropped.
 function parseStack(): i32 {
-  if (rawArgc < 2) return failAt(E_STACK_SHORT, <u64>rawArgc);
+  if (rawArgc < 2) return failAt(E_OLD_STACK_SHORT, <u64>rawArgc);
   const size = arg(1);
-  if (size > 1000) return failAt(E_STACK_FRAMES, size);
+  if (size > 1000) return failAt(E_OLD_STACK_FRAMES, size);
   const want = 2 + 4 * size;
-  if (<u64>rawArgc != want) return failAt(E_STACK_ARGS, want, <u64>rawArgc);
+  if (<u64>rawArgc != want) return failAt(E_OLD_STACK_ARGS, want, <u64>rawArgc);
   const id = <u32>arg(0);
   if (id != 0 && size > 0) addStack(id, <u32>size, argAddr(2));
   return 1;

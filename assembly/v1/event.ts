@@ -4,8 +4,9 @@
 // all held at once, as Go holds them: the old format has no generations, so
 // no event can be handed on before the whole trace has been ordered.
 
-import { Vec, MAX_VEC, E_TOO_LARGE } from '../mem';
+import { Vec, MAX_VEC } from '../mem';
 import { fail } from '../errors';
+import { E_TOO_LARGE } from '../error-codes';
 
 /** The size of an event. */
 export const EV_SIZE: usize = 64;

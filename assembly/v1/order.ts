@@ -19,10 +19,8 @@ import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1Go
 import { EV_SIZE, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent, growEvent } from './event';
 import { sortByTime, isSorted } from './sysexit';
 import { pidCount, pidSlot, cpuSamples } from './parser';
-import { loadBatch, E_TIME_ORDER } from './batch';
-
-const E_NO_ORDER: u32 = 421;
-const E_BAD_TRANSITION: u32 = 422;
+import { loadBatch } from './batch';
+import { E_OLD_BAD_TRANSITION, E_OLD_NO_ORDER, E_OLD_TIME_ORDER } from '../error-codes';
 
 /** events is the ordered stream, EV_SIZE bytes per event. */
 export const events = new Vec();
@@ -163,7 +161,7 @@ export function order(): i32 {
   while (true) {
     if (fillFrontier() < 0) return ERROR;
     if (nHeap == 0) {
-      for (let i = 0; i < nProcs; i++) if (!procs[i].done) return fail(E_NO_ORDER, 0, 0);
+      for (let i = 0; i < nProcs; i++) if (!procs[i].done) return fail(E_OLD_NO_ORDER, 0, 0);
       break;
     }
     const pi = heapPop();
@@ -177,14 +175,14 @@ export function order(): i32 {
     if (t == V1GoStartLocal) store<u8>(e, <u8>V1GoStart, EV_TYPE);
     else if (t == V1GoUnblockLocal) store<u8>(e, <u8>V1GoUnblock, EV_TYPE);
     else if (t == V1GoSysExitLocal) store<u8>(e, <u8>V1GoSysExit, EV_TYPE);
-    if (!transition()) return fail(E_BAD_TRANSITION, <u64>load<u32>(e, EV_BOFF), 0);
+    if (!transition()) return fail(E_OLD_BAD_TRANSITION, <u64>load<u32>(e, EV_BOFF), 0);
     pushAvail(pi);
     if (tG != UNORDERED) {
       wake(waitKey(tG, nextSeqOf(tG), nextStatus));
       wake(waitKey(tG, NOSEQ, nextStatus));
     }
   }
-  return isSorted(events) ? 1 : fail(E_TIME_ORDER, 0, 0);
+  return isSorted(events) ? 1 : fail(E_OLD_TIME_ORDER, 0, 0);
 }
 
 // fillFrontier moves the next event of every available proc whose

@@ -15,23 +15,11 @@ import { fail, ERROR } from '../errors';
 import { V1Batch, V1String, V1CPUSample, V1UserLog, V1_EVENT_COUNT, v1ArgNum, v1Known } from './format';
 import { hasString, addString } from './tables';
 import { EV_SIZE, EV_ARGS, EV_P, EV_BOFF, setOldEvent, growEvent } from './event';
-
-// Error codes (format/errors.mjs, 400-499).
-const E_VARINT: u32 = 400;
-const E_ARG_VARINT: u32 = 401;
-const E_ARG_TOO_BIG: u32 = 402;
-const E_EOF: u32 = 403;
-const E_UNEXPECTED_EOF: u32 = 404;
-const E_UNKNOWN_TYPE: u32 = 405;
-const E_BATCH_ARGS: u32 = 406;
-const E_PID: u32 = 407;
-const E_NO_BATCH: u32 = 408;
-const E_SAMPLE_ARGS: u32 = 409;
-const E_STRING_ID0: u32 = 410;
-const E_STRING_DUP: u32 = 411;
-const E_STRING_LEN0: u32 = 412;
-const E_STRING_TOO_LONG: u32 = 413;
-const E_SARG_TOO_LONG: u32 = 418;
+import {
+  E_OLD_ARG_TOO_BIG, E_OLD_ARG_VARINT, E_OLD_BATCH_ARGS, E_OLD_EOF, E_OLD_NO_BATCH, E_OLD_PROCESSOR_ID,
+  E_OLD_SAMPLE_ARGS, E_OLD_STRING_DUPLICATE, E_OLD_STRING_ID0, E_OLD_STRING_LENGTH0, E_OLD_STRING_TOO_LONG,
+  E_OLD_UNEXPECTED_EOF, E_OLD_UNKNOWN_TYPE, E_OLD_VALUE_TOO_LONG, E_OLD_VARINT,
+} from '../error-codes';
 
 // readRaw's results besides ERROR.
 export const RAW_EOF: i32 = 0;
@@ -99,30 +87,30 @@ export function readRaw(skip: bool): i32 {
   const narg = (b >> 6) + 1;
   rawType = typ;
   rawArgc = 0;
-  if (typ == 0 || typ >= V1_EVENT_COUNT || !v1Known(typ, traceVer)) return failAt(E_UNKNOWN_TYPE, <u64>typ);
+  if (typ == 0 || typ >= V1_EVENT_COUNT || !v1Known(typ, traceVer)) return failAt(E_OLD_UNKNOWN_TYPE, <u64>typ);
   if (typ == V1String) return readString(skip);
   if (typ == V1Batch) return readBatch(narg);
   if (narg <= 3) {
     for (let i: u32 = 0; i < narg; i++) {
-      if (!readVal()) return failAt(E_ARG_VARINT, <u64>typ);
+      if (!readVal()) return failAt(E_OLD_ARG_VARINT, <u64>typ);
       if (!skip) pushArg(varValue);
     }
     return RAW_OK;
   }
-  if (!readVal()) return failAt(E_ARG_VARINT, <u64>typ);
+  if (!readVal()) return failAt(E_OLD_ARG_VARINT, <u64>typ);
   const v = varValue;
-  if (v > 2048) return failAt(E_ARG_TOO_BIG, <u64>typ, v, 2048);
+  if (v > 2048) return failAt(E_OLD_ARG_TOO_BIG, <u64>typ, v, 2048);
   if (!skip || typ == V1CPUSample) {
-    if (off >= end || v > <u64>(end - off)) return failAt(E_UNEXPECTED_EOF);
+    if (off >= end || v > <u64>(end - off)) return failAt(E_OLD_UNEXPECTED_EOF);
     const stop = off + <usize>v;
     while (off < stop) {
       const n = uvarint(off, stop);
-      if (n <= 0) return failAt(E_VARINT);
+      if (n <= 0) return failAt(E_OLD_VARINT);
       off += <usize>n;
       pushArg(varValue);
     }
   } else if (v > <u64>(end - off)) {
-    return failAt(E_EOF);
+    return failAt(E_OLD_EOF);
   } else {
     off += <usize>v;
   }
@@ -134,22 +122,22 @@ export function readRaw(skip: bool): i32 {
 // skipping, adds it to the table with Go's checks.
 function readString(skip: bool): i32 {
   if (skip) {
-    if (!readVal()) return failAt(E_VARINT);
-    if (!readVal()) return failAt(E_VARINT);
-    if (varValue > <u64>(end - off)) return failAt(E_EOF);
+    if (!readVal()) return failAt(E_OLD_VARINT);
+    if (!readVal()) return failAt(E_OLD_VARINT);
+    if (varValue > <u64>(end - off)) return failAt(E_OLD_EOF);
     off += <usize>varValue;
     rawType = 0;
     return RAW_OK;
   }
-  if (!readVal()) return failAt(E_VARINT);
+  if (!readVal()) return failAt(E_OLD_VARINT);
   const id = varValue;
-  if (id == 0) return failAt(E_STRING_ID0);
-  if (hasString(id)) return failAt(E_STRING_DUP, id);
-  if (!readVal()) return failAt(E_VARINT);
+  if (id == 0) return failAt(E_OLD_STRING_ID0);
+  if (hasString(id)) return failAt(E_OLD_STRING_DUPLICATE, id);
+  if (!readVal()) return failAt(E_OLD_VARINT);
   const ln = varValue;
-  if (ln == 0) return failAt(E_STRING_LEN0);
-  if (ln > 1000000) return failAt(E_STRING_TOO_LONG, ln);
-  if (off >= end || ln > <u64>(end - off)) return failAt(E_UNEXPECTED_EOF);
+  if (ln == 0) return failAt(E_OLD_STRING_LENGTH0);
+  if (ln > 1000000) return failAt(E_OLD_STRING_TOO_LONG, ln);
+  if (off >= end || ln > <u64>(end - off)) return failAt(E_OLD_UNEXPECTED_EOF);
   addString(id, off, <u32>ln);
   off += <usize>ln;
   rawType = 0;
@@ -158,12 +146,12 @@ function readString(skip: bool): i32 {
 
 // readBatch reads a batch header: its P (-1 for 2^64-1) and its base time.
 function readBatch(narg: u32): i32 {
-  if (narg != 2) return failAt(E_BATCH_ARGS, <u64>narg, 2);
-  if (!readVal()) return failAt(E_VARINT);
+  if (narg != 2) return failAt(E_OLD_BATCH_ARGS, <u64>narg, 2);
+  if (!readVal()) return failAt(E_OLD_VARINT);
   const pid = varValue;
-  if (pid != U64.MAX_VALUE && pid > <u64>I32.MAX_VALUE) return failAt(E_PID, pid, U64.MAX_VALUE);
+  if (pid != U64.MAX_VALUE && pid > <u64>I32.MAX_VALUE) return failAt(E_OLD_PROCESSOR_ID, pid, U64.MAX_VALUE);
   rawPid = pid == U64.MAX_VALUE ? -1 : <i32>pid;
-  if (!readVal()) return failAt(E_VARINT);
+  if (!readVal()) return failAt(E_OLD_VARINT);
   pushArg(pid);
   pushArg(varValue);
   return RAW_OK;
@@ -173,7 +161,7 @@ function readBatch(narg: u32): i32 {
 // Skipping, a message cut short ends the trace (Go's first pass takes its
 // io.EOF for the end of the input); the second pass then fails on it.
 function readValueString(skip: bool): i32 {
-  if (!readVal()) return failAt(E_VARINT);
+  if (!readVal()) return failAt(E_OLD_VARINT);
   const sz = varValue;
   if (skip) {
     if (sz > <u64>(end - off)) { off = end; return RAW_EOF; }
@@ -183,8 +171,8 @@ function readValueString(skip: bool): i32 {
   sargPtr = off;
   sargLen = 0;
   if (sz == 0) return RAW_OK;
-  if (sz > 1000000) return failAt(E_SARG_TOO_LONG, sz);
-  if (off >= end || sz > <u64>(end - off)) return failAt(E_UNEXPECTED_EOF);
+  if (sz > 1000000) return failAt(E_OLD_VALUE_TOO_LONG, sz);
+  if (off >= end || sz > <u64>(end - off)) return failAt(E_OLD_UNEXPECTED_EOF);
   sargLen = <u32>sz;
   off += <usize>sz;
   return RAW_OK;
@@ -240,7 +228,7 @@ export function collectBatches(p: usize, n: usize, streamOff: u64, ver: u32): i3
       curP = rawPid;
       curBatch = addBatch(pidSlot(rawPid), <u32>(rawStart - data));
     } else if (curBatch == U32.MAX_VALUE) {
-      return failAt(E_NO_BATCH, <u64>rawType, <u64><i64>curP);
+      return failAt(E_OLD_NO_BATCH, <u64>rawType, <u64><i64>curP);
     }
     if (rawType == V1CPUSample && readSample(curBatch) < 0) return ERROR;
   }
@@ -264,7 +252,7 @@ function addBatch(pi: u32, at: u32): u32 {
 // readSample turns the raw CPU sample just read into an event.
 function readSample(batch: u32): i32 {
   const want = v1ArgNum(V1CPUSample);
-  if (rawArgc != want) return failAt(E_SAMPLE_ARGS, <u64>want, <u64>rawArgc);
+  if (rawArgc != want) return failAt(E_OLD_SAMPLE_ARGS, <u64>want, <u64>rawArgc);
   const e = growEvent(cpuSamples, streamOffset(rawStart));
   if (e == 0) return ERROR;
   setOldEvent(e, V1CPUSample, <i64>arg(1), -1, arg(3), <u32>arg(4));

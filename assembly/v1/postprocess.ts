@@ -17,6 +17,7 @@ import { EV_SIZE, EV_TS, EV_P, EV_STK, EV_BOFF, TIMER_P, NETPOLL_P, SYSCALL_P, G
 import { hasStack } from './tables';
 import { timerGoroutines, ticksPerSec } from './batch';
 import { events } from './order';
+import { E_OLD_NO_FREQUENCY } from '../error-codes';
 
 // Error codes (format/errors.mjs): 424 + the check that failed.
 const E_P_RUNNING: u32 = 424, E_P_NOT_RUNNING: u32 = 425, E_P_BUSY: u32 = 426, E_GC_TWICE: u32 = 427;
@@ -26,7 +27,6 @@ const E_INSYSCALL_STATE: u32 = 435, E_G_EXISTS: u32 = 436, E_START_STATE: u32 = 
 const E_UNPARK_NOT_RUNNING: u32 = 439, E_UNPARK_WRONG_P: u32 = 440, E_UNPARK_NOT_WAITING: u32 = 441;
 const E_SYSEXIT_STATE: u32 = 442, E_G_NOT_RUNNING: u32 = 443, E_P_NOT_RUNNING_G: u32 = 444, E_G0: u32 = 445;
 const E_TASK_CONFLICT: u32 = 446, E_REGION_MISUSE: u32 = 447, E_REGION_MODE: u32 = 448;
-const E_NO_FREQUENCY: u32 = 420;
 
 const G_DEAD: u8 = 0, G_RUNNABLE: u8 = 1, G_RUNNING: u8 = 2, G_WAITING: u8 = 3;
 
@@ -80,7 +80,7 @@ function p(id: i32): usize {
  * Go does (in float64), and moves timer wake-ups and syscall exits to their
  * fake Ps. It returns 1, or ERROR where the trace had no frequency. */
 export function toNanoseconds(): i32 {
-  if (ticksPerSec == 0) return fail(E_NO_FREQUENCY, 0, 0);
+  if (ticksPerSec == 0) return fail(E_OLD_NO_FREQUENCY, 0, 0);
   const n = events.len / EV_SIZE;
   if (n == 0) return 1;
   const minTs = evTs(events.ptr);

@@ -23,11 +23,10 @@ import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPEC
 import { maxStringID, inlineCount, addInlineStrings, addBuiltinStrings, buildBlob, resetTables, hasString,
   checkStack, missingID, MISSING_STACK } from './tables';
 import { STACK_ARGS, STRING_ARGS } from '../format';
+import {
+  E_OLD_MISSING_STACK, E_OLD_MISSING_STRING, E_OLD_TOO_MANY_STRINGS, E_OLD_UNEXPECTED_TYPE,
+} from '../error-codes';
 
-const E_TOO_MANY_STRINGS: u32 = 449;
-const E_UNEXPECTED_TYPE: u32 = 450;
-const E_MISSING_STRING: u32 = 451;
-const E_MISSING_STACK: u32 = 452;
 
 /** The record type of Sync events, and the flag of the Sync that brings tables. */
 const SYNC: u8 = 0xff;
@@ -73,7 +72,7 @@ export function v1Next(out: usize, max: u32): i32 {
       const k = convert(e, r, extra);
       if (k == UNEXPECTED) {
         if (n > 0) break;
-        return fail(E_UNEXPECTED_TYPE, <u64>load<u32>(e, EV_BOFF), 0, <u64>evType(e));
+        return fail(E_OLD_UNEXPECTED_TYPE, <u64>load<u32>(e, EV_BOFF), 0, <u64>evType(e));
       }
       cursor++;
       for (let i = 0; i < k; i++) {
@@ -132,7 +131,7 @@ function checkIDs(r: usize): bool {
       if (what != 0) missing = missingID;
     }
     if (what != 0) {
-      heldCode = what == MISSING_STACK ? E_MISSING_STACK : E_MISSING_STRING;
+      heldCode = what == MISSING_STACK ? E_OLD_MISSING_STACK : E_OLD_MISSING_STRING;
       heldOffset = load<u64>(r, 72);
       return false;
     }
@@ -168,7 +167,7 @@ function prepare(): i32 {
   if (collectBatches(data, pending.len - pos, offset(), traceVersion) < 0) return ERROR;
   if (order() < 0 || syscallTimes() < 0 || toNanoseconds() < 0 || postProcess() < 0) return ERROR;
   const max = maxStringID, nInline = <u64>inlineCount();
-  if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_TOO_MANY_STRINGS, 0, 0);
+  if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_OLD_TOO_MANY_STRINGS, 0, 0);
   initConvert(traceVersion, max, <u32>nInline);
   addInlineStrings(inlineBase);
   addBuiltinStrings(builtinBase, BUILTIN_STRINGS);

@@ -8,9 +8,9 @@ import { fail, ERROR } from '../errors';
 import { V1GoSysBlock, V1GoInSyscall, V1GoSysExit } from './format';
 import { EV_SIZE, EV_TS, EV_BOFF, EV_BLOCKED, evType, evTs, evG, evArg, copyEvent } from './event';
 import { events } from './order';
-import { E_TIME_ORDER } from './batch';
+import { E_OLD_STRAY_SYSCALL_EXIT, E_OLD_TIME_ORDER } from '../error-codes';
 
-const E_STRAY_SYSEXIT: u32 = 423;
+
 
 /** syscallTimes gives each GoSysExit the time its syscall really ended and
  * sorts the events by time again, stably, as Go does after ordering them.
@@ -47,8 +47,8 @@ function fixSysExits(): i32 {
       if (ts == 0) continue;
       const k = lastBlock.get(evG(e), U32.MAX_VALUE);
       const block: i64 = k == U32.MAX_VALUE ? 0 : <i64>times.get64(<usize>k);
-      if (block == 0) return fail(E_STRAY_SYSEXIT, <u64>load<u32>(e, EV_BOFF), 0);
-      if (ts < block) return fail(E_TIME_ORDER, <u64>load<u32>(e, EV_BOFF), 0);
+      if (block == 0) return fail(E_OLD_STRAY_SYSCALL_EXIT, <u64>load<u32>(e, EV_BOFF), 0);
+      if (ts < block) return fail(E_OLD_TIME_ORDER, <u64>load<u32>(e, EV_BOFF), 0);
       if (ts != evTs(e)) { moved.push32(<u32>i); store<u8>(e, 1, EV_BLOCKED); }
       store<i64>(e, ts, EV_TS);
     }
