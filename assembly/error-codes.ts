@@ -241,14 +241,14 @@ export const E_OLD_PROC_RUNNING: u32 = 424;
 export const E_OLD_PROC_NOT_RUNNING: u32 = 425;
 /** E_OLD_PROC_BUSY is error 426: "p {0i} is running a goroutine {1} during stop (time {2i})". */
 export const E_OLD_PROC_BUSY: u32 = 426;
-/** E_OLD_GCTWICE is error 427: "previous GC is not ended before a new one (time {0i})". */
-export const E_OLD_GCTWICE: u32 = 427;
-/** E_OLD_GCBOGUS is error 428: "bogus GC end (time {0i})". */
-export const E_OLD_GCBOGUS: u32 = 428;
-/** E_OLD_STWTWICE is error 429: "previous STW is not ended before a new one (time {0i})". */
-export const E_OLD_STWTWICE: u32 = 429;
-/** E_OLD_STWBOGUS is error 430: "bogus STW end (time {0i})". */
-export const E_OLD_STWBOGUS: u32 = 430;
+/** E_OLD_GC_TWICE is error 427: "previous GC is not ended before a new one (time {0i})". */
+export const E_OLD_GC_TWICE: u32 = 427;
+/** E_OLD_GC_BOGUS is error 428: "bogus GC end (time {0i})". */
+export const E_OLD_GC_BOGUS: u32 = 428;
+/** E_OLD_STW_TWICE is error 429: "previous STW is not ended before a new one (time {0i})". */
+export const E_OLD_STW_TWICE: u32 = 429;
+/** E_OLD_STW_BOGUS is error 430: "bogus STW end (time {0i})". */
+export const E_OLD_STW_BOGUS: u32 = 430;
 /** E_OLD_SWEEP_TWICE is error 431: "previous sweeping is not ended before a new one (time {0i})". */
 export const E_OLD_SWEEP_TWICE: u32 = 431;
 /** E_OLD_ASSIST_TWICE is error 432: "previous mark assist is not ended before a new one (time {0i})". */

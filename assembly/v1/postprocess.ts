@@ -17,16 +17,14 @@ import { EV_SIZE, EV_TS, EV_P, EV_STK, EV_BOFF, TIMER_P, NETPOLL_P, SYSCALL_P, G
 import { hasStack } from './tables';
 import { timerGoroutines, ticksPerSec } from './batch';
 import { events } from './order';
-import { E_OLD_NO_FREQUENCY } from '../error-codes';
-
-// Error codes (format/errors.mjs): 424 + the check that failed.
-const E_P_RUNNING: u32 = 424, E_P_NOT_RUNNING: u32 = 425, E_P_BUSY: u32 = 426, E_GC_TWICE: u32 = 427;
-const E_GC_BOGUS: u32 = 428, E_STW_TWICE: u32 = 429, E_STW_BOGUS: u32 = 430, E_SWEEP_TWICE: u32 = 431;
-const E_ASSIST_TWICE: u32 = 432, E_SWEEP_BOGUS: u32 = 433, E_WAITING_STATE: u32 = 434;
-const E_INSYSCALL_STATE: u32 = 435, E_G_EXISTS: u32 = 436, E_START_STATE: u32 = 437, E_START_BUSY: u32 = 438;
-const E_UNPARK_NOT_RUNNING: u32 = 439, E_UNPARK_WRONG_P: u32 = 440, E_UNPARK_NOT_WAITING: u32 = 441;
-const E_SYSEXIT_STATE: u32 = 442, E_G_NOT_RUNNING: u32 = 443, E_P_NOT_RUNNING_G: u32 = 444, E_G0: u32 = 445;
-const E_TASK_CONFLICT: u32 = 446, E_REGION_MISUSE: u32 = 447, E_REGION_MODE: u32 = 448;
+import {
+  E_OLD_ASSIST_TWICE, E_OLD_GC_BOGUS, E_OLD_GC_TWICE, E_OLD_GOROUTINE0, E_OLD_GOROUTINE_EXISTS,
+  E_OLD_IN_SYSCALL_STATE, E_OLD_NOT_RUNNING, E_OLD_NO_FREQUENCY, E_OLD_PROC_BUSY, E_OLD_PROC_NOT_RUNNING,
+  E_OLD_PROC_NOT_RUNNING_G, E_OLD_PROC_RUNNING, E_OLD_REGION_MISUSE, E_OLD_REGION_MODE, E_OLD_START_BUSY,
+  E_OLD_START_STATE, E_OLD_STW_BOGUS, E_OLD_STW_TWICE, E_OLD_SWEEP_BOGUS, E_OLD_SWEEP_TWICE,
+  E_OLD_SYS_EXIT_STATE, E_OLD_TASK_CONFLICT, E_OLD_UNPARK_NOT_RUNNING, E_OLD_UNPARK_NOT_WAITING,
+  E_OLD_UNPARK_WRONG_P, E_OLD_WAITING_STATE,
+} from '../error-codes';
 
 const G_DEAD: u8 = 0, G_RUNNABLE: u8 = 1, G_RUNNING: u8 = 2, G_WAITING: u8 = 3;
 
@@ -113,17 +111,17 @@ export function postProcess(): i32 {
     const t = evType(e);
     let r: i32 = 1;
     if (t == V1GCStart) {
-      if (inGC) return fail(E_GC_TWICE, boff(e), 0, <u64>evTs(e));
+      if (inGC) return fail(E_OLD_GC_TWICE, boff(e), 0, <u64>evTs(e));
       inGC = true;
       store<i32>(e, GC_P, EV_P);
     } else if (t == V1GCDone) {
-      if (!inGC) return fail(E_GC_BOGUS, boff(e), 0, <u64>evTs(e));
+      if (!inGC) return fail(E_OLD_GC_BOGUS, boff(e), 0, <u64>evTs(e));
       inGC = false;
     } else if (t == V1GCSTWStart) {
-      if (inSTW) return fail(E_STW_TWICE, boff(e), 0, <u64>evTs(e));
+      if (inSTW) return fail(E_OLD_STW_TWICE, boff(e), 0, <u64>evTs(e));
       inSTW = true;
     } else if (t == V1GCSTWDone) {
-      if (!inSTW) return fail(E_STW_BOGUS, boff(e), 0, <u64>evTs(e));
+      if (!inSTW) return fail(E_OLD_STW_BOGUS, boff(e), 0, <u64>evTs(e));
       inSTW = false;
     } else if (t == V1UserTaskCreate || t == V1UserTaskEnd || t == V1UserRegion) {
       r = checkUser(e, <u32>i);
@@ -146,32 +144,32 @@ function checkProcAndGC(e: usize): i32 {
   switch (evType(e)) {
     case V1ProcStart: {
       const d = p(pid);
-      if (load<u8>(d)) return fail(E_P_RUNNING, boff(e), 0, <u64><i64>pid, ts);
+      if (load<u8>(d)) return fail(E_OLD_PROC_RUNNING, boff(e), 0, <u64><i64>pid, ts);
       store<u8>(d, 1);
       break;
     }
     case V1ProcStop: {
       const d = p(pid);
-      if (!load<u8>(d)) return fail(E_P_NOT_RUNNING, boff(e), 0, <u64><i64>pid, ts);
-      if (pG(d) != 0) return fail(E_P_BUSY, boff(e), 0, <u64><i64>pid, pG(d), ts);
+      if (!load<u8>(d)) return fail(E_OLD_PROC_NOT_RUNNING, boff(e), 0, <u64><i64>pid, ts);
+      if (pG(d) != 0) return fail(E_OLD_PROC_BUSY, boff(e), 0, <u64><i64>pid, pG(d), ts);
       store<u8>(d, 0);
       break;
     }
     case V1GCSweepStart: {
       const d = p(pid);
-      if (load<u8>(d, 1)) return fail(E_SWEEP_TWICE, boff(e), 0, ts);
+      if (load<u8>(d, 1)) return fail(E_OLD_SWEEP_TWICE, boff(e), 0, ts);
       store<u8>(d, 1, 1);
       break;
     }
     case V1GCSweepDone: {
       const d = p(pid);
-      if (!load<u8>(d, 1)) return fail(E_SWEEP_BOGUS, boff(e), 0, ts);
+      if (!load<u8>(d, 1)) return fail(E_OLD_SWEEP_BOGUS, boff(e), 0, ts);
       store<u8>(d, 0, 1);
       break;
     }
     case V1GCMarkAssistStart: {
       const d = g(evG(e), true);
-      if (load<u8>(d, 3)) return fail(E_ASSIST_TWICE, boff(e), 0, ts);
+      if (load<u8>(d, 3)) return fail(E_OLD_ASSIST_TWICE, boff(e), 0, ts);
       store<u8>(d, 1, 3);
       break;
     }
@@ -188,9 +186,9 @@ function checkProcAndGC(e: usize): i32 {
 // (and, unless `allowG0`, is not goroutine 0).
 function checkRunning(e: usize, allowG0: bool): i32 {
   const gid = evG(e), ts = <u64>evTs(e), t = <u64>evType(e);
-  if (gState(gid) != G_RUNNING) return fail(E_G_NOT_RUNNING, boff(e), 0, gid, t, ts);
-  if (pG(p(evP(e))) != gid) return fail(E_P_NOT_RUNNING_G, boff(e), 0, <u64><i64>evP(e), gid, t, ts);
-  if (!allowG0 && gid == 0) return fail(E_G0, boff(e), 0, t, ts);
+  if (gState(gid) != G_RUNNING) return fail(E_OLD_NOT_RUNNING, boff(e), 0, gid, t, ts);
+  if (pG(p(evP(e))) != gid) return fail(E_OLD_PROC_NOT_RUNNING_G, boff(e), 0, <u64><i64>evP(e), gid, t, ts);
+  if (!allowG0 && gid == 0) return fail(E_OLD_GOROUTINE0, boff(e), 0, t, ts);
   return 1;
 }
 
@@ -199,7 +197,7 @@ function checkGoroutine(e: usize): i32 {
   const t = evType(e), gid = evG(e), ts = <u64>evTs(e);
   switch (t) {
     case V1GoWaiting: case V1GoInSyscall: {
-      if (gState(gid) != G_RUNNABLE) return fail(t == V1GoWaiting ? E_WAITING_STATE : E_INSYSCALL_STATE, boff(e), 0, gid, ts);
+      if (gState(gid) != G_RUNNABLE) return fail(t == V1GoWaiting ? E_OLD_WAITING_STATE : E_OLD_IN_SYSCALL_STATE, boff(e), 0, gid, ts);
       const d = g(gid, true);
       store<u8>(d, G_WAITING); store<u8>(d, <u8>t, 1);
       return 1;
@@ -207,7 +205,7 @@ function checkGoroutine(e: usize): i32 {
     case V1GoCreate: {
       if (checkRunning(e, true) < 0) return ERROR;
       const id = evArg(e, 0);
-      if (g(id, false)) return fail(E_G_EXISTS, boff(e), 0, id, ts);
+      if (g(id, false)) return fail(E_OLD_GOROUTINE_EXISTS, boff(e), 0, id, ts);
       const d = g(id, true);
       store<u8>(d, G_RUNNABLE); store<u8>(d, <u8>t, 1); store<u8>(d, 1, 2);
       store<u32>(d, <u32>evArg(e, 1), 4);
@@ -216,7 +214,7 @@ function checkGoroutine(e: usize): i32 {
     case V1GoStart: case V1GoStartLabel: return checkStart(e);
     case V1GoUnblock: return checkUnblock(e);
     case V1GoSysExit: {
-      if (gState(gid) != G_WAITING) return fail(E_SYSEXIT_STATE, boff(e), 0, gid, ts);
+      if (gState(gid) != G_WAITING) return fail(E_OLD_SYS_EXIT_STATE, boff(e), 0, gid, ts);
       const d = g(gid, true);
       store<u8>(d, G_RUNNABLE); store<u8>(d, <u8>t, 1);
       return 1;
@@ -234,8 +232,8 @@ function checkGoroutine(e: usize): i32 {
 function checkStart(e: usize): i32 {
   const gid = evG(e);
   const pd = p(evP(e));
-  if (gState(gid) != G_RUNNABLE) return fail(E_START_STATE, boff(e), 0, gid, <u64>evTs(e));
-  if (pG(pd) != 0) return fail(E_START_BUSY, boff(e), 0, <u64><i64>evP(e), pG(pd), gid, <u64>evTs(e));
+  if (gState(gid) != G_RUNNABLE) return fail(E_OLD_START_STATE, boff(e), 0, gid, <u64>evTs(e));
+  if (pG(pd) != 0) return fail(E_OLD_START_BUSY, boff(e), 0, <u64><i64>evP(e), pG(pd), gid, <u64>evTs(e));
   const d = g(gid, true);
   store<u8>(d, G_RUNNING);
   store<u64>(pd, gid, 8);
@@ -275,10 +273,10 @@ function checkStop(e: usize): i32 {
 // goroutine woken from a network block is woken by the network poller.
 function checkUnblock(e: usize): i32 {
   const gid = evG(e), ts = <u64>evTs(e);
-  if (gState(gid) != G_RUNNING) return fail(E_UNPARK_NOT_RUNNING, boff(e), 0, gid, ts);
-  if (evP(e) != TIMER_P && pG(p(evP(e))) != gid) return fail(E_UNPARK_WRONG_P, boff(e), 0, <u64><i64>evP(e), gid, ts);
+  if (gState(gid) != G_RUNNING) return fail(E_OLD_UNPARK_NOT_RUNNING, boff(e), 0, gid, ts);
+  if (evP(e) != TIMER_P && pG(p(evP(e))) != gid) return fail(E_OLD_UNPARK_WRONG_P, boff(e), 0, <u64><i64>evP(e), gid, ts);
   const id = evArg(e, 0);
-  if (gState(id) != G_WAITING) return fail(E_UNPARK_NOT_WAITING, boff(e), 0, id, ts);
+  if (gState(id) != G_WAITING) return fail(E_OLD_UNPARK_NOT_WAITING, boff(e), 0, id, ts);
   const d = g(id, true);
   if (load<u8>(d, 1) == V1GoBlockNet) store<i32>(e, NETPOLL_P, EV_P);
   store<u8>(d, G_RUNNABLE); store<u8>(d, V1GoUnblock, 1);
@@ -291,7 +289,7 @@ function checkUser(e: usize, idx: u32): i32 {
   const id = evArg(e, 0);
   if (t == V1UserTaskCreate) {
     const prev = tasks.get(id, U32.MAX_VALUE);
-    if (prev != U32.MAX_VALUE) return failQuoting(E_TASK_CONFLICT, id, e, events.ptr + <usize>prev * EV_SIZE);
+    if (prev != U32.MAX_VALUE) return failQuoting(E_OLD_TASK_CONFLICT, id, e, events.ptr + <usize>prev * EV_SIZE);
     tasks.set(id, idx);
     return 1;
   }
@@ -311,12 +309,12 @@ function checkUser(e: usize, idx: u32): i32 {
     if (top == 0) return 1;
     const node = regionNodes.ptr + (<usize>(top - 1) << 3);
     const s = events.ptr + <usize>load<u32>(node) * EV_SIZE;
-    if (evArg(s, 0) != evArg(e, 0) || evArg(s, 2) != evArg(e, 2)) return failQuoting(E_REGION_MISUSE, gid, e, s);
+    if (evArg(s, 0) != evArg(e, 0) || evArg(s, 2) != evArg(e, 2)) return failQuoting(E_OLD_REGION_MISUSE, gid, e, s);
     const next = load<u32>(node, 4);
     if (next == 0) regionTop.delete(gid);
     else regionTop.set(gid, next);
   } else {
-    return failQuoting(E_REGION_MODE, 0, e, 0);
+    return failQuoting(E_OLD_REGION_MODE, 0, e, 0);
   }
   return 1;
 }
