@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { program } from '../src/cli';
 import { events } from '../src/commands/events';
 import { formatStats, stats, statsCursor } from '../src/commands/stats';
@@ -14,10 +13,6 @@ import { TraceError } from '../src/errors';
 const fixture = (name: string) => new URL(`./fixtures/events/traces/${name}`, import.meta.url);
 const bytes = (name: string) => new Uint8Array(readFileSync(fixture(name + '.trace')));
 const want = (name: string) => readFileSync(fixture(name + '.want'));
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** sink is a Writable that keeps what is written, with a small buffer to exercise backpressure. */
 function sink(): { stream: Writable; bytes: () => Buffer } {

@@ -5,34 +5,12 @@
 // printed for it (NAME.parsed) and fail with Go's words (NAME.err). gen.sh
 // made the expected files, with Go only.
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
-import { TraceError } from '../src/errors';
-import { format } from '../src/eventstring';
-import { readEventsSync } from '../src/reader';
-import { encodeRaw } from '../src/tables';
+import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../format/errors.mjs';
+import { read } from './golden';
 
 const dir = new URL('./fixtures/core/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
-beforeAll(() => {
-  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
-
-/** read returns what we print for a trace (as bytes in latin1) and the error it ends with. */
-function read(trace: Uint8Array): { text: string; error: TraceError | null } {
-  let text = '';
-  let error: TraceError | null = null;
-  try {
-    for (const ev of readEventsSync(trace)) text += format(ev, true) + '\n';
-  } catch (e) {
-    if (!(e instanceof TraceError)) throw e;
-    error = e;
-  }
-  return { text: Buffer.from(encodeRaw(text)).toString('latin1'), error };
-}
 
 // Go's "failed to advance" error dumps the whole frontier and ordering state
 // over many lines; ours says the same in one line with a short summary.

@@ -4,18 +4,12 @@
 // form, then the same end or the same error, whether the trace comes whole or
 // in small chunks.
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { Cursor } from '../src/cursor';
 import { Reader, type Source } from '../src/reader';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
-beforeAll(() => {
-  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** Numbers is what both readers say of one event. */
 type Numbers = { type: number; kind: number; time: unknown; g: unknown; p: unknown; m: unknown; args: unknown[]; stack: unknown; tables: boolean };

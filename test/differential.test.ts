@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
 import { INTERNAL_ERROR, TraceError } from '../src/errors';
 import { Reader, readEventsSync } from '../src/reader';
 // read (shared with the golden tests) is our printout as `gotrace events` makes it, one latin1 char per byte.
-import { read } from './v1-read';
+import { read } from './golden';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 // Real traces of every format (Go 1.22 to 1.27 programs, Go's own reader
@@ -28,10 +27,6 @@ const names = readdirSync(dir).filter((f) => f.endsWith('.trace'))
 const traces = names.map((n) => new Uint8Array(readFileSync(new URL(n + '.trace', dir))));
 
 const GO = '/opt/go-toolchains/go1.27/bin/go';
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** Outcome is a reading as compared here: the events' String()s, one a line, and the error's message. */
 interface Outcome {

@@ -4,11 +4,9 @@
 // printed (NAME.want), and we must fail where Go fails (NAME.status) with
 // Go's words (NAME.err). The expected files come from Go, never from us.
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 // read (shared with the old-format tests) is our printout as `gotrace events` makes it, one latin1 char per byte.
-import { read } from './v1-read';
-import { firstDifference } from './golden';
+import { firstDifference, read } from './golden';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
@@ -18,12 +16,6 @@ const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.
 // delete the line).
 const known = new Map(readFileSync(new URL('./fixtures/events/known-differences.txt', import.meta.url), 'utf8')
   .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(/\s+/)[0]!, l] as const));
-
-beforeAll(() => {
-  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
-
 
 describe('events are Go\'s -d=parsed output', () => {
   it('has fixtures', () => expect(names.length).toBeGreaterThan(50));

@@ -6,18 +6,13 @@
 // offline (gen.sh's converter and `go tool trace`): they read alike.
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR, TraceError } from '../src/errors';
 import { readEventsSync } from '../src/reader';
 import { textToTrace } from '../src/text';
 
 const dir = new URL('./fixtures/order/cases/', import.meta.url);
 const cases = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8'));
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** isEvent reports whether a line of raw text is an event the ordering sees. */
 const isEvent = (line: string) => /^[A-Z]\w* /.test(line) && !/^(Trace|EventBatch|Frequency|String|Stack) /.test(line);

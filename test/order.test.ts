@@ -7,33 +7,12 @@
 // printed for it (NAME.parsed) and we must fail with Go's words (NAME.err).
 // gen.sh made the binary traces and the expected files, with Go only.
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
-import { TraceError } from '../src/errors';
-import { format } from '../src/eventstring';
-import { readEventsSync } from '../src/reader';
-import { encodeRaw } from '../src/tables';
+import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../format/errors.mjs';
+import { read } from './golden';
 
 const dir = new URL('./fixtures/order/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
-beforeAll(() => {
-  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
-
-/** read returns what we print for a trace (as bytes in latin1) and the error it ends with. */
-function read(trace: Uint8Array): { text: string; error: TraceError | null } {
-  let text = '';
-  try {
-    for (const ev of readEventsSync(trace)) text += format(ev, true) + '\n';
-  } catch (e) {
-    if (!(e instanceof TraceError)) throw e;
-    return { text: Buffer.from(encodeRaw(text)).toString('latin1'), error: e };
-  }
-  return { text: Buffer.from(encodeRaw(text)).toString('latin1'), error: null };
-}
 
 // Error codes of the ordering that no trace can reach: no handler requires a
 // thread to be absent, ProcStart waits rather than fail when the thread has a

@@ -3,16 +3,11 @@
 // words; never another exception, never an internal error, never a hang, and
 // every event printable. MUTATION_SEEDS=N tries N mutations per trace (150).
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR, TraceError } from '../src/errors';
 import { readEventsSync } from '../src/reader';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/events/traces/${name}.trace`, import.meta.url)));
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** random is a small seeded generator (xorshift32), so that failures can be replayed. */
 function random(seed: number): (n: number) => number {

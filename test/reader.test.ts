@@ -3,8 +3,7 @@
 // every event before the fault, then the same TraceError on every call.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { TraceError } from '../src/errors';
 import { type Event } from '../src/event';
 import { EventKind } from '../src/kinds';
@@ -17,10 +16,6 @@ const goError = (name: string) => readFileSync(fixture(name + '.err'), 'utf8').t
 
 const OK = 'go1.27-annotations';
 const BROKEN = 'test-go122-create-syscall-with-p'; // Go prints 10 events, then fails
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** pieces splits bytes into chunks of `size` (the last may be shorter). */
 function pieces(b: Uint8Array, size: number): Uint8Array[] {

@@ -3,17 +3,12 @@
 // (canon.py of Go's reading). Needs /work/shared (skipped without it).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { canon } from './v1-canon';
-import { read } from './v1-read';
+import { read } from './golden';
 
 const dir = process.env.GOTRACE_CORPUS ?? '/work/shared/corpus/traces';
 const have = existsSync(`${dir}/MANIFEST.tsv`);
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 describe.skipIf(!have)(`old traces of the corpus (${have ? dir : `skipped: no corpus at ${dir}`})`, () => {
   const manifest = have ? new Map(readFileSync(`${dir}/MANIFEST.tsv`, 'utf8').split('\n')

@@ -5,20 +5,16 @@
 // trace is held until the input ends.
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync, loadSync, type Core } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
+import { loadSync, type Core } from '../bindings/index';
 import { createHash } from 'node:crypto';
 import { ERRORS } from '../format/errors.mjs';
 import { Reader } from '../src/reader';
-import { read } from './v1-read';
+import { read } from './golden';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
 const traces = readdirSync(dir).filter((f) => f.endsWith('.trace') && !f.includes('-gc'))
   .map((f) => new Uint8Array(readFileSync(new URL(f, dir))));
-
-beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
 
 /** survives reads `bytes` and checks that it ended in one of the ways allowed. */
 function survives(bytes: Uint8Array): void {

@@ -8,23 +8,15 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
+import { describe, expect, it } from 'vitest';
 import { applySpec } from './fixtures/v1/damage.mjs';
 import { generate } from '../scripts/gen-format-v1.mjs';
 import { canon } from './v1-canon';
-import { read } from './v1-read';
-import { firstDifference } from './golden';
+import { firstDifference, read } from './golden';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
 const file = (name: string) => readFileSync(new URL(name, dir));
 const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
-beforeAll(() => {
-  // GOTRACE_WASM points the tests at another build of the core (default: build/gotrace.wasm).
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
-});
-
 
 describe('old traces read as Go reads them', () => {
   it('has fixtures of every old format', () => {

@@ -8,16 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
 import { Reader, TraceError } from '../src/index';
 import { canon } from './v1-canon';
-import { read } from './v1-read';
+import { read } from './golden';
 
 const go127 = join(process.env.GOTRACE_GO_TOOLCHAINS ?? '/opt/go-toolchains', 'go1.27', 'bin', 'go');
 let tmp = '';
 
 beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
   tmp = mkdtempSync(join(tmpdir(), 'gotrace-v1-limits-'));
 });
 afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSync } from '../bindings/index';
 import { canon } from './v1-canon';
-import { read } from './v1-read';
+import { read } from './golden';
 
 const toolchains = process.env.GOTRACE_GO_TOOLCHAINS ?? '/opt/go-toolchains';
 const goBin = (v: string) => join(toolchains, `go${v}`, 'bin', 'go');
@@ -21,7 +20,6 @@ const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '', TZ: 'UTC' };
 let tmp = '';
 
 beforeAll(() => {
-  if (process.env.GOTRACE_WASM) initSync(readFileSync(process.env.GOTRACE_WASM));
   tmp = mkdtempSync(join(tmpdir(), 'gotrace-v1-programs-'));
 });
 afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
