@@ -8,7 +8,7 @@
 
 import { Vec, U64Map } from './mem';
 import { fail, ERROR } from './errors';
-import { queuePush, recordSerial } from './queue';
+import { queuePush, recordSerial, writeRecord } from './queue';
 import { E_CTX_NEED_THREAD } from './error-codes';
 
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
@@ -287,17 +287,7 @@ export function pushEvent(): void { pushEventHere(); }
 /** pushMade queues an event the ordering makes up (Go's makeEvent) at the
  * time of the event being advanced, on the current proc and thread. */
 export function pushMade(typ: u32, g: i64, a0: u64, a1: u64, a3: u64): void {
-  const r = queuePush();
-  store<u64>(r, <u64>typ | <u64>recordSerial << 32); // no flags
-  store<i64>(r, load<i64>(ev, 8), 8);
-  store<i64>(r, g, 16);
-  store<i64>(r, curP, 24);
-  store<i64>(r, curM, 32);
-  store<u64>(r, a0, 40);
-  store<u64>(r, a1, 48);
-  store<u64>(r, 0, 56);
-  store<u64>(r, a3, 64);
-  store<u64>(r, evOffset, 72);
+  writeRecord(queuePush(), typ, 0, recordSerial, load<i64>(ev, 8), g, curP, curM, a0, a1, 0, a3, evOffset);
 }
 
 /** resetState forgets every resource, for a new trace. */

@@ -13,6 +13,27 @@
 /** RECORD_SIZE is the size in bytes of one event record (README.md). */
 export const RECORD_SIZE: usize = 80;
 
+/** writeRecord writes a whole record at `r`, every byte of it: the one place
+ * that knows the layout (README.md), for every writer but the ordering's
+ * per-event copy (order-state.ts pushEventHere), which moves the arguments
+ * from the event as they lie. The first word holds the type, the flags, the
+ * reserved zero bytes and the generation serial. */
+@inline export function writeRecord(
+  r: usize, typ: u32, flags: u32, serial: u32, time: i64, g: i64, p: i64, m: i64,
+  a0: u64, a1: u64, a2: u64, a3: u64, batchOffset: u64,
+): void {
+  store<u64>(r, <u64>typ | <u64>flags << 8 | <u64>serial << 32);
+  store<i64>(r, time, 8);
+  store<i64>(r, g, 16);
+  store<i64>(r, p, 24);
+  store<i64>(r, m, 32);
+  store<u64>(r, a0, 40);
+  store<u64>(r, a1, 48);
+  store<u64>(r, a2, 56);
+  store<u64>(r, a3, 64);
+  store<u64>(r, batchOffset, 72);
+}
+
 // The ring: `cap` records (a power of two) from `ring`; the oldest record is
 // at index `head`, and `count` records follow it, wrapping around.
 let ring: usize = 0;

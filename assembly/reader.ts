@@ -20,7 +20,7 @@ import {
   startCursors, moveOn, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
-import { queuePop, queueOffer, queueTaken, setRecordSerial, RECORD_SIZE } from './queue';
+import { queuePop, queueOffer, queueTaken, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
 
@@ -195,15 +195,8 @@ function tryAdvance(i: i32, dst: usize): i32 {
 
 // sample writes the record of CPU sample `s`.
 function sample(dst: usize, s: usize): i32 {
-  memory.fill(dst, 0, RECORD_SIZE);
-  store<u8>(dst, 7);
-  store<u32>(dst, serial, 4);
-  store<i64>(dst, load<i64>(s), 8);
-  store<i64>(dst, load<i64>(s, 24), 16);
-  store<i64>(dst, load<i64>(s, 16), 24);
-  store<i64>(dst, load<i64>(s, 8), 32);
-  store<u64>(dst, load<u64>(s, 32), 40);
-  store<u64>(dst, load<u64>(s, 40), 72);
+  writeRecord(dst, 7, 0, serial, load<i64>(s), load<i64>(s, 24), load<i64>(s, 16), load<i64>(s, 8),
+    load<u64>(s, 32), 0, 0, 0, load<u64>(s, 40));
   return 1;
 }
 
@@ -211,17 +204,8 @@ function sample(dst: usize, s: usize): i32 {
 // (serial != 0), else one with no tables (serial 0), as Go's syncEvent with a
 // nil table.
 function sync(dst: usize, time: i64, withTables: bool, off: u64): i32 {
-  memory.fill(dst, 0, RECORD_SIZE);
   syncs++;
-  store<u8>(dst, SYNC);
-  store<u8>(dst, withTables ? NEW_TABLES : 0, 1);
-  store<u32>(dst, withTables ? serial : 0, 4);
-  store<i64>(dst, time, 8);
-  store<i64>(dst, -1, 16);
-  store<i64>(dst, -1, 24);
-  store<i64>(dst, -1, 32);
-  store<u64>(dst, syncs, 40);
-  store<u64>(dst, off, 72);
+  writeRecord(dst, SYNC, withTables ? NEW_TABLES : 0, withTables ? serial : 0, time, -1, -1, -1, syncs, 0, 0, 0, off);
   return 1;
 }
 

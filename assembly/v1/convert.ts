@@ -10,7 +10,7 @@
 
 import { Vec, U64Map } from '../mem';
 import { intern } from '../names';
-import { RECORD_SIZE } from '../queue';
+import { RECORD_SIZE, writeRecord } from '../queue';
 import { EvProcsChange, EvProcStart, EvProcStop, EvProcStatus, EvGoCreate, EvGoStart, EvGoDestroy, EvGoStop,
   EvGoBlock, EvGoUnblock, EvGoSyscallBegin, EvGoSyscallEnd, EvGoSyscallEndBlocked, EvGoStatus, EvSTWBegin,
   EvSTWEnd, EvGCBegin, EvGCEnd, EvGCSweepBegin, EvGCSweepEnd, EvGCMarkAssistBegin, EvGCMarkAssistEnd,
@@ -72,17 +72,7 @@ export function initConvert(ver: u32, maxString: u64, nInline: u32): void {
 
 // put writes a record at `r`: type, time, context, arguments, batch offset.
 function put(r: usize, typ: u32, ts: i64, g: i64, p: i64, m: i64, a0: u64, a1: u64, a2: u64, a3: u64, boff: u64): void {
-  store<u32>(r, typ);
-  store<u32>(r, 1, 4); // the old trace's one generation
-  store<i64>(r, ts, 8);
-  store<i64>(r, g, 16);
-  store<i64>(r, p, 24);
-  store<i64>(r, m, 32);
-  store<u64>(r, a0, 40);
-  store<u64>(r, a1, 48);
-  store<u64>(r, a2, 56);
-  store<u64>(r, a3, 64);
-  store<u64>(r, boff, 72);
+  writeRecord(r, typ, 0, 1, ts, g, p, m, a0, a1, a2, a3, boff); // serial 1: the old trace's one generation
 }
 
 // threadOf returns the thread P `p` runs on, or `dflt` where none is known.

@@ -11,7 +11,7 @@
 import { Vec, U64Map } from '../mem';
 import { fail, failed, ERROR, NEED_INPUT, END } from '../errors';
 import { pending, pos, closed, offset, traceVersion } from '../input';
-import { RECORD_SIZE } from '../queue';
+import { RECORD_SIZE, writeRecord } from '../queue';
 import { V1GoSysCall, V1GoSysBlock } from './format';
 import { EV_SIZE, EV_BOFF, EV_BLOCKED, evType, evTs, evG } from './event';
 import { collectBatches, resetParser } from './parser';
@@ -141,15 +141,7 @@ function checkIDs(r: usize): bool {
 
 // sync writes the next Sync event at `r`.
 function sync(r: usize, ts: i64, flags: u8): void {
-  memory.fill(r, 0, RECORD_SIZE);
-  store<u8>(r, SYNC);
-  store<u8>(r, flags, 1);
-  store<u32>(r, 1, 4);
-  store<i64>(r, ts, 8);
-  store<i64>(r, -1, 16);
-  store<i64>(r, -1, 24);
-  store<i64>(r, -1, 32);
-  store<u64>(r, ++syncs, 40);
+  writeRecord(r, SYNC, flags, 1, ts, -1, -1, -1, ++syncs, 0, 0, 0, 0);
 }
 
 // stampTime makes the record's time later than the last one's: the new model
