@@ -4,7 +4,7 @@
 // moves input into it one chunk at a time, only when it asks for more, and
 // turns the event records of each of its steps into Event objects. Awaiting
 // happens per chunk of input, never per event: one step of the core yields up
-// to a thousand events, kept in a buffer until they are handed out.
+// to a thousand records, made into events 256 at a time as they are asked for.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
@@ -45,6 +45,16 @@ function isPull(source: object): source is PullSource {
 const WORDS_PER_RECORD = RECORD_SIZE / 4;
 
 /**
+ * EVENTS_PER_BATCH is the most Event objects made at a time from one step of
+ * the core. A step writes up to about a thousand records; making their events
+ * a quarter at a time keeps few of them alive at any moment, which is what
+ * each of V8's young-generation collections copies and what makes it grow its
+ * young generation, and keeps each copy of the records small (they stay in the
+ * core's memory, untouched, until the core's next step).
+ */
+const EVENTS_PER_BATCH = 256;
+
+/**
  * Decoder turns the core's steps into events; it is the part of reading
  * that is the same whether input comes all at once or in chunks.
  */
@@ -68,6 +78,8 @@ export class Decoder {
   base = 0;
   /** count is the number of records of the last step. */
   count = 0;
+  /** made is the number of the last step's records made into events so far (Reader only). */
+  private made = 0;
   private serial = 0;
 
   /**
@@ -83,6 +95,10 @@ export class Decoder {
   step(): boolean {
     let status: number;
     try {
+      if (this.made < this.count) {
+        this.makeEvents();
+        return true;
+      }
       status = this.core.next();
       if (status > 0) {
         this.decode(status);
@@ -115,24 +131,37 @@ export class Decoder {
   }
 
   /**
-   * decode turns the `n` records the core just wrote into events. The records
-   * are copied once, and the step's events share the copy in one Batch (a
-   * new Batch where a generation starts within the step, which the core
-   * never does, but a batch must not mix generations' tables).
+   * decode takes the `n` records the core just wrote. Under a Cursor they
+   * stay where they are; a Reader makes them into events, EVENTS_PER_BATCH
+   * at a time (makeEvents).
    */
   private decode(n: number): void {
     const u8 = this.core.views.u8;
     if (this.memory.buffer !== u8.buffer) this.memory = new Uint32Array(u8.buffer);
-    const exports = this.core.exports;
-    const base = exports.records() >>> 2;
+    const base = this.core.exports.records() >>> 2;
     this.base = base;
     this.count = n;
+    this.made = this.view ? n : 0;
     if (this.view) {
       const memory = this.memory;
       for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + 1] !== this.serial) this.tablesOf(memory, w);
       return;
     }
-    const words = this.memory.slice(base, base + n * WORDS_PER_RECORD);
+    this.makeEvents();
+  }
+
+  /**
+   * makeEvents turns the next records of the last step into events. The
+   * records are copied once, and the events share the copy in one Batch (a
+   * new Batch where a generation starts among them, which the core never
+   * does within a step, but a batch must not mix generations' tables).
+   */
+  private makeEvents(): void {
+    const first = this.made;
+    const n = Math.min(this.count - first, EVENTS_PER_BATCH);
+    this.made = first + n;
+    const start = this.base + first * WORDS_PER_RECORD;
+    const words = this.memory.slice(start, start + n * WORDS_PER_RECORD);
     let batch = new Batch(words, this.tables);
     let arena: Uint8Array | null = null;
     const events: Event[] = new Array(n);
@@ -141,7 +170,7 @@ export class Decoder {
         const tables = this.tablesOf(words, w);
         if (tables !== null && tables !== batch.tables) batch = new Batch(words, tables);
       }
-      if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= u8.subarray(exports.names())));
+      if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= this.core.views.u8.subarray(this.core.exports.names())));
       events[i] = new Event(batch, w);
     }
     this.events = events;
@@ -257,8 +286,8 @@ export class Reader implements AsyncIterable<Event> {
   }
 
   /**
-   * nextBatch returns the next events in a batch (those of one step of the
-   * core, up to about a thousand), or null at the end of the trace. The
+   * nextBatch returns the next events in a batch (up to 256, all from one
+   * step of the core), or null at the end of the trace. The
    * array is the caller's to keep.
    */
   async nextBatch(): Promise<Event[] | null> {

@@ -81,6 +81,17 @@ describe('Reader calls', () => {
     expect(text).toBe(want(OK));
   });
 
+  it('nextBatch() batches hold at most 256 events, which stay valid after the reader moves on', async () => {
+    // Thousands of events: several steps of the core, each made into events a quarter at a time.
+    const name = 'test-go122-gc-stress';
+    const r = new Reader(bytes(name));
+    const batches: Event[][] = [];
+    for (let batch; (batch = await r.nextBatch()) !== null;) batches.push(batch);
+    expect(Math.max(...batches.map((b) => b.length))).toBe(256);
+    expect(batches.length).toBeGreaterThan(8);
+    expect(batches.flat().map((ev) => `${ev}\n`).join('')).toBe(want(name));
+  });
+
   it('readAll and readEventsSync read bytes in memory', () => {
     expect(readAll(bytes(OK)).map((ev) => `${ev}\n`).join('')).toBe(want(OK));
     expect([...readEventsSync(bytes(OK).buffer as ArrayBuffer)].length).toBe(want(OK).split('\nM=').length);
