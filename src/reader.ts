@@ -4,7 +4,7 @@
 // moves input into it one chunk at a time, only when it asks for more, and
 // turns the event records of each of its steps into Event objects. Awaiting
 // happens per chunk of input, never per event: one step of the core yields up
-// to a thousand records, made into events 256 at a time as they are asked for.
+// to a thousand records, copied once and made into events 256 at a time.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
@@ -49,8 +49,7 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  * the core. A step writes up to about a thousand records; making their events
  * a quarter at a time keeps few of them alive at any moment, which is what
  * each of V8's young-generation collections copies and what makes it grow its
- * young generation, and keeps each copy of the records small (they stay in the
- * core's memory, untouched, until the core's next step).
+ * young generation.
  */
 const EVENTS_PER_BATCH = 256;
 
@@ -80,6 +79,8 @@ export class Decoder {
   count = 0;
   /** made is the number of the last step's records made into events so far (Reader only). */
   private made = 0;
+  /** batch is what the events of the last step share (Reader only). */
+  private batch: Batch | null = null;
   private serial = 0;
 
   /**
@@ -132,8 +133,9 @@ export class Decoder {
 
   /**
    * decode takes the `n` records the core just wrote. Under a Cursor they
-   * stay where they are; a Reader makes them into events, EVENTS_PER_BATCH
-   * at a time (makeEvents).
+   * stay where they are. A Reader copies them once, for the events to share
+   * (the core writes over them at its next step), and makes the events
+   * EVENTS_PER_BATCH at a time (makeEvents).
    */
   private decode(n: number): void {
     const u8 = this.core.views.u8;
@@ -141,34 +143,35 @@ export class Decoder {
     const base = this.core.exports.records() >>> 2;
     this.base = base;
     this.count = n;
-    this.made = this.view ? n : 0;
     if (this.view) {
+      this.made = n;
       const memory = this.memory;
       for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + 1] !== this.serial) this.tablesOf(memory, w);
       return;
     }
+    this.made = 0;
+    this.batch = new Batch(this.memory.slice(base, base + n * WORDS_PER_RECORD), this.tables);
     this.makeEvents();
   }
 
   /**
-   * makeEvents turns the next records of the last step into events. The
-   * records are copied once, and the events share the copy in one Batch (a
-   * new Batch where a generation starts among them, which the core never
-   * does within a step, but a batch must not mix generations' tables).
+   * makeEvents makes the events of the last step's next records, all sharing
+   * the step's copy of them in one Batch (a new Batch where a generation
+   * starts among them, which the core never does within a step, but a batch
+   * must not mix generations' tables).
    */
   private makeEvents(): void {
     const first = this.made;
     const n = Math.min(this.count - first, EVENTS_PER_BATCH);
     this.made = first + n;
-    const start = this.base + first * WORDS_PER_RECORD;
-    const words = this.memory.slice(start, start + n * WORDS_PER_RECORD);
-    let batch = new Batch(words, this.tables);
+    let batch = this.batch!;
+    const words = batch.words;
     let arena: Uint8Array | null = null;
     const events: Event[] = new Array(n);
-    for (let i = 0, w = 0; i < n; i++, w += WORDS_PER_RECORD) {
+    for (let i = 0, w = first * WORDS_PER_RECORD; i < n; i++, w += WORDS_PER_RECORD) {
       if (words[w + 1] !== this.serial) {
         const tables = this.tablesOf(words, w);
-        if (tables !== null && tables !== batch.tables) batch = new Batch(words, tables);
+        if (tables !== null && tables !== batch.tables) this.batch = batch = new Batch(words, tables);
       }
       if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= this.core.views.u8.subarray(this.core.exports.names())));
       events[i] = new Event(batch, w);
