@@ -11,7 +11,7 @@
  * anything else (help, a usage error) goes to Commander, which says it as
  * ever.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { isEPIPE, isReported } from './io';
@@ -33,11 +33,25 @@ export async function program(): Promise<Command> {
   const { Command } = await import('commander');
   const p = new Command('gotrace')
     .description('Read Go execution traces: the events Go reads, as Go reads them.')
+    .version(version(), '-V, --version', 'print the version of gotrace')
     .showHelpAfterError()
     // Usage errors and --help end main() with a status rather than the process.
     .exitOverride();
   for (const register of COMMANDS) register(p);
   return p;
+}
+
+/**
+ * version is the package's version, read from its package.json (one folder up
+ * from this module, in the package as in the source tree) when asked for, so
+ * that it is written in one place.
+ */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Action is what a command does with its argument and its flags (Commander's names for them). */

@@ -125,3 +125,15 @@ describe('gotrace stats', () => {
     expect(formatStats(s)).toMatch(/\ntime span   12 ns .*from 9007199254740990 to 9007199254741002\)\n/);
   });
 });
+
+describe('gotrace --version', () => {
+  it('prints the version written in package.json', async () => {
+    const p = await program();
+    let out = '';
+    p.configureOutput({ writeOut: (s) => void (out += s) });
+    const err = await p.parseAsync(['node', 'gotrace', '--version']).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'commander.version', exitCode: 0 });
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+});
