@@ -57,6 +57,7 @@ export function resetCursors(): void { heap.reset(); frontierLen = 0; cursors.re
 export function startCursors(): i32 {
   const n = threads.len / THREAD;
   resetCursors();
+  setWholeFreq(freq);
   // Room for every cursor at once: their addresses stay put for the generation.
   cursors.reserve(n * CURSOR);
   heap.reserve(n * ENTRY);
@@ -108,7 +109,7 @@ export function nextEvent(c: usize): i32 {
     end = <usize>load<u32>(c, 84);
   }
   let last = load<i64>(c, 56);
-  if (last == 0) last = mulFreq(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH), freq);
+  if (last == 0) last = toNs(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH));
   // The event's type, then its timestamp delta, then its arguments.
   const typ = <u32>load<u8>(p);
   const n = <u32>load<u8>(TIMED_NARGS + typ);
@@ -122,11 +123,36 @@ export function nextEvent(c: usize): i32 {
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
-  const time = mulFreq(dt, freq) + last;
+  const time = toNs(dt) + last;
   store<i64>(c, time, 8);
   store<i64>(c, time, 56);
   store<u32>(c, <u32>p, 80);
   return 1;
+}
+
+// Where the frequency is a whole number k of nanoseconds per tick (64 in
+// every trace of the corpus), a time t below wholeBelow converts as t * k in
+// integers, with the same result as mulFreq's float math: t < 2^53 converts to
+// float64 exactly, and so does the product, below 2^53 too; the truncation of
+// an exact integer under 2^63 is that integer. Else (wholeBelow 0) the float
+// math does it all.
+let wholeFreq: u64 = 0;
+let wholeBelow: u64 = 0;
+
+// setWholeFreq sets wholeFreq and wholeBelow for frequency `f`.
+function setWholeFreq(f: f64): void {
+  if (f >= 1 && f <= 4294967296.0 && f == Math.floor(f)) {
+    wholeFreq = <u64>f;
+    wholeBelow = ((<u64>1 << 53) - 1) / wholeFreq + 1;
+  } else {
+    wholeFreq = 0;
+    wholeBelow = 0;
+  }
+}
+
+// toNs is mulFreq(t, freq), in integers where that gives the same result.
+@inline function toNs(t: u64): i64 {
+  return t < wholeBelow ? <i64>(t * wholeFreq) : mulFreq(t, freq);
 }
 
 // TIMED_NARGS holds, per event type, the number of its arguments (the time
