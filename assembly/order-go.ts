@@ -13,7 +13,7 @@ import {
   NONE, GoUndetermined, GO_STATE, goroutines, threads, threadSlot, T_G, R_RANGES, R_REGIONS,
   evGen, initialGen, curG, curM, newG, evArg, setEvArg, evType, failEvent,
   status, setStatus, setSeq, ready, transition, validateCtx, validateUserGo, MUST, MAY, MUST_NOT,
-  pushEvent, pushMade, ERROR,
+  pushEvent, pushEventHere, pushMade, ERROR,
 } from './order-state';
 import { listClear } from './order-lists';
 import {
@@ -125,7 +125,7 @@ export function advanceGoStopExec(): i32 {
   else if (typ == EvGoStop) setStatus(goroutines.at(slot), GoRunnable);
   else if (typ == EvGoBlock) setStatus(goroutines.at(slot), GoWaiting);
   newG = NONE;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -138,7 +138,7 @@ export function advanceGoStart(): i32 {
   if (validateCtx(MUST, MUST, MUST_NOT) != 0) return ERROR;
   transition(goroutines.at(slot), GoRunning, evArg(1));
   newG = gid;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -149,7 +149,7 @@ export function advanceGoUnblock(): i32 {
   const slot = ready(goroutines, <i64>evArg(0), GoWaiting, evArg(1));
   if (slot < 0) return 0;
   transition(goroutines.at(slot), GoRunnable, evArg(1));
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 

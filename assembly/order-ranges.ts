@@ -9,7 +9,7 @@ import { EvSTWBegin, EvSTWEnd, startOf } from './format';
 import { Vec } from './mem';
 import {
   goroutines, procs, R_RANGES, evGen, initialGen, curG, curP, evArg, setEvArg, evType,
-  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR,
+  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR,
 } from './order-state';
 import { listLen, listPush, listFind, listAt, listSwapRemove, listCopy } from './order-lists';
 import {
@@ -154,7 +154,7 @@ export function advanceGCSweepBegin(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   const r = currentProc();
   if (r == 0 || beginRange(r, evType(), 0) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -173,7 +173,7 @@ export function advanceGCSweepEnd(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   const r = currentProc();
   if (r == 0 || endRange(r, evType()) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -186,7 +186,7 @@ export function advanceGoRangeBegin(): i32 {
   const g = goroutines.find(curG);
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (beginRange(goroutines.at(g), typ, desc) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -209,6 +209,6 @@ export function advanceGoRangeEnd(): i32 {
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (endRange(goroutines.at(g), typ) != 0) return ERROR;
   if (typ == EvSTWEnd) setEvArg(0, endedDesc);
-  pushEvent();
+  pushEventHere();
   return 1;
 }

@@ -9,7 +9,7 @@ import { EvProcSteal, GoRunning, GoRunnable, GoSyscall, ProcRunning, ProcSyscall
 import {
   NONE, goroutines, procs, evGen, curG, curP, newG, newP, evArg, evType, failEvent,
   status, setStatus, setSeq, succeeds, validateCtx, MUST, MAY, MUST_NOT,
-  pushEvent, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
+  pushEvent, pushEventHere, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
 } from './order-state';
 import { runningSlot, userGoroutine, removeGoroutine } from './order-go';
 import {
@@ -43,7 +43,7 @@ export function advanceGoSyscallBegin(): i32 {
     return failEvent(E_SYSCALL_BAD_SEQ, load<u64>(r, R_SEQ_GEN), load<u64>(r, R_SEQ), evGen, seq);
   }
   setSeq(r, evGen, seq);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -58,7 +58,7 @@ export function advanceGoSyscallEnd(): i32 {
   if (r == 0) return ERROR;
   if (status(r) != ProcSyscall) return failEvent(E_SYSCALL_END_PROC_STATE, curP, status(r));
   setStatus(r, ProcRunning);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
