@@ -198,31 +198,23 @@ function enterBatch(c: usize, b: u32): bool {
 
 // readVarint reads the varint at p (before end) into the u64 at `dst`, as
 // uvarint() reads it, and returns the position after it; 0 where it is cut
-// short or overflows. One- and two-byte varints, which most arguments and time
-// deltas are, take the quick path.
+// short or overflows. Where eight bytes remain, as nearly always, it loads
+// them at once: one- and two-byte varints, which most arguments and time
+// deltas are, are taken from the word with a mask or two, and longer ones
+// that end within it (values below 2^56: no overflow to check) by packing
+// its 7-bit groups together with a few masks and shifts. Else it goes byte
+// by byte.
 @inline function readVarint(p: usize, end: usize, dst: usize): usize {
-  if (p + 1 < end) {
-    const b = <u64>load<u8>(p);
-    if (b < 0x80) {
-      store<u64>(dst, b);
-      return p + 1;
-    }
-    const b1 = <u64>load<u8>(p, 1);
-    if (b1 < 0x80) {
-      store<u64>(dst, (b & 0x7f) | b1 << 7);
-      return p + 2;
-    }
-  }
-  return readLongVarint(p, end, dst);
-}
-
-// readLongVarint is readVarint's path for longer varints. Where eight bytes
-// remain and the varint ends within them (a value below 2^56: no overflow to
-// check), it takes them in one load and packs their 7-bit groups together
-// with a few masks and shifts; else it goes byte by byte.
-function readLongVarint(p: usize, end: usize, dst: usize): usize {
   if (p + 8 <= end) {
     let w = load<u64>(p);
+    if ((w & 0x80) == 0) {
+      store<u64>(dst, w & 0x7f);
+      return p + 1;
+    }
+    if ((w & 0x8000) == 0) {
+      store<u64>(dst, (w & 0x7f) | (w >> 1 & 0x3f80));
+      return p + 2;
+    }
     const stops = ~w & 0x8080808080808080;
     if (stops != 0) {
       const bits = ctz(stops) + 1; // through the last byte's top bit
@@ -235,6 +227,11 @@ function readLongVarint(p: usize, end: usize, dst: usize): usize {
       return p + <usize>(bits >> 3);
     }
   }
+  return readVarintBytes(p, end, dst);
+}
+
+// readVarintBytes is readVarint's path byte by byte.
+function readVarintBytes(p: usize, end: usize, dst: usize): usize {
   const k = uvarint(p, end);
   if (k <= 0) return 0;
   store<u64>(dst, varValue);
