@@ -106,8 +106,14 @@ export function next(): i32 {
 // does before it returns an event.
 function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
-  // Syncs have none (their entry is 0), like most events.
-  if (load<u32>(idChecks + typ * 4) != 0 && checkIDs(dst, typ) == ERROR) return ERROR;
+  // Syncs have none (their entry is 0), like most events; of the rest, most
+  // have one stack and no string, checked here without a call.
+  const checks = load<u32>(idChecks + typ * 4);
+  if (checks != 0) {
+    if (checks < 0x100) {
+      if (!hasStack(idArg(dst, <usize>checks))) return checkIDs(dst, typ);
+    } else if (checkIDs(dst, typ) == ERROR) return ERROR;
+  }
   let t = load<i64>(dst, 8);
   if (t <= lastTs) t = lastTs + 1;
   store<i64>(dst, t, 8);
