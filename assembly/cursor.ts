@@ -85,12 +85,21 @@ export function startCursors(): i32 {
  * its new time puts it, or leaves the heap where its thread has no more
  * events. As Go's tryAdvance does after a successful Advance. Returns 1 or
  * ERROR. */
-export function moveOn(i: i32, c: usize): i32 {
+@inline export function moveOn(i: i32, c: usize): i32 {
   const st = nextEvent(c);
   if (st == ERROR) return ERROR;
   if (st == 1) {
-    store<i64>(heap.ptr + <usize>i * ENTRY, load<i64>(c, 8));
-    heapUpdate(i);
+    const t = load<i64>(c, 8);
+    store<i64>(heap.ptr + <usize>i * ENTRY, t);
+    if (i == 0) {
+      // The first cursor (the reader's usual case, where `i` is a constant):
+      // it stays first unless a child is now earlier, as siftDown decides.
+      const n = frontierLen;
+      if ((n <= 1 || !(timeAt(1) < t)) && (n <= 2 || !(timeAt(2) < t))) return 1;
+      siftDown(0);
+    } else {
+      heapUpdate(i);
+    }
   } else {
     heapRemove(i);
   }

@@ -20,7 +20,7 @@ import {
   startCursors, moveOn, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
-import { queuePop, queueOffer, queueTaken, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
+import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
 
@@ -91,6 +91,11 @@ export function next(): i32 {
   let n: u32 = 0;
   let st: i32 = 0;
   while (n < MAX_RECORDS) {
+    if (queueLen() == 0 && frontierLen > 0 && !done) {
+      n = advanceFirst(n);
+      if (failed) { st = ERROR; break; }
+      if (n == MAX_RECORDS) break;
+    }
     const dst = out + <usize>n * RECORD_SIZE;
     st = readEvent(dst, n);
     if (st != 1) break;
@@ -101,10 +106,41 @@ export function next(): i32 {
   return n > 0 ? <i32>n : st;
 }
 
+// advanceFirst writes the records of the events that readEvent would take
+// from the first cursor of the heap, from record `n` on, while the queue is
+// empty and no CPU sample comes first: the common case, without readEvent's
+// other checks. It returns the number of records then written; where the
+// first cursor's event must wait, it leaves it to readEvent, which tries the
+// others; where it fails, the error is recorded (failed).
+function advanceFirst(n: u32): u32 {
+  let dst = out + <usize>n * RECORD_SIZE;
+  while (n < MAX_RECORDS && frontierLen > 0) {
+    if (nextSample < sampleCount) {
+      const s = samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE;
+      if (load<i64>(s) < timeAt(0)) break;
+    }
+    const c = cursorAt(0);
+    queueOffer(dst);
+    const ok = advance(c, threadOf(c), genNum, batchOffsetOf(c), threadSlotCacheOf(c));
+    if (ok != 1) {
+      queueTaken();
+      break;
+    }
+    if (moveOn(0, c) == ERROR) break;
+    if (!queueTaken() && !queuePop(dst)) unreachable();
+    if (finishEvent(dst) == ERROR) break;
+    n++;
+    // An event that stood for more records leaves the rest queued.
+    if (queueLen() != 0) break;
+    dst += RECORD_SIZE;
+  }
+  return n;
+}
+
 // finishEvent checks the event's stack and string IDs against the generation's
 // tables and makes its time later than the last event's, as Go's ReadEvent
 // does before it returns an event.
-function finishEvent(dst: usize): i32 {
+@inline function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
   // Syncs have none (their entry is 0), like most events; of the rest, most
   // have one stack and no string, checked here without a call.
