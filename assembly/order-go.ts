@@ -117,7 +117,7 @@ export function userGoroutine(want: u32, notCode: u32): i32 {
 
 /** advanceGoStopExec handles GoDestroy, GoStop and GoBlock, which the running
  * goroutine emits itself. */
-export function advanceGoStopExec(): i32 {
+@inline export function advanceGoStopExec(): i32 {
   const slot = userGoroutine(GoRunning, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
   const typ = evType();
@@ -131,7 +131,7 @@ export function advanceGoStopExec(): i32 {
 
 /** advanceGoStart handles GoStart: it waits for the goroutine to be runnable
  * with the sequence number before this one. */
-export function advanceGoStart(): i32 {
+@inline export function advanceGoStart(): i32 {
   const gid = <i64>evArg(0);
   const slot = ready(goroutines, gid, GoRunnable, evArg(1));
   if (slot < 0) return 0;
@@ -145,7 +145,7 @@ export function advanceGoStart(): i32 {
 /** advanceGoUnblock handles GoUnblock: it waits for the goroutine to be
  * waiting with the sequence number before this one. Anything may unblock a
  * goroutine, so the context is not checked. */
-export function advanceGoUnblock(): i32 {
+@inline export function advanceGoUnblock(): i32 {
   const slot = ready(goroutines, <i64>evArg(0), GoWaiting, evArg(1));
   if (slot < 0) return 0;
   transition(goroutines.at(slot), GoRunnable, evArg(1));

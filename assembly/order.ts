@@ -145,7 +145,7 @@ let lastGen: u64 = 0;
 }
 
 // dispatch runs handler `h` on the event.
-function dispatch(h: u8): i32 {
+@inline function dispatch(h: u8): i32 {
   switch (h) {
     case H_PROC_STATUS: return advanceProcStatus();
     case H_PROC_START: return advanceProcStart();
