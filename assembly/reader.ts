@@ -143,11 +143,13 @@ function advanceFirst(n: u32): u32 {
 @inline function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
   // Syncs have none (their entry is 0), like most events; of the rest, most
-  // have one stack and no string, checked here without a call.
+  // have at most one stack and one string, checked here without a call
+  // (checkIDs reports a missing one, in Go's order).
   const checks = load<u32>(idChecks + typ * 4);
   if (checks != 0) {
-    if (checks < 0x100) {
-      if (!hasStack(idArg(dst, <usize>checks))) return checkIDs(dst, typ);
+    if ((checks & 0xff00ff00) == 0) {
+      const s = <usize>(checks & 0xff), t = <usize>(checks >> 16);
+      if ((s != 0 && !hasStack(idArg(dst, s))) || (t != 0 && !hasString(idArg(dst, t)))) return checkIDs(dst, typ);
     } else if (checkIDs(dst, typ) == ERROR) return ERROR;
   }
   let t = load<i64>(dst, 8);
