@@ -129,9 +129,22 @@ export function nextEvent(c: usize): i32 { return readNext(c); }
   p = readVarint(p + 1, end, c + 8);
   if (p == 0) return fail(E_EVENT_TIME, load<u64>(c, 72), genNum);
   const dt = load<u64>(c, 8);
-  for (let a = c + 16, stop = c + 8 + (<usize>n << 3); a < stop; a += 8) {
-    p = readVarint(p, end, a);
-    if (p == 0) return fail(E_EVENT_ARG, load<u64>(c, 72), genNum);
+  // Up to four arguments (TIMED_NARGS is at most 5), unrolled: no loop.
+  if (n > 1) {
+    p = readVarint(p, end, c + 16);
+    if (p == 0) return badArg(c);
+    if (n > 2) {
+      p = readVarint(p, end, c + 24);
+      if (p == 0) return badArg(c);
+      if (n > 3) {
+        p = readVarint(p, end, c + 32);
+        if (p == 0) return badArg(c);
+        if (n > 4) {
+          p = readVarint(p, end, c + 40);
+          if (p == 0) return badArg(c);
+        }
+      }
+    }
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
@@ -174,6 +187,9 @@ const TIMED_NARGS = memory.data(256);
 for (let t: u32 = 0; t < <u32>MAX_EXPERIMENTAL_EVENT; t++) {
   if (flags(t) & F_TIMED) store<u8>(TIMED_NARGS + t, <u8>nargs(t));
 }
+
+// badArg fails with the error of an argument cut short or too long.
+function badArg(c: usize): i32 { return fail(E_EVENT_ARG, load<u64>(c, 72), genNum); }
 
 // badType fails with the error of an event type that cannot start an event:
 // unknown, or one without a timestamp.
