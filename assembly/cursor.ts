@@ -106,6 +106,36 @@ export function startCursors(): i32 {
   return 1;
 }
 
+/** firstLimit is the latest time that the next event of the first cursor may
+ * have for the cursor to stay first: the earliest of its children's (on a tie
+ * it stays, as siftDown keeps it), or i64.MAX_VALUE where it has none. */
+export function firstLimit(): i64 {
+  const n = frontierLen;
+  let limit = i64.MAX_VALUE;
+  if (n > 1) limit = timeAt(1);
+  if (n > 2 && timeAt(2) < limit) limit = timeAt(2);
+  return limit;
+}
+
+/** moveFirst is moveOn for the first cursor `c`, where `limit` is at most
+ * firstLimit(): while the cursor's next event is no later than that, it stays
+ * first without a look at the rest of the heap. Returns 1 where it stays
+ * first with its next event, 0 where the heap may have changed (the cursor
+ * went down or left it), or ERROR. */
+@inline export function moveFirst(c: usize, limit: i64): i32 {
+  const st = readNext(c);
+  if (st == ERROR) return ERROR;
+  if (st == 0) {
+    heapRemove(0);
+    return 0;
+  }
+  const t = load<i64>(c, 8);
+  store<i64>(heap.ptr, t);
+  if (t <= limit) return 1;
+  siftDown(0); // moves it only where a child is now earlier
+  return 0;
+}
+
 /** nextEvent reads the next event of cursor `c` into its base event, as Go's
  * batchCursor.nextEvent does. Returns 1, 0 where the thread has no more
  * events, or ERROR. */

@@ -17,7 +17,7 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, moveOn, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, moveFirst, firstLimit, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
 import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
@@ -109,30 +109,41 @@ export function next(): i32 {
 // advanceFirst writes the records of the events that readEvent would take
 // from the first cursor of the heap, from record `n` on, while the queue is
 // empty and no CPU sample comes first: the common case, without readEvent's
-// other checks. It returns the number of records then written; where the
-// first cursor's event must wait, it leaves it to readEvent, which tries the
-// others; where it fails, the error is recorded (failed).
+// other checks. While a cursor stays first, its events are taken one after
+// another against one limit (its children's earliest time, and the next
+// sample's), without a look at the rest of the heap. It returns the number of
+// records then written; where the first cursor's event must wait, it leaves it
+// to readEvent, which tries the others; where it fails, the error is recorded
+// (failed).
 function advanceFirst(n: u32): u32 {
   let dst = out + <usize>n * RECORD_SIZE;
   while (n < MAX_RECORDS && frontierLen > 0) {
+    let limit = firstLimit();
     if (nextSample < sampleCount) {
-      const s = samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE;
-      if (load<i64>(s) < timeAt(0)) break;
+      const s = load<i64>(samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE);
+      if (s < timeAt(0)) break;
+      if (s < limit) limit = s;
     }
     const c = cursorAt(0);
-    queueOffer(dst);
-    const ok = advance(c, threadOf(c), genNum, batchOffsetOf(c), threadSlotCacheOf(c));
-    if (ok != 1) {
-      queueTaken();
-      break;
+    const m = threadOf(c);
+    const slotCache = threadSlotCacheOf(c);
+    while (true) {
+      queueOffer(dst);
+      const ok = advance(c, m, genNum, batchOffsetOf(c), slotCache);
+      if (ok != 1) {
+        queueTaken();
+        return n;
+      }
+      const first = moveFirst(c, limit);
+      if (first == ERROR) return n;
+      if (!queueTaken() && !queuePop(dst)) unreachable();
+      if (finishEvent(dst) == ERROR) return n;
+      n++;
+      // An event that stood for more records leaves the rest queued.
+      if (queueLen() != 0 || n == MAX_RECORDS) return n;
+      dst += RECORD_SIZE;
+      if (first == 0) break;
     }
-    if (moveOn(0, c) == ERROR) break;
-    if (!queueTaken() && !queuePop(dst)) unreachable();
-    if (finishEvent(dst) == ERROR) break;
-    n++;
-    // An event that stood for more records leaves the rest queued.
-    if (queueLen() != 0) break;
-    dst += RECORD_SIZE;
   }
   return n;
 }
