@@ -31,7 +31,7 @@ function syscallProc(): usize {
 /** advanceGoSyscallBegin handles GoSyscallBegin: the running goroutine enters a
  * syscall with its proc. The proc's sequence number is there only to tell
  * which syscall a steal ends, so it must follow at once: no waiting. */
-export function advanceGoSyscallBegin(): i32 {
+@inline export function advanceGoSyscallBegin(): i32 {
   const slot = userGoroutine(GoRunning, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
   setStatus(goroutines.at(slot), GoSyscall);
@@ -49,7 +49,7 @@ export function advanceGoSyscallBegin(): i32 {
 
 /** advanceGoSyscallEnd handles GoSyscallEnd: the goroutine returns from its
  * syscall on the same thread, with its proc. */
-export function advanceGoSyscallEnd(): i32 {
+@inline export function advanceGoSyscallEnd(): i32 {
   // Go's message names Running here although the goroutine must be in a syscall.
   const slot = userGoroutine(GoSyscall, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
