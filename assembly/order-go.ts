@@ -110,7 +110,7 @@ export function advanceGoCreate(): i32 {
 }
 
 /** userGoroutine checks Go's userGoReqs, then returns runningSlot(want, notCode). */
-export function userGoroutine(want: u32, notCode: u32): i32 {
+@inline export function userGoroutine(want: u32, notCode: u32): i32 {
   if (validateUserGo() != 0) return -1;
   return runningSlot(want, notCode);
 }
