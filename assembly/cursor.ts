@@ -57,6 +57,7 @@ export function resetCursors(): void { heap.reset(); frontierLen = 0; cursors.re
 export function startCursors(): i32 {
   const n = threads.len / THREAD;
   resetCursors();
+  setWholeFreq(freq);
   // Room for every cursor at once: their addresses stay put for the generation.
   cursors.reserve(n * CURSOR);
   heap.reserve(n * ENTRY);
@@ -84,22 +85,64 @@ export function startCursors(): i32 {
  * its new time puts it, or leaves the heap where its thread has no more
  * events. As Go's tryAdvance does after a successful Advance. Returns 1 or
  * ERROR. */
-export function moveOn(i: i32, c: usize): i32 {
-  const st = nextEvent(c);
+@inline export function moveOn(i: i32, c: usize): i32 {
+  const st = readNext(c);
   if (st == ERROR) return ERROR;
   if (st == 1) {
-    store<i64>(heap.ptr + <usize>i * ENTRY, load<i64>(c, 8));
-    heapUpdate(i);
+    const t = load<i64>(c, 8);
+    store<i64>(heap.ptr + <usize>i * ENTRY, t);
+    if (i == 0) {
+      // The first cursor (the reader's usual case, where `i` is a constant):
+      // it stays first unless a child is now earlier, as siftDown decides.
+      const n = frontierLen;
+      if ((n <= 1 || !(timeAt(1) < t)) && (n <= 2 || !(timeAt(2) < t))) return 1;
+      siftDown(0);
+    } else {
+      heapUpdate(i);
+    }
   } else {
     heapRemove(i);
   }
   return 1;
 }
 
+/** firstLimit is the latest time that the next event of the first cursor may
+ * have for the cursor to stay first: the earliest of its children's (on a tie
+ * it stays, as siftDown keeps it), or i64.MAX_VALUE where it has none. */
+export function firstLimit(): i64 {
+  const n = frontierLen;
+  let limit = i64.MAX_VALUE;
+  if (n > 1) limit = timeAt(1);
+  if (n > 2 && timeAt(2) < limit) limit = timeAt(2);
+  return limit;
+}
+
+/** moveFirst is moveOn for the first cursor `c`, where `limit` is at most
+ * firstLimit(): while the cursor's next event is no later than that, it stays
+ * first without a look at the rest of the heap. Returns 1 where it stays
+ * first with its next event, 0 where the heap may have changed (the cursor
+ * went down or left it), or ERROR. */
+@inline export function moveFirst(c: usize, limit: i64): i32 {
+  const st = readNext(c);
+  if (st == ERROR) return ERROR;
+  if (st == 0) {
+    heapRemove(0);
+    return 0;
+  }
+  const t = load<i64>(c, 8);
+  store<i64>(heap.ptr, t);
+  if (t <= limit) return 1;
+  siftDown(0); // moves it only where a child is now earlier
+  return 0;
+}
+
 /** nextEvent reads the next event of cursor `c` into its base event, as Go's
  * batchCursor.nextEvent does. Returns 1, 0 where the thread has no more
  * events, or ERROR. */
-export function nextEvent(c: usize): i32 {
+export function nextEvent(c: usize): i32 { return readNext(c); }
+
+// readNext is nextEvent, inlined into moveOn, which runs for every event.
+@inline function readNext(c: usize): i32 {
   let p = <usize>load<u32>(c, 80);
   let end = <usize>load<u32>(c, 84);
   if (p == end) {
@@ -108,7 +151,7 @@ export function nextEvent(c: usize): i32 {
     end = <usize>load<u32>(c, 84);
   }
   let last = load<i64>(c, 56);
-  if (last == 0) last = mulFreq(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH), freq);
+  if (last == 0) last = toNs(load<u64>(batches.ptr + <usize>(load<u32>(c, 64) - 1) * BATCH));
   // The event's type, then its timestamp delta, then its arguments.
   const typ = <u32>load<u8>(p);
   const n = <u32>load<u8>(TIMED_NARGS + typ);
@@ -116,17 +159,55 @@ export function nextEvent(c: usize): i32 {
   p = readVarint(p + 1, end, c + 8);
   if (p == 0) return fail(E_EVENT_TIME, load<u64>(c, 72), genNum);
   const dt = load<u64>(c, 8);
-  for (let a = c + 16, stop = c + 8 + (<usize>n << 3); a < stop; a += 8) {
-    p = readVarint(p, end, a);
-    if (p == 0) return fail(E_EVENT_ARG, load<u64>(c, 72), genNum);
+  // Up to four arguments (TIMED_NARGS is at most 5), unrolled: no loop.
+  if (n > 1) {
+    p = readVarint(p, end, c + 16);
+    if (p == 0) return badArg(c);
+    if (n > 2) {
+      p = readVarint(p, end, c + 24);
+      if (p == 0) return badArg(c);
+      if (n > 3) {
+        p = readVarint(p, end, c + 32);
+        if (p == 0) return badArg(c);
+        if (n > 4) {
+          p = readVarint(p, end, c + 40);
+          if (p == 0) return badArg(c);
+        }
+      }
+    }
   }
   // Arguments past the event's own keep what the last event left, as in Go.
   store<u32>(c, typ);
-  const time = mulFreq(dt, freq) + last;
+  const time = toNs(dt) + last;
   store<i64>(c, time, 8);
   store<i64>(c, time, 56);
   store<u32>(c, <u32>p, 80);
   return 1;
+}
+
+// Where the frequency is a whole number k of nanoseconds per tick (64 in
+// every trace of the corpus), a time t below wholeBelow converts as t * k in
+// integers, with the same result as mulFreq's float math: t < 2^53 converts to
+// float64 exactly, and so does the product, below 2^53 too; the truncation of
+// an exact integer under 2^63 is that integer. Else (wholeBelow 0) the float
+// math does it all.
+let wholeFreq: u64 = 0;
+let wholeBelow: u64 = 0;
+
+// setWholeFreq sets wholeFreq and wholeBelow for frequency `f`.
+function setWholeFreq(f: f64): void {
+  if (f >= 1 && f <= 4294967296.0 && f == Math.floor(f)) {
+    wholeFreq = <u64>f;
+    wholeBelow = ((<u64>1 << 53) - 1) / wholeFreq + 1;
+  } else {
+    wholeFreq = 0;
+    wholeBelow = 0;
+  }
+}
+
+// toNs is mulFreq(t, freq), in integers where that gives the same result.
+@inline function toNs(t: u64): i64 {
+  return t < wholeBelow ? <i64>(t * wholeFreq) : mulFreq(t, freq);
 }
 
 // TIMED_NARGS holds, per event type, the number of its arguments (the time
@@ -136,6 +217,9 @@ const TIMED_NARGS = memory.data(256);
 for (let t: u32 = 0; t < <u32>MAX_EXPERIMENTAL_EVENT; t++) {
   if (flags(t) & F_TIMED) store<u8>(TIMED_NARGS + t, <u8>nargs(t));
 }
+
+// badArg fails with the error of an argument cut short or too long.
+function badArg(c: usize): i32 { return fail(E_EVENT_ARG, load<u64>(c, 72), genNum); }
 
 // badType fails with the error of an event type that cannot start an event:
 // unknown, or one without a timestamp.
@@ -172,31 +256,23 @@ function enterBatch(c: usize, b: u32): bool {
 
 // readVarint reads the varint at p (before end) into the u64 at `dst`, as
 // uvarint() reads it, and returns the position after it; 0 where it is cut
-// short or overflows. One- and two-byte varints, which most arguments and time
-// deltas are, take the quick path.
+// short or overflows. Where eight bytes remain, as nearly always, it loads
+// them at once: one- and two-byte varints, which most arguments and time
+// deltas are, are taken from the word with a mask or two, and longer ones
+// that end within it (values below 2^56: no overflow to check) by packing
+// its 7-bit groups together with a few masks and shifts. Else it goes byte
+// by byte.
 @inline function readVarint(p: usize, end: usize, dst: usize): usize {
-  if (p + 1 < end) {
-    const b = <u64>load<u8>(p);
-    if (b < 0x80) {
-      store<u64>(dst, b);
-      return p + 1;
-    }
-    const b1 = <u64>load<u8>(p, 1);
-    if (b1 < 0x80) {
-      store<u64>(dst, (b & 0x7f) | b1 << 7);
-      return p + 2;
-    }
-  }
-  return readLongVarint(p, end, dst);
-}
-
-// readLongVarint is readVarint's path for longer varints. Where eight bytes
-// remain and the varint ends within them (a value below 2^56: no overflow to
-// check), it takes them in one load and packs their 7-bit groups together
-// with a few masks and shifts; else it goes byte by byte.
-function readLongVarint(p: usize, end: usize, dst: usize): usize {
   if (p + 8 <= end) {
     let w = load<u64>(p);
+    if ((w & 0x80) == 0) {
+      store<u64>(dst, w & 0x7f);
+      return p + 1;
+    }
+    if ((w & 0x8000) == 0) {
+      store<u64>(dst, (w & 0x7f) | (w >> 1 & 0x3f80));
+      return p + 2;
+    }
     const stops = ~w & 0x8080808080808080;
     if (stops != 0) {
       const bits = ctz(stops) + 1; // through the last byte's top bit
@@ -209,6 +285,11 @@ function readLongVarint(p: usize, end: usize, dst: usize): usize {
       return p + <usize>(bits >> 3);
     }
   }
+  return readVarintBytes(p, end, dst);
+}
+
+// readVarintBytes is readVarint's path byte by byte.
+function readVarintBytes(p: usize, end: usize, dst: usize): usize {
   const k = uvarint(p, end);
   if (k <= 0) return 0;
   store<u64>(dst, varValue);

@@ -13,7 +13,7 @@ import {
   NONE, GoUndetermined, GO_STATE, goroutines, threads, threadSlot, T_G, R_RANGES, R_REGIONS,
   evGen, initialGen, curG, curM, newG, evArg, setEvArg, evType, failEvent,
   status, setStatus, setSeq, ready, transition, validateCtx, validateUserGo, MUST, MAY, MUST_NOT,
-  pushEvent, pushMade, ERROR,
+  pushEvent, pushEventHere, pushMade, ERROR,
 } from './order-state';
 import { listClear } from './order-lists';
 import {
@@ -110,14 +110,14 @@ export function advanceGoCreate(): i32 {
 }
 
 /** userGoroutine checks Go's userGoReqs, then returns runningSlot(want, notCode). */
-export function userGoroutine(want: u32, notCode: u32): i32 {
+@inline export function userGoroutine(want: u32, notCode: u32): i32 {
   if (validateUserGo() != 0) return -1;
   return runningSlot(want, notCode);
 }
 
 /** advanceGoStopExec handles GoDestroy, GoStop and GoBlock, which the running
  * goroutine emits itself. */
-export function advanceGoStopExec(): i32 {
+@inline export function advanceGoStopExec(): i32 {
   const slot = userGoroutine(GoRunning, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
   const typ = evType();
@@ -125,31 +125,31 @@ export function advanceGoStopExec(): i32 {
   else if (typ == EvGoStop) setStatus(goroutines.at(slot), GoRunnable);
   else if (typ == EvGoBlock) setStatus(goroutines.at(slot), GoWaiting);
   newG = NONE;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
 /** advanceGoStart handles GoStart: it waits for the goroutine to be runnable
  * with the sequence number before this one. */
-export function advanceGoStart(): i32 {
+@inline export function advanceGoStart(): i32 {
   const gid = <i64>evArg(0);
   const slot = ready(goroutines, gid, GoRunnable, evArg(1));
   if (slot < 0) return 0;
   if (validateCtx(MUST, MUST, MUST_NOT) != 0) return ERROR;
   transition(goroutines.at(slot), GoRunning, evArg(1));
   newG = gid;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
 /** advanceGoUnblock handles GoUnblock: it waits for the goroutine to be
  * waiting with the sequence number before this one. Anything may unblock a
  * goroutine, so the context is not checked. */
-export function advanceGoUnblock(): i32 {
+@inline export function advanceGoUnblock(): i32 {
   const slot = ready(goroutines, <i64>evArg(0), GoWaiting, evArg(1));
   if (slot < 0) return 0;
   transition(goroutines.at(slot), GoRunnable, evArg(1));
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 

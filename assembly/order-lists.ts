@@ -29,7 +29,11 @@ let freeChunks: u32 = 0; // 1 + the first free chunk; free chunks link like list
 @inline export function listLen(l: usize): u32 { return load<u32>(l, 4); }
 
 /** listPush appends the pair (a, b). `l` must not lie in the pool. */
-export function listPush(l: usize, a: u64, b: u64): void {
+export function listPush(l: usize, a: u64, b: u64): void { listPushHere(l, a, b); }
+
+/** listPushHere is listPush inlined, for the ranges that begin and end with
+ * every sweep. */
+@inline export function listPushHere(l: usize, a: u64, b: u64): void {
   const n = listLen(l);
   let c = load<u32>(l);
   if (n % PER_CHUNK == 0) {

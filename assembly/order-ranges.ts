@@ -9,9 +9,9 @@ import { EvSTWBegin, EvSTWEnd, startOf } from './format';
 import { Vec } from './mem';
 import {
   goroutines, procs, R_RANGES, evGen, initialGen, curG, curP, evArg, setEvArg, evType,
-  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, ERROR,
+  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR,
 } from './order-state';
-import { listLen, listPush, listFind, listAt, listSwapRemove, listCopy } from './order-lists';
+import { listLen, listPush, listPushHere, listFind, listAt, listTop, listPop, listSwapRemove, listCopy } from './order-lists';
 import {
   E_GC_ACTIVE_NOT_FIRST, E_GC_ACTIVE_NOT_RUNNING, E_GC_BEGIN_RUNNING, E_GC_END_NOT_RUNNING,
   E_GC_END_UNDETERMINED, E_INTERNAL, E_RANGE_ACTIVE_FIRST_GEN, E_RANGE_ACTIVE_UNKNOWN_GOROUTINE,
@@ -46,10 +46,14 @@ export function resetRanges(): void {
 
 // beginRange starts range (typ, desc) on the record at `r`; ERROR where it is
 // already in flight. Most records have none in flight: then no search.
-function beginRange(r: usize, typ: u32, desc: u64): i32 {
+@inline function beginRange(r: usize, typ: u32, desc: u64): i32 {
   const t = rangeType(typ);
   const l = r + R_RANGES;
-  if (listLen(l) != 0 && listFind(l, t, desc, true) >= 0) return failEvent(E_RANGE_IN_FLIGHT, t);
+  if (listLen(l) == 0) {
+    listPushHere(l, t, desc);
+    return 0;
+  }
+  if (listFind(l, t, desc, true) >= 0) return failEvent(E_RANGE_IN_FLIGHT, t);
   listPush(l, t, desc);
   return 0;
 }
@@ -78,8 +82,16 @@ let endedDesc: u64 = 0;
 
 // endRange ends the oldest range begun by the begin event of `typ`, leaving
 // its description in endedDesc; ERROR where there is none.
-function endRange(r: usize, typ: u32): i32 {
+@inline function endRange(r: usize, typ: u32): i32 {
   const t = <u64>startOf(typ);
+  if (listLen(r + R_RANGES) == 1) {
+    // The usual case, one range in flight: no search, nothing to move.
+    const p = listTop(r + R_RANGES);
+    if (load<u64>(p) != t) return failEvent(E_RANGE_NOT_IN_FLIGHT, t);
+    endedDesc = load<u64>(p, 8);
+    listPop(r + R_RANGES);
+    return 0;
+  }
   const i = listFind(r + R_RANGES, t, 0, false);
   if (i < 0) return failEvent(E_RANGE_NOT_IN_FLIGHT, t);
   endedDesc = load<u64>(listAt(r + R_RANGES, <u32>i), 8);
@@ -140,7 +152,7 @@ export function advanceGCEnd(): i32 {
 // currentProc returns the record of the current proc, which validateCtx has
 // found present; Go would crash on a nil state here, which cannot happen
 // because every proc a thread holds has a state.
-function currentProc(): usize {
+@inline function currentProc(): usize {
   const p = procs.find(curP);
   if (p < 0) {
     failEvent(E_INTERNAL);
@@ -154,7 +166,7 @@ export function advanceGCSweepBegin(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   const r = currentProc();
   if (r == 0 || beginRange(r, evType(), 0) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -173,7 +185,7 @@ export function advanceGCSweepEnd(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   const r = currentProc();
   if (r == 0 || endRange(r, evType()) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -186,7 +198,7 @@ export function advanceGoRangeBegin(): i32 {
   const g = goroutines.find(curG);
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (beginRange(goroutines.at(g), typ, desc) != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -209,6 +221,6 @@ export function advanceGoRangeEnd(): i32 {
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
   if (endRange(goroutines.at(g), typ) != 0) return ERROR;
   if (typ == EvSTWEnd) setEvArg(0, endedDesc);
-  pushEvent();
+  pushEventHere();
   return 1;
 }

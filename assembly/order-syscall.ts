@@ -9,7 +9,7 @@ import { EvProcSteal, GoRunning, GoRunnable, GoSyscall, ProcRunning, ProcSyscall
 import {
   NONE, goroutines, procs, evGen, curG, curP, newG, newP, evArg, evType, failEvent,
   status, setStatus, setSeq, succeeds, validateCtx, MUST, MAY, MUST_NOT,
-  pushEvent, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
+  pushEvent, pushEventHere, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
 } from './order-state';
 import { runningSlot, userGoroutine, removeGoroutine } from './order-go';
 import {
@@ -31,7 +31,7 @@ function syscallProc(): usize {
 /** advanceGoSyscallBegin handles GoSyscallBegin: the running goroutine enters a
  * syscall with its proc. The proc's sequence number is there only to tell
  * which syscall a steal ends, so it must follow at once: no waiting. */
-export function advanceGoSyscallBegin(): i32 {
+@inline export function advanceGoSyscallBegin(): i32 {
   const slot = userGoroutine(GoRunning, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
   setStatus(goroutines.at(slot), GoSyscall);
@@ -43,13 +43,13 @@ export function advanceGoSyscallBegin(): i32 {
     return failEvent(E_SYSCALL_BAD_SEQ, load<u64>(r, R_SEQ_GEN), load<u64>(r, R_SEQ), evGen, seq);
   }
   setSeq(r, evGen, seq);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
 /** advanceGoSyscallEnd handles GoSyscallEnd: the goroutine returns from its
  * syscall on the same thread, with its proc. */
-export function advanceGoSyscallEnd(): i32 {
+@inline export function advanceGoSyscallEnd(): i32 {
   // Go's message names Running here although the goroutine must be in a syscall.
   const slot = userGoroutine(GoSyscall, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
@@ -58,7 +58,7 @@ export function advanceGoSyscallEnd(): i32 {
   if (r == 0) return ERROR;
   if (status(r) != ProcSyscall) return failEvent(E_SYSCALL_END_PROC_STATE, curP, status(r));
   setStatus(r, ProcRunning);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 

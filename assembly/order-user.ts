@@ -155,7 +155,7 @@ export function advanceAnnotation(): i32 {
 }
 
 /** advanceHeapMetric handles HeapAlloc and HeapGoal, which need a proc. */
-export function advanceHeapMetric(): i32 {
+@inline export function advanceHeapMetric(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   pushEventHere();
   return 1;

@@ -102,7 +102,7 @@ let lastGen: u64 = 0;
  * is the address of a u32 that the caller keeps for thread `m` for the rest
  * of the trace, 0 at first: the ordering keeps 1 + the thread's slot there,
  * so that the caller's next event of the thread needs no lookup. */
-export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usize): i32 {
+@inline export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usize): i32 {
   if (gen != lastGen) {
     // The first event of a generation: the reader starts a new batch of
     // records for each generation, so none that names an interned name is
@@ -145,7 +145,7 @@ export function advance(e: usize, m: u64, gen: u64, offset: u64, slotCache: usiz
 }
 
 // dispatch runs handler `h` on the event.
-function dispatch(h: u8): i32 {
+@inline function dispatch(h: u8): i32 {
   switch (h) {
     case H_PROC_STATUS: return advanceProcStatus();
     case H_PROC_START: return advanceProcStart();

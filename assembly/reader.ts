@@ -17,10 +17,10 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, moveOn, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, moveFirst, firstLimit, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
-import { queuePop, queueOffer, queueTaken, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
+import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
 
@@ -91,6 +91,11 @@ export function next(): i32 {
   let n: u32 = 0;
   let st: i32 = 0;
   while (n < MAX_RECORDS) {
+    if (queueLen() == 0 && frontierLen > 0 && !done) {
+      n = advanceFirst(n);
+      if (failed) { st = ERROR; break; }
+      if (n == MAX_RECORDS) break;
+    }
     const dst = out + <usize>n * RECORD_SIZE;
     st = readEvent(dst, n);
     if (st != 1) break;
@@ -101,13 +106,63 @@ export function next(): i32 {
   return n > 0 ? <i32>n : st;
 }
 
+// advanceFirst writes the records of the events that readEvent would take
+// from the first cursor of the heap, from record `n` on, while the queue is
+// empty and no CPU sample comes first: the common case, without readEvent's
+// other checks. While a cursor stays first, its events are taken one after
+// another against one limit (its children's earliest time, and the next
+// sample's), without a look at the rest of the heap. It returns the number of
+// records then written; where the first cursor's event must wait, it leaves it
+// to readEvent, which tries the others; where it fails, the error is recorded
+// (failed).
+function advanceFirst(n: u32): u32 {
+  let dst = out + <usize>n * RECORD_SIZE;
+  while (n < MAX_RECORDS && frontierLen > 0) {
+    let limit = firstLimit();
+    if (nextSample < sampleCount) {
+      const s = load<i64>(samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE);
+      if (s < timeAt(0)) break;
+      if (s < limit) limit = s;
+    }
+    const c = cursorAt(0);
+    const m = threadOf(c);
+    const slotCache = threadSlotCacheOf(c);
+    while (true) {
+      queueOffer(dst);
+      const ok = advance(c, m, genNum, batchOffsetOf(c), slotCache);
+      if (ok != 1) {
+        queueTaken();
+        return n;
+      }
+      const first = moveFirst(c, limit);
+      if (first == ERROR) return n;
+      if (!queueTaken() && !queuePop(dst)) unreachable();
+      if (finishEvent(dst) == ERROR) return n;
+      n++;
+      // An event that stood for more records leaves the rest queued.
+      if (queueLen() != 0 || n == MAX_RECORDS) return n;
+      dst += RECORD_SIZE;
+      if (first == 0) break;
+    }
+  }
+  return n;
+}
+
 // finishEvent checks the event's stack and string IDs against the generation's
 // tables and makes its time later than the last event's, as Go's ReadEvent
 // does before it returns an event.
-function finishEvent(dst: usize): i32 {
+@inline function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
-  // Syncs have none (their entry is 0), like most events.
-  if (load<u32>(idChecks + typ * 4) != 0 && checkIDs(dst, typ) == ERROR) return ERROR;
+  // Syncs have none (their entry is 0), like most events; of the rest, most
+  // have at most one stack and one string, checked here without a call
+  // (checkIDs reports a missing one, in Go's order).
+  const checks = load<u32>(idChecks + typ * 4);
+  if (checks != 0) {
+    if ((checks & 0xff00ff00) == 0) {
+      const s = <usize>(checks & 0xff), t = <usize>(checks >> 16);
+      if ((s != 0 && !hasStack(idArg(dst, s))) || (t != 0 && !hasString(idArg(dst, t)))) return checkIDs(dst, typ);
+    } else if (checkIDs(dst, typ) == ERROR) return ERROR;
+  }
   let t = load<i64>(dst, 8);
   if (t <= lastTs) t = lastTs + 1;
   store<i64>(dst, t, 8);
