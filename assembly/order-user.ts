@@ -97,7 +97,7 @@ export function advanceUserTaskBegin(): i32 {
   store<u64>(r, parent, K_PARENT);
   store<u32>(r, <u32>name, K_NAME);
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -117,7 +117,7 @@ export function advanceUserTaskEnd(): i32 {
     setEvArg(3, 0);
   }
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -145,7 +145,7 @@ export function advanceUserRegionBegin(): i32 {
   const l = regionStack(E_REGION_BEGIN_UNKNOWN_GOROUTINE);
   if (l == 0) return ERROR;
   listPush(l, evArg(0), regionName);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -166,7 +166,7 @@ export function advanceUserRegionEnd(): i32 {
     }
     listPop(l);
   }
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -174,7 +174,7 @@ export function advanceUserRegionEnd(): i32 {
  * else: ProcsChange, GoLabel, UserLog. */
 export function advanceAnnotation(): i32 {
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
