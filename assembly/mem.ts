@@ -223,7 +223,7 @@ export class U64Map {
       // Move t into the hole at i unless its home lies cyclically in (i, j].
       const inRange = i <= j ? (home > i && home <= j) : (home > i || home <= j);
       if (!inRange) {
-        memory.copy(this.slots + i * SLOT, t, SLOT);
+        v128.store(this.slots + i * SLOT, v128.load(t)); // a memory.copy this small costs a call
         i = j;
       }
     }

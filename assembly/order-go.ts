@@ -105,7 +105,7 @@ export function advanceGoCreate(): i32 {
   const r = goroutines.at(goroutines.add(gid));
   setStatus(r, evType() == EvGoCreateBlocked ? GoWaiting : GoRunnable);
   setSeq(r, evGen, 0);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 

@@ -7,9 +7,10 @@
 // at once. Chunks freed by one list are reused by any other.
 //
 // A list is 8 bytes inside its owner's record: u32 1 + the index of its last
-// chunk (0 = empty), u32 the number of pairs. Chunks link backwards, from the
+// chunk (0 = none), u32 the number of pairs. Chunks link backwards, from the
 // chunk holding the newest pairs to the one holding the oldest, so that the
-// top of a stack and the end of a list are at hand.
+// top of a stack and the end of a list are at hand. An empty list may keep
+// one chunk (listEmptyKeep), whose link is 0, for its next pair.
 
 import { Vec } from './mem';
 import { compactMove } from './names';
@@ -36,7 +37,7 @@ export function listPush(l: usize, a: u64, b: u64): void { listPushHere(l, a, b)
 @inline export function listPushHere(l: usize, a: u64, b: u64): void {
   const n = listLen(l);
   let c = load<u32>(l);
-  if (n % PER_CHUNK == 0) {
+  if (n % PER_CHUNK == 0 && (n != 0 || c == 0)) {
     let fresh: u32;
     if (freeChunks != 0) {
       fresh = freeChunks;
@@ -79,6 +80,11 @@ export function listPop(l: usize): void {
   }
 }
 
+/** listEmptyKeep empties a list of one pair and keeps its chunk for the
+ * next push: a sweep's range begins and ends on its proc over and over, and
+ * so takes no chunk from the pool and gives none back. */
+@inline export function listEmptyKeep(l: usize): void { store<u32>(l, 0, 4); }
+
 /** listFind returns the index of the oldest pair whose first value is `a`
  * (and whose second is `b` where `matchB`), or -1. */
 export function listFind(l: usize, a: u64, b: u64, matchB: bool): i32 {
@@ -111,6 +117,7 @@ export function listSwapRemove(l: usize, i: u32): void {
 /** listMoveNames gives every pair of a list of regions (task ID, interned
  * name) its name's offset after a compaction of the names arena. */
 export function listMoveNames(l: usize): void {
+  if (listLen(l) == 0) return; // it may keep a chunk of no pairs
   let c = load<u32>(l);
   let inChunk = (listLen(l) - 1) % PER_CHUNK + 1; // pairs in the newest chunk
   while (c != 0) {

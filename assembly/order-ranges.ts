@@ -11,7 +11,7 @@ import {
   goroutines, procs, R_RANGES, evGen, initialGen, curG, curP, evArg, setEvArg, evType,
   failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR,
 } from './order-state';
-import { listLen, listPush, listPushHere, listFind, listAt, listTop, listPop, listSwapRemove, listCopy } from './order-lists';
+import { listLen, listPush, listPushHere, listFind, listAt, listTop, listEmptyKeep, listSwapRemove, listCopy } from './order-lists';
 import {
   E_GC_ACTIVE_NOT_FIRST, E_GC_ACTIVE_NOT_RUNNING, E_GC_BEGIN_RUNNING, E_GC_END_NOT_RUNNING,
   E_GC_END_UNDETERMINED, E_INTERNAL, E_RANGE_ACTIVE_FIRST_GEN, E_RANGE_ACTIVE_UNKNOWN_GOROUTINE,
@@ -89,7 +89,7 @@ let endedDesc: u64 = 0;
     const p = listTop(r + R_RANGES);
     if (load<u64>(p) != t) return failEvent(E_RANGE_NOT_IN_FLIGHT, t);
     endedDesc = load<u64>(p, 8);
-    listPop(r + R_RANGES);
+    listEmptyKeep(r + R_RANGES);
     return 0;
   }
   const i = listFind(r + R_RANGES, t, 0, false);

@@ -10,6 +10,7 @@ import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
 import { listPush, listPop, listTop, listLen, listMoveNames } from './order-lists';
 import { lookupString, foundPtr, foundLen } from './generation';
 import { intern, compactBegin, compactMove, compactEnd } from './names';
+import { recordSerial } from './queue';
 import {
   E_BAD_STRING_ID, E_REGION_BEGIN_UNKNOWN_GOROUTINE, E_REGION_END_UNKNOWN_GOROUTINE, E_REGION_MISUSE,
   E_TASK_CONFLICT,
@@ -27,8 +28,25 @@ const K_NAME: usize = 16;
 // (u64 task ID, u32 offset of the name in the names arena, u32 pad).
 const regions = memory.data(32, 8);
 
-/** resetUser forgets every task, for a new trace. */
-export function resetUser(): void { tasks.reset(); }
+// The names internName found, by the low bits of the string ID: u64 ID, u32
+// the generation serial they belong to (recordSerial; 0 = none: a string ID
+// names another string in another generation), u32 the interned name. Regions
+// and tasks name the same few strings again and again, and a hit saves the
+// lookup of the string and the hashing of its bytes. The names arena moves
+// its names only at the first event of a generation (compactNames), before
+// any of that generation's entries is made, so an entry of the current
+// serial is always good.
+const NAME_CACHE_ENTRIES: usize = 256;
+const NAME_CACHE_ENTRY: usize = 16;
+const nameCache = heap.alloc(NAME_CACHE_ENTRIES * NAME_CACHE_ENTRY);
+memory.fill(nameCache, 0, NAME_CACHE_ENTRIES * NAME_CACHE_ENTRY);
+
+/** resetUser forgets every task and cached name, for a new trace (whose
+ * serials start again from 1). */
+export function resetUser(): void {
+  tasks.reset();
+  memory.fill(nameCache, 0, NAME_CACHE_ENTRIES * NAME_CACHE_ENTRY);
+}
 
 /** compactNames compacts the names arena where it has grown enough, moving
  * the names that active tasks and region stacks hold. It must run when no
@@ -49,11 +67,17 @@ export function compactNames(): void {
 // internName interns string `id` of the generation, or fails as Go does where
 // the generation has no such string; -1 after failing.
 function internName(id: u64): i64 {
+  const e = nameCache + (<usize>id & (NAME_CACHE_ENTRIES - 1)) * NAME_CACHE_ENTRY;
+  if (load<u64>(e) == id && load<u32>(e, 8) == recordSerial) return <i64>load<u32>(e, 12);
   if (!lookupString(id)) {
     failEvent(E_BAD_STRING_ID, id, evType());
     return -1;
   }
-  return <i64>intern(foundPtr, foundLen);
+  const name = intern(foundPtr, foundLen);
+  store<u64>(e, id);
+  store<u32>(e, recordSerial, 8);
+  store<u32>(e, name, 12);
+  return <i64>name;
 }
 
 /** advanceUserTaskBegin handles UserTaskBegin. Task IDs may be reused, so only
@@ -73,7 +97,7 @@ export function advanceUserTaskBegin(): i32 {
   store<u64>(r, parent, K_PARENT);
   store<u32>(r, <u32>name, K_NAME);
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -93,7 +117,7 @@ export function advanceUserTaskEnd(): i32 {
     setEvArg(3, 0);
   }
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -121,7 +145,7 @@ export function advanceUserRegionBegin(): i32 {
   const l = regionStack(E_REGION_BEGIN_UNKNOWN_GOROUTINE);
   if (l == 0) return ERROR;
   listPush(l, evArg(0), regionName);
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -142,7 +166,7 @@ export function advanceUserRegionEnd(): i32 {
     }
     listPop(l);
   }
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 
@@ -150,7 +174,7 @@ export function advanceUserRegionEnd(): i32 {
  * else: ProcsChange, GoLabel, UserLog. */
 export function advanceAnnotation(): i32 {
   if (validateUserGo() != 0) return ERROR;
-  pushEvent();
+  pushEventHere();
   return 1;
 }
 

@@ -154,13 +154,16 @@ function advanceFirst(n: u32): u32 {
 @inline function finishEvent(dst: usize): i32 {
   const typ = <usize>load<u8>(dst);
   // Syncs have none (their entry is 0), like most events; of the rest, most
-  // have at most one stack and one string, checked here without a call
-  // (checkIDs reports a missing one, in Go's order).
+  // have at most one stack and one string, and goroutine creations two stacks
+  // and no string, checked here without a call (checkIDs reports a missing
+  // one, in Go's order).
   const checks = load<u32>(idChecks + typ * 4);
   if (checks != 0) {
     if ((checks & 0xff00ff00) == 0) {
       const s = <usize>(checks & 0xff), t = <usize>(checks >> 16);
       if ((s != 0 && !hasStack(idArg(dst, s))) || (t != 0 && !hasString(idArg(dst, t)))) return checkIDs(dst, typ);
+    } else if ((checks & 0xffff0000) == 0) {
+      if (!hasStack(idArg(dst, checks & 0xff)) || !hasStack(idArg(dst, (checks >> 8) & 0xff))) return checkIDs(dst, typ);
     } else if (checkIDs(dst, typ) == ERROR) return ERROR;
   }
   let t = load<i64>(dst, 8);
