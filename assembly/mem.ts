@@ -137,8 +137,12 @@ export class Vec {
   }
 }
 
-// A slot of U64Map: the key, the value, and whether the slot is taken.
+// A slot of U64Map: the key, the value, and the key's hash with the top bit
+// set (U64Map.top; 0: the slot is free). Keeping the hash lets a delete find
+// where each later member of its probe run belongs, and a rehash where each
+// entry goes, without hashing the keys again.
 const SLOT: usize = 16;
+const TAKEN: u32 = 0x80000000;
 
 /** U64Map maps 64-bit keys to 32-bit values: goroutine, proc and thread IDs to
  * the index of their state, string and stack IDs to their table entry. It uses
@@ -147,6 +151,7 @@ const SLOT: usize = 16;
 export class U64Map {
   slots: usize = 0;
   mask: usize = 0; // capacity - 1; capacity is a power of two
+  shift: usize = 0; // 31 - log2(capacity): home() keeps the top log2(capacity) of 31 bits
   size: usize = 0;
 
   constructor() { this.alloc(16); }
@@ -156,13 +161,22 @@ export class U64Map {
     this.slots = takeBlock(cap * SLOT);
     memory.fill(this.slots, 0, cap * SLOT);
     this.mask = cap - 1;
+    this.shift = 31 - <usize>ctz(cap);
     this.size = 0;
   }
 
-  @inline private static hash(k: u64): usize {
-    // A multiplicative mix: IDs are often dense and sequential.
-    let h = k * 0x9E3779B97F4A7C15;
-    return <usize>(h ^ (h >> 29));
+  // top returns the top 31 bits of the key times 2^64 / phi (Fibonacci
+  // hashing), the TAKEN bit set: the high bits of the product depend on
+  // every bit of the key, and dense, mostly increasing IDs (goroutines) land
+  // spread almost evenly over the table, so probe runs stay short.
+  @inline private static top(k: u64): u32 {
+    return <u32>((k * 0x9E3779B97F4A7C15) >> 33) | TAKEN;
+  }
+
+  // home returns the slot where a key whose top() is `t` starts its probe:
+  // the top bits, as many as the capacity needs.
+  @inline private home(t: u32): usize {
+    return <usize>(t & ~TAKEN) >> this.shift;
   }
 
   /** clear removes every key and keeps the table's memory. */
@@ -174,7 +188,7 @@ export class U64Map {
 
   /** find returns the slot holding `k`, or 0 where `k` is absent. */
   @inline private find(k: u64): usize {
-    let i = U64Map.hash(k) & this.mask;
+    let i = this.home(U64Map.top(k));
     while (true) {
       const s = this.slots + i * SLOT;
       if (load<u32>(s, 12) == 0) return 0;
@@ -195,11 +209,12 @@ export class U64Map {
   /** set stores `v` under `k`. */
   set(k: u64, v: u32): void {
     if ((this.size + 1) * 4 > (this.mask + 1) * 3) this.rehash((this.mask + 1) << 1);
-    let i = U64Map.hash(k) & this.mask;
+    const h = U64Map.top(k);
+    let i = this.home(h);
     while (true) {
       const s = this.slots + i * SLOT;
       if (load<u32>(s, 12) == 0) {
-        store<u64>(s, k); store<u32>(s, v, 8); store<u32>(s, 1, 12);
+        store<u64>(s, k); store<u32>(s, v, 8); store<u32>(s, h, 12);
         this.size++;
         return;
       }
@@ -219,7 +234,7 @@ export class U64Map {
       j = (j + 1) & this.mask;
       const t = this.slots + j * SLOT;
       if (load<u32>(t, 12) == 0) break;
-      const home = U64Map.hash(load<u64>(t)) & this.mask;
+      const home = this.home(load<u32>(t, 12));
       // Move t into the hole at i unless its home lies cyclically in (i, j].
       const inRange = i <= j ? (home > i && home <= j) : (home > i || home <= j);
       if (!inRange) {
@@ -239,11 +254,17 @@ export class U64Map {
   capacity(): usize { return this.mask + 1; }
 
   private rehash(cap: usize): void {
-    const old = this.slots, oldCap = this.mask + 1;
+    const old = this.slots, oldCap = this.mask + 1, size = this.size;
     this.alloc(cap);
+    this.size = size;
+    // The keys are distinct, so each goes to the first free slot from its home.
     for (let i: usize = 0; i < oldCap; i++) {
       const s = old + i * SLOT;
-      if (load<u32>(s, 12)) this.set(load<u64>(s), load<u32>(s, 8));
+      const h = load<u32>(s, 12);
+      if (h == 0) continue;
+      let j = this.home(h);
+      while (load<u32>(this.slots + j * SLOT, 12) != 0) j = (j + 1) & this.mask;
+      v128.store(this.slots + j * SLOT, v128.load(s));
     }
     giveBlock(old, oldCap * SLOT);
   }
