@@ -137,12 +137,12 @@ export class Vec {
   }
 }
 
-// A slot of U64Map: the key, the value, and the key's hash with the top bit
+// A slot of U64Map: the key, the value, and the key's hash with the low bit
 // set (U64Map.top; 0: the slot is free). Keeping the hash lets a delete find
 // where each later member of its probe run belongs, and a rehash where each
 // entry goes, without hashing the keys again.
 const SLOT: usize = 16;
-const TAKEN: u32 = 0x80000000;
+const TAKEN: u32 = 1;
 
 /** U64Map maps 64-bit keys to 32-bit values: goroutine, proc and thread IDs to
  * the index of their state, string and stack IDs to their table entry. It uses
@@ -151,7 +151,7 @@ const TAKEN: u32 = 0x80000000;
 export class U64Map {
   slots: usize = 0;
   mask: usize = 0; // capacity - 1; capacity is a power of two
-  shift: usize = 0; // 31 - log2(capacity): home() keeps the top log2(capacity) of 31 bits
+  shift: usize = 0; // 32 - log2(capacity): home() keeps the top log2(capacity) bits
   size: usize = 0;
 
   constructor() { this.alloc(16); }
@@ -161,22 +161,23 @@ export class U64Map {
     this.slots = takeBlock(cap * SLOT);
     memory.fill(this.slots, 0, cap * SLOT);
     this.mask = cap - 1;
-    this.shift = 31 - <usize>ctz(cap);
+    this.shift = 32 - <usize>ctz(cap);
     this.size = 0;
   }
 
-  // top returns the top 31 bits of the key times 2^64 / phi (Fibonacci
-  // hashing), the TAKEN bit set: the high bits of the product depend on
-  // every bit of the key, and dense, mostly increasing IDs (goroutines) land
-  // spread almost evenly over the table, so probe runs stay short.
+  // top returns the top 32 bits of the key times 2^64 / phi (Fibonacci
+  // hashing), the lowest bit (TAKEN, never among those home() keeps) set:
+  // the high bits of the product depend on every bit of the key, and dense,
+  // mostly increasing IDs (goroutines) land spread almost evenly over the
+  // table, so probe runs stay short.
   @inline private static top(k: u64): u32 {
-    return <u32>((k * 0x9E3779B97F4A7C15) >> 33) | TAKEN;
+    return <u32>((k * 0x9E3779B97F4A7C15) >> 32) | TAKEN;
   }
 
   // home returns the slot where a key whose top() is `t` starts its probe:
-  // the top bits, as many as the capacity needs.
+  // the top bits, as many as the capacity needs (one shift, no mask).
   @inline private home(t: u32): usize {
-    return <usize>(t & ~TAKEN) >> this.shift;
+    return <usize>(t >> <u32>this.shift);
   }
 
   /** clear removes every key and keeps the table's memory. */
