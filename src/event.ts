@@ -403,7 +403,8 @@ export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | 
 function taskNameOf(words: Uint32Array, w: number, names: Uint8Array): Uint8Array | null {
   const at = words[w + 16]!; // args[3], the name's offset in the arena
   if (at === 0) return null;
-  const length = new DataView(names.buffer, names.byteOffset + at, 4).getUint32(0, true); // u32, little-endian
+  // The name's length, a little-endian u32, read without a DataView per name.
+  const length = (names[at]! | (names[at + 1]! << 8) | (names[at + 2]! << 16) | (names[at + 3]! << 24)) >>> 0;
   return names.slice(at + 4, at + 4 + length);
 }
 
