@@ -17,7 +17,7 @@ import {
 } from './batch';
 import {
   resetTables, addStrings, addStacks, validateStackStrings, hasString, stringAt, stringLen,
-  writeTables, indexTables, blob,
+  writeTables, indexTables, internTables, blob,
 } from './tables';
 import { EvStrings, EvStacks, EvCPUSamples, EvCPUSample, EvFrequency, EvSync, EvClockSnapshot, GO125, GO126 } from './format';
 import { sortByKey } from './sort';
@@ -174,6 +174,7 @@ function finishGeneration(): i32 {
   if (traceVersion >= GO125 && !hasSnapshot) { spillErr = false; return hold(E_NO_CLOCK_SNAPSHOT, genOffset, genNum); }
   if (validateStackStrings(genOffset, genNum) == ERROR) { spillErr = false; return ERROR; }
   indexTables();
+  internTables();
   const n = samples.len / SAMPLE;
   const order = sampleOrder.grow(n << 4);
   for (let i: usize = 0; i < n; i++) {
@@ -298,7 +299,7 @@ export function buildTablesBlob(): void {
     if (nsec < 0) { nsec += 1000000000; sec--; }
   }
   let h = blob.ptr;
-  store<u32>(h, hasSnapshot ? 1 : 0, 28);
+  store<u32>(h, load<u32>(h, 28) | (hasSnapshot ? 1 : 0), 28);
   store<f64>(h, freq, 32);
   store<u64>(h, genNum, 40);
   store<i64>(h, mulFreq(snapTime, freq), 48);

@@ -5,3 +5,4 @@ export { errorInfo } from './errors';
 export { rawNext, rawRecord, reset } from './raw';
 export { next, records, tables, tablesLen } from './reader';
 export { namesPtr as names } from './names';
+export { storeInfo, storeLimit } from './intern';

@@ -9,9 +9,10 @@
 
 import { readHeader, traceVersion } from './input';
 import { fail, failed, ERROR, NEED_INPUT, END } from './errors';
-import { STACK_ARGS, STRING_ARGS, GO122, GO126 } from './format';
+import { STACK_ARGS, STRING_ARGS, GO122, GO126, EvCPUSample, EvSTWEnd } from './format';
 import { raiseHeld, heldIsEOF } from './batch';
-import { hasStack, hasString, blob } from './tables';
+import { hasStack, hasString, storeStack, storeString, MISSING_ID, blob } from './tables';
+import { resetStore } from './intern';
 import {
   readGeneration, buildTablesBlob, resetGeneration, mulFreq, genNum, genOffset, minTs, freq,
   spill, spillErr, samples, sampleOrder, SAMPLE,
@@ -72,6 +73,7 @@ export function resetReader(): void {
   done = false; lastTs = 0; syncs = 0; serial = 0; haveGen = false; spilled = false; genErr = false;
   spillPending = false; spillSynced = false; nextSample = 0; sampleCount = 0;
   resetGeneration();
+  resetStore();
   resetCursors();
   resetOrder();
   blob.reset();
@@ -155,16 +157,33 @@ function advanceFirst(n: u32): u32 {
   const typ = <usize>load<u8>(dst);
   // Syncs have none (their entry is 0), like most events; of the rest, most
   // have at most one stack and one string, and goroutine creations two stacks
-  // and no string, checked here without a call (checkIDs reports a missing
-  // one, in Go's order).
+  // and no string, checked here without a call: an ID's store ID is
+  // MISSING_ID where the tables lack it (checkIDs then reports the missing
+  // one, in Go's order). The IDs become store IDs only once all are found.
   const checks = load<u32>(idChecks + typ * 4);
   if (checks != 0) {
     if ((checks & 0xff00ff00) == 0) {
       const s = <usize>(checks & 0xff), t = <usize>(checks >> 16);
-      if ((s != 0 && !hasStack(idArg(dst, s))) || (t != 0 && !hasString(idArg(dst, t)))) return checkIDs(dst, typ);
+      const sv = s != 0 ? storeStack(idArg(dst, s)) : 0;
+      const tv = t != 0 ? storeString(idArg(dst, t)) : 0;
+      if (sv == MISSING_ID || tv == MISSING_ID) return checkIDs(dst, typ);
+      if (s != 0) setIdArg(dst, s, sv);
+      if (t != 0) setIdArg(dst, t, tv);
     } else if ((checks & 0xffff0000) == 0) {
-      if (!hasStack(idArg(dst, checks & 0xff)) || !hasStack(idArg(dst, (checks >> 8) & 0xff))) return checkIDs(dst, typ);
-    } else if (checkIDs(dst, typ) == ERROR) return ERROR;
+      const a = <usize>(checks & 0xff), b = <usize>((checks >> 8) & 0xff);
+      const av = storeStack(idArg(dst, a)), bv = storeStack(idArg(dst, b));
+      if (av == MISSING_ID || bv == MISSING_ID) return checkIDs(dst, typ);
+      setIdArg(dst, a, av);
+      setIdArg(dst, b, bv);
+    } else {
+      if (checkIDs(dst, typ) == ERROR) return ERROR;
+      toStoreIDs(dst, checks);
+    }
+    // A stack sample's stack (args[0]) is not among its checked arguments.
+    if (typ == EvCPUSample) setIdArg(dst, 1, storeStack(idArg(dst, 1)));
+  } else if (typ == EvSTWEnd) {
+    // The kind of STW it ends, from its STWBegin: resolved in this generation, as Go does.
+    setIdArg(dst, 1, storeString(idArg(dst, 1)));
   }
   let t = load<i64>(dst, 8);
   if (t <= lastTs) t = lastTs + 1;
@@ -192,6 +211,27 @@ function checkIDs(dst: usize, typ: usize): i32 {
   }
   return 1;
 }
+
+// toStoreIDs replaces the stack and string IDs of the arguments that
+// `rewrites` names (as idChecks does) of the record at `dst`, all of them
+// found, with their store IDs.
+@inline function toStoreIDs(dst: usize, rewrites: u32): void {
+  let i = <usize>(rewrites & 0xff);
+  if (i != 0) {
+    setIdArg(dst, i, storeStack(idArg(dst, i)));
+    i = <usize>((rewrites >> 8) & 0xff);
+    if (i != 0) setIdArg(dst, i, storeStack(idArg(dst, i)));
+  }
+  i = <usize>((rewrites >> 16) & 0xff);
+  if (i != 0) {
+    setIdArg(dst, i, storeString(idArg(dst, i)));
+    i = <usize>(rewrites >> 24);
+    if (i != 0) setIdArg(dst, i, storeString(idArg(dst, i)));
+  }
+}
+
+// setIdArg stores `v` in wire argument `i` (1-based) of the record at `dst`.
+@inline function setIdArg(dst: usize, i: usize, v: u64): void { store<u64>(dst + 40 + ((i - 1) << 3), v); }
 
 // idArg is the ID in wire argument `i` (1-based) of the record at `dst`.
 @inline function idArg(dst: usize, i: usize): u64 { return load<u64>(dst + 40 + ((i - 1) << 3)); }

@@ -1,7 +1,8 @@
 // The string and stack tables of one generation (Go's evTable: its dataTable
 // of strings, its dataTable of stacks and its map from PC to frame), and the
-// tables blob that hands them to TypeScript. Everything here is reset and
-// reused for each generation.
+// tables blob that hands them to TypeScript; and each entry's store ID
+// (intern.ts), which events carry in place of the generation's IDs.
+// Everything here is reset and reused for each generation.
 //
 // Like Go's dataTable, a table treats ID 0 as always present (the empty string,
 // the empty stack), so that inserting ID 0 fails as a duplicate.
@@ -10,6 +11,7 @@ import { IdMap, U64Map, Vec } from './mem';
 import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal } from './batch';
 import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
 import { ERROR } from './errors';
+import { epoch, internStack, internString, startEpochIfFull } from './intern';
 import {
   E_FRAME_PC, E_STACK_DUPLICATE, E_STACK_EVENT, E_STACK_FILE_STRING, E_STACK_FUNC_STRING, E_STACK_TOO_LARGE,
   E_STRING_DUPLICATE, E_STRING_EVENT, E_STRING_SHORT, E_STRING_TOO_LARGE, E_TABLE_VARINT,
@@ -237,35 +239,104 @@ export const BLOB_HEADER: usize = 96;
 /** blob holds the current generation's tables blob. */
 export const blob = new Vec();
 
-/** writeTables starts the blob: it writes the header's counts and offsets and
- * the string, stack and frame sections, and leaves the header's other fields
- * (zeroed) to the caller, who may append more sections. */
+/** STORE_IDS flags (header, offset 28) a blob whose events carry store IDs
+ * (intern.ts): its own string and stack sections are empty. */
+export const STORE_IDS: u32 = 2;
+
+/** writeTables starts the blob of a generation whose tables were interned
+ * (internTables): a header with no sections, flagged STORE_IDS, naming the
+ * store's epoch, whose other fields (zeroed) the caller fills, and who may
+ * append more sections. */
 export function writeTables(): void {
   blob.reset();
-  memory.fill(blob.grow(BLOB_HEADER), 0, BLOB_HEADER);
-  const nStrings = strings.len / STRING_ENTRY;
-  const nStacks = stacks.len / STACK_ENTRY;
-  const nFrames = stackPcs.len >> 3;
-  const offStrings = blob.len;
-  blob.append(strings.ptr, strings.len);
-  const offStacks = blob.len;
-  blob.append(stacks.ptr, stacks.len);
-  const offFrames = blob.len;
-  const f = blob.grow(nFrames * FRAME);
-  for (let i: usize = 0; i < nFrames; i++) {
-    const src = frames.ptr + <usize>pcIds.get(load<u64>(stackPcs.ptr + (i << 3)), 0) * FRAME;
-    // Two 16-byte moves: a memory.copy this small costs a call out of the module.
-    v128.store(f + i * FRAME, v128.load(src));
-    v128.store(f + i * FRAME, v128.load(src, 16), 16);
+  const h = blob.grow(BLOB_HEADER);
+  memory.fill(h, 0, BLOB_HEADER);
+  store<u32>(h, STORE_IDS, 28);
+  store<u32>(h, epoch(), 88);
+  for (let off: usize = 12; off < 28; off += 4) store<u32>(h + off, BLOB_HEADER);
+}
+
+// ---- Store IDs (intern.ts) ----
+
+// The store ID of each string and stack entry of the generation, by entry,
+// and by ID below stringLimit and stackLimit (see byId).
+const stringStore = new Vec();
+const stackStore = new Vec();
+const stringStoreById = new Vec();
+const stackStoreById = new Vec();
+// One stack's frames as the store lays them out, while it is interned.
+const stackFrames = new Vec();
+
+/** MISSING_ID is what an ID that the generation's tables lack becomes in a
+ * record: no store ID is that large. */
+export const MISSING_ID: u64 = u64.MAX_VALUE;
+
+/** internTables gives every string and stack of the complete, checked tables
+ * its store ID (a new epoch first, where the store is full). */
+export function internTables(): void {
+  startEpochIfFull();
+  stringStore.reset();
+  for (let e = strings.ptr; e < strings.ptr + strings.len; e += STRING_ENTRY) {
+    stringStore.push32(internString(stringBytes.ptr + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12)));
   }
-  const offBytes = blob.len;
-  blob.append(stringBytes.ptr, stringBytes.len);
-  const h = blob.ptr;
-  store<u32>(h, <u32>nStrings);
-  store<u32>(h, <u32>nStacks, 4);
-  store<u32>(h, <u32>nFrames, 8);
-  store<u32>(h, <u32>offStrings, 12);
-  store<u32>(h, <u32>offStacks, 16);
-  store<u32>(h, <u32>offFrames, 20);
-  store<u32>(h, <u32>offBytes, 24);
+  byId(stringStoreById, stringLimit, strings, STRING_ENTRY, stringStore);
+  stackStore.reset();
+  for (let e = stacks.ptr; e < stacks.ptr + stacks.len; e += STACK_ENTRY) {
+    const pcs = stackPcs.ptr + (<usize>load<u32>(e, 8) << 3);
+    const n = <usize>load<u32>(e, 12);
+    stackFrames.reset();
+    const f = stackFrames.grow(n * FRAME);
+    for (let i: usize = 0; i < n; i++) {
+      const src = frames.ptr + <usize>pcIds.get(load<u64>(pcs + (i << 3)), 0) * FRAME;
+      const dst = f + i * FRAME;
+      store<u64>(dst, load<u64>(src));
+      store<u64>(dst, storeString(load<u64>(src, 8)), 8);
+      store<u64>(dst, storeString(load<u64>(src, 16)), 16);
+      store<u64>(dst, load<u64>(src, 24), 24);
+    }
+    stackStore.push32(internStack(f, n));
+  }
+  byId(stackStoreById, stackLimit, stacks, STACK_ENTRY, stackStore);
+}
+
+/** storeString is the store ID of string `id` of the generation (0 for ID 0,
+ * MISSING_ID where the tables lack it). */
+@inline export function storeString(id: u64): u64 {
+  if (id < stringLimit) return wide(load<u32>(stringStoreById.ptr + (<usize>id << 2)));
+  return stringLimit != 0 ? MISSING_ID : sparseStore(stringIds, stringStore, id);
+}
+
+/** storeStack is the store ID of stack `id` of the generation (0 for ID 0,
+ * MISSING_ID where the tables lack it). */
+@inline export function storeStack(id: u64): u64 {
+  if (id < stackLimit) return wide(load<u32>(stackStoreById.ptr + (<usize>id << 2)));
+  return stackLimit != 0 ? MISSING_ID : sparseStore(stackIds, stackStore, id);
+}
+
+// wide widens a store ID of a by-ID array, where u32.MAX_VALUE stands for
+// MISSING_ID (sign extension: store IDs stay far below 2^31).
+@inline function wide(v: u32): u64 { return <u64><i64><i32>v; }
+
+// sparseStore is the store ID of `id` where the IDs are too sparse for
+// by-ID arrays: through the table's ID map to its entry.
+function sparseStore(ids: IdMap, byEntry: Vec, id: u64): u64 {
+  if (id == 0) return 0;
+  const e = ids.get(id, u32.MAX_VALUE);
+  return e == u32.MAX_VALUE ? MISSING_ID : <u64>byEntry.get32(<usize>e);
+}
+
+// byId fills `out` with the store ID of every ID below `limit` (u32.MAX_VALUE
+// where absent; ID 0 is 0), from the store IDs by entry of `entries` (each
+// starting with its u64 ID): where the IDs are dense (limit != 0), storeString
+// and storeStack then take one load.
+function byId(out: Vec, limit: u64, entries: Vec, size: usize, byEntry: Vec): void {
+  out.reset();
+  if (limit == 0) return;
+  const bytes = <usize>limit << 2;
+  const p = out.grow(bytes);
+  memory.fill(p, 0xff, bytes);
+  store<u32>(p, 0);
+  for (let i: usize = 0, e = entries.ptr; e < entries.ptr + entries.len; i++, e += size) {
+    store<u32>(p + (<usize>load<u64>(e) << 2), byEntry.get32(i));
+  }
 }

@@ -38,6 +38,10 @@ export interface CoreExports {
   tablesLen(): number;
   /** names is the address of the interned-names arena. */
   names(): number;
+  /** storeInfo is the address of the descriptor of the core's live store (`which` 0) or retired one (1). */
+  storeInfo(which: number): number;
+  /** storeLimit sets the size in bytes past which the core retires its store (0: at every generation). */
+  storeLimit(bytes: number): void;
 
   /** errorInfo is the address of the error region (ERROR_* offsets). */
   errorInfo(): number;

@@ -45,7 +45,7 @@ export interface StateTransition {
    * goroutine: where it will start), innermost frame first; empty where none.
    */
   stack: readonly StackFrame[];
-  /** stackId is the stack's ID in its generation (0 where none). */
+  /** stackId is the stack's ID in the event's tables (0 where none; see Event.stackId). */
   stackId: Int64;
 }
 
@@ -132,14 +132,21 @@ export class RecordView {
     return u64(this.words[w]!, this.words[w + 1]!);
   }
 
-  /** args are Go's four arguments of the event after ordering; a detail of the format. */
+  /**
+   * args are Go's four arguments of the event after ordering; a detail of the
+   * format. String and stack IDs among them are those the event's tables
+   * resolve: for Go 1.22+ traces the store's, the same for equal strings and
+   * stacks across generations, not the trace's.
+   */
   get args(): [Int64, Int64, Int64, Int64] {
     return [this.arg(0), this.arg(1), this.arg(2), this.arg(3)];
   }
 
   /**
    * stackId is the ID of the event's stack (0 where none): for a stack
-   * sample the sampled stack, else the stack of the code that emitted the event.
+   * sample the sampled stack, else the stack of the code that emitted the
+   * event. For Go 1.22+ traces it is the store's ID (see args), so equal
+   * stacks have equal IDs across generations: a key for aggregating by stack.
    */
   get stackId(): Int64 {
     if (this.type === T.CPUSample) return this.arg(0);

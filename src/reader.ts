@@ -8,7 +8,7 @@
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
-import { Tables } from './tables';
+import { Store, STORE_IDS, Tables } from './tables';
 
 /**
  * Source is what a Reader reads: bytes in memory, a Blob or File, a web
@@ -71,6 +71,8 @@ export class Decoder {
 
   /** tables are the tables of the generation of the last step's records. */
   tables: Tables | null = null;
+  /** store is the core's store of the current epoch, once a generation has named one. */
+  private store: Store | null = null;
   /** memory views the core's memory in words (a Cursor reads records there). */
   memory: Uint32Array = new Uint32Array(0);
   /** base is the word index in memory of the last step's first record. */
@@ -108,7 +110,7 @@ export class Decoder {
     } catch (e) {
       throw this.fail(e);
     }
-    if (status === END) this.ended = true;
+    if (status === END) this.end();
     else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), errorContext(this.core)));
     return false;
   }
@@ -116,7 +118,21 @@ export class Decoder {
   /** fail records the reading's error (an internal one where `e` is not a TraceError). */
   fail(e: unknown): TraceError {
     this.error ??= e instanceof TraceError ? e : this.asError(e);
+    this.end();
     return this.error;
+  }
+
+  /**
+   * end marks the reading over and copies the store out of the core: the
+   * events read keep what they refer to, and nothing of the core.
+   */
+  end(): void {
+    this.ended = true;
+    try {
+      this.store?.detach(false);
+    } catch {
+      // A core that trapped may not answer: its events keep reading it in place.
+    }
   }
 
   /**
@@ -191,13 +207,30 @@ export class Decoder {
     if ((words[w]! >>> 8) & NEW_TABLES) {
       const exports = this.core.exports;
       const at = exports.tables();
-      this.tables = new Tables(this.core.views.u8.subarray(at, at + exports.tablesLen()));
+      const blob = this.core.views.u8.subarray(at, at + exports.tablesLen());
+      this.tables = new Tables(blob, this.storeOf(blob));
       this.serial = serial;
     } else if (serial !== this.serial && serial !== 0) {
       throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
     }
     return serial === 0 ? null : this.tables;
   }
+  /**
+   * storeOf is the store of the epoch that tables blob `blob` names (see
+   * Store), null where its events carry the trace's own IDs. Where a new epoch begins, the core has retired the last one's
+   * store, which is copied out now, before the core can reuse its memory.
+   */
+  private storeOf(blob: Uint8Array): Store | null {
+    const header = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    if ((header.getUint32(28, true) & STORE_IDS) === 0) return null;
+    const epoch = header.getUint32(88, true);
+    if (this.store === null || this.store.epoch !== epoch) {
+      this.store?.detach(true);
+      this.store = new Store(this.core, epoch);
+    }
+    return this.store;
+  }
+
 }
 
 /** chunks turns any Source but bytes in memory into an async iterator of byte chunks. */
@@ -350,7 +383,7 @@ export class Reader implements AsyncIterable<Event> {
   async close(): Promise<void> {
     const input = this.input;
     this.input = null;
-    if (this.decoder) this.decoder.ended = true;
+    this.decoder?.end();
     await input?.return?.();
   }
 

@@ -1,20 +1,25 @@
 // A generation's tables: its strings, its stacks and their frames, and its
 // clock snapshot, from the core's tables blob (assembly/README.md).
 //
-// The blob is copied once per generation, so that events handed to users never
-// point into WebAssembly memory. Strings and stacks are decoded only when
-// asked for, and each is decoded once per generation: traces refer to the same
-// few hundred strings and stacks over and over.
+// For the Go 1.22+ formats the core keeps every string and stack once, across
+// generations, in its store (assembly/intern.ts), and events carry store IDs:
+// a generation's Tables is then its header and the store, read in place and
+// copied out only when the core retires it. An old trace's one generation
+// comes with its tables in the blob, which is copied. Strings and stacks are
+// decoded only when asked for, and each once.
 import { formatUnixNano, normalizeUnix } from './gotime';
 import { hex, i64, type Int64, normalize, u64 } from './int64';
 import { type ClockSnapshot, type StackFrame } from './kinds';
 import { decodeRune, quote } from './quote';
+import { type Core } from '../bindings/index';
 
-/** The size in bytes of the blob's header. */
-const HEADER_SIZE = 80;
 const STRING_ENTRY_SIZE = 16;
 const STACK_ENTRY_SIZE = 16;
 const FRAME_SIZE = 32;
+/** A store's string and stack entries have no ID: u32 offset, u32 length. */
+const STORE_ENTRY_SIZE = 8;
+/** STORE_IDS is the blob's flag (header, offset 28) of a generation whose events carry store IDs. */
+export const STORE_IDS = 2;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -25,31 +30,26 @@ const EMPTY = new Uint8Array(0);
 const MISSING = -1;
 
 /**
- * Tables is one generation's string and stack tables. Lookups by ID return
- * undefined for IDs the table does not have; the core has checked every ID an
- * event refers to, as Go's reader does, so events never meet that case.
+ * Entries reads strings and stacks laid out as the core lays them out
+ * (string entries, stack entries, frames, string bytes: assembly/README.md),
+ * decoding each only when asked for, and once: events refer to the same few
+ * hundred strings and stacks over and over. How an ID finds its entry, and
+ * where the bytes are, is the subclass's.
  */
-export class Tables {
-  /** generation is the generation number from the trace's batch headers. */
-  readonly generation: Int64;
-  /** frequency is the trace clock's nanoseconds per tick in this generation. */
-  readonly frequency: number;
-  /** clockSnapshot is the generation's clock snapshot, or null where it has none (before Go 1.25). */
-  readonly clockSnapshot: ClockSnapshot | null;
+abstract class Entries {
   /** hasRawStrings is true when some string decoded so far is not valid UTF-8. */
   hasRawStrings = false;
 
-  private readonly bytes: Uint8Array;
-  private readonly words: DataView;
-  private readonly nStrings: number;
-  private readonly nStacks: number;
-  private readonly stringEntries: number;
-  private readonly stackEntries: number;
-  private readonly frames: number;
-  private readonly stringBytes: number;
+  protected bytes: Uint8Array = EMPTY;
+  protected words: DataView = new DataView(EMPTY.buffer);
+  protected stringEntries = 0;
+  protected stackEntries = 0;
+  protected frames = 0;
+  protected stringBytes = 0;
+  /** entrySize is the size of a string or stack entry, entryData where its offset and length start. */
+  protected entrySize = 16;
+  protected entryData = 8;
 
-  private stringIndex: Map<Int64, number> | null = null;
-  private stackIndex: Map<Int64, number> | null = null;
   private readonly strings: (string | undefined)[] = [];
   private readonly rawStrings: (string | undefined)[] = [];
   private readonly quotedStrings: (string | undefined)[] = [];
@@ -58,53 +58,23 @@ export class Tables {
   private readonly rawStackTexts: (string | undefined)[] = [];
   private readonly rawStackBytes: (Uint8Array | undefined)[] = [];
 
-  /** Tables copies `blob`, the core's tables blob of one generation. */
-  constructor(blob: Uint8Array) {
-    this.bytes = blob.slice();
-    const v = (this.words = new DataView(this.bytes.buffer));
-    this.nStrings = v.getUint32(0, true);
-    this.nStacks = v.getUint32(4, true);
-    this.stringEntries = v.getUint32(12, true);
-    this.stackEntries = v.getUint32(16, true);
-    this.frames = v.getUint32(20, true);
-    this.stringBytes = v.getUint32(24, true);
-    this.frequency = v.getFloat64(32, true);
-    this.generation = this.i64At(40);
-    this.clockSnapshot = v.getUint32(28, true) & 1 ? this.readClockSnapshot() : null;
-  }
+  /** stringAt is the entry of string `id`, MISSING where there is none (ID 0 included). */
+  protected abstract stringAt(id: Int64): number;
+  /** stackAt is the entry of stack `id`, MISSING where there is none (ID 0 included). */
+  protected abstract stackAt(id: Int64): number;
+  /** sync makes bytes, words and the offsets current before they are read. */
+  protected sync(): void {}
 
-  private u64At(at: number): Int64 {
+  protected u64At(at: number): Int64 {
     return u64(this.words.getUint32(at, true), this.words.getUint32(at + 4, true));
   }
 
-  private i64At(at: number): Int64 {
-    return i64(this.words.getUint32(at, true), this.words.getInt32(at + 4, true));
-  }
-
-  private readClockSnapshot(): ClockSnapshot {
-    const [sec, nsec] = normalizeUnix(this.words.getBigInt64(64, true), this.words.getBigInt64(72, true));
-    const wall = formatUnixNano(sec, nsec);
-    return { trace: this.i64At(48), mono: this.u64At(56), wallSeconds: normalize(sec), wallNanoseconds: Number(nsec), wall };
-  }
-
-  /** buildIndex maps the IDs of `count` entries at `base` to their positions. */
-  private buildIndex(base: number, count: number, size: number): Map<Int64, number> {
-    const index = new Map<Int64, number>();
-    for (let i = 0; i < count; i++) index.set(this.u64At(base + i * size), i);
-    return index;
-  }
-
-  private stringAt(id: Int64): number {
-    if (id === 0) return MISSING;
-    this.stringIndex ??= this.buildIndex(this.stringEntries, this.nStrings, STRING_ENTRY_SIZE);
-    return this.stringIndex.get(id) ?? MISSING;
-  }
-
-  /** stringBytesOf is the bytes of the string at entry `i` (a view into the copy). */
+  /** stringBytesOf is the bytes of the string at entry `i` (a view, valid until the next sync). */
   private stringBytesOf(i: number): Uint8Array {
-    const at = this.stringEntries + i * STRING_ENTRY_SIZE;
-    const start = this.stringBytes + this.words.getUint32(at + 8, true);
-    return this.bytes.subarray(start, start + this.words.getUint32(at + 12, true));
+    this.sync();
+    const at = this.stringEntries + i * this.entrySize + this.entryData;
+    const start = this.stringBytes + this.words.getUint32(at, true);
+    return this.bytes.subarray(start, start + this.words.getUint32(at + 4, true));
   }
 
   private decode(i: number): void {
@@ -147,12 +117,6 @@ export class Tables {
     return (this.quotedStrings[i] ??= quote(this.stringBytesOf(i)));
   }
 
-  private stackAt(id: Int64): number {
-    if (id === 0) return MISSING;
-    this.stackIndex ??= this.buildIndex(this.stackEntries, this.nStacks, STACK_ENTRY_SIZE);
-    return this.stackIndex.get(id) ?? MISSING;
-  }
-
   /**
    * stack is the frames of the stack with ID `id`, innermost first (none for
    * ID 0); undefined where the table has no such ID. The array is shared by
@@ -165,14 +129,17 @@ export class Tables {
   }
 
   private readFrames(i: number, raw: boolean): StackFrame[] {
-    const at = this.stackEntries + i * STACK_ENTRY_SIZE;
-    const first = this.words.getUint32(at + 8, true);
-    const count = this.words.getUint32(at + 12, true);
+    this.sync();
+    const at = this.stackEntries + i * this.entrySize + this.entryData;
+    const first = this.words.getUint32(at, true);
+    const count = this.words.getUint32(at + 4, true);
     const frames: StackFrame[] = [];
     for (let f = first; f < first + count; f++) {
+      // Read the frame before its strings: decoding one may sync, and move the frames.
       const p = this.frames + f * FRAME_SIZE;
+      const pc = this.u64At(p), func = this.u64At(p + 8), file = this.u64At(p + 16), line = this.u64At(p + 24);
       const name = (id: Int64) => (raw ? this.rawString(id) : this.string(id)) ?? '';
-      frames.push({ pc: this.u64At(p), func: name(this.u64At(p + 8)), file: name(this.u64At(p + 16)), line: this.u64At(p + 24) });
+      frames.push({ pc, func: name(func), file: name(file), line });
     }
     return frames;
   }
@@ -205,6 +172,228 @@ export class Tables {
     if (i === MISSING) return EMPTY;
     return (this.rawStackBytes[i] ??= encodeRaw(this.stackText(id, true)));
   }
+}
+
+/**
+ * BlobEntries are the strings and stacks a generation's tables blob lists
+ * under the trace's own IDs (the old formats'), from a copy of the blob.
+ */
+class BlobEntries extends Entries {
+  private readonly nStrings: number;
+  private readonly nStacks: number;
+  private stringIndex: Map<Int64, number> | null = null;
+  private stackIndex: Map<Int64, number> | null = null;
+
+  constructor(bytes: Uint8Array) {
+    super();
+    this.bytes = bytes;
+    const v = (this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.nStrings = v.getUint32(0, true);
+    this.nStacks = v.getUint32(4, true);
+    this.stringEntries = v.getUint32(12, true);
+    this.stackEntries = v.getUint32(16, true);
+    this.frames = v.getUint32(20, true);
+    this.stringBytes = v.getUint32(24, true);
+  }
+
+  /** buildIndex maps the IDs of `count` entries at `base` to their positions. */
+  private buildIndex(base: number, count: number, size: number): Map<Int64, number> {
+    const index = new Map<Int64, number>();
+    for (let i = 0; i < count; i++) index.set(this.u64At(base + i * size), i);
+    return index;
+  }
+
+  protected override stringAt(id: Int64): number {
+    if (id === 0) return MISSING;
+    this.stringIndex ??= this.buildIndex(this.stringEntries, this.nStrings, STRING_ENTRY_SIZE);
+    return this.stringIndex.get(id) ?? MISSING;
+  }
+
+  protected override stackAt(id: Int64): number {
+    if (id === 0) return MISSING;
+    this.stackIndex ??= this.buildIndex(this.stackEntries, this.nStacks, STACK_ENTRY_SIZE);
+    return this.stackIndex.get(id) ?? MISSING;
+  }
+}
+
+/**
+ * Store is the core's store of one epoch (assembly/intern.ts): every string
+ * and stack of the generations of that epoch, each once, under the store IDs
+ * their events carry (ID n is entry n - 1). While the epoch lasts, the store
+ * is read in place, in the core's memory, where it grows; once the core
+ * retires it (or the reading ends), detach copies it out, so that the events
+ * that still refer to it never read memory the core has reused.
+ */
+export class Store {
+  /** @internal */
+  readonly entries: StoreEntries;
+
+  /** The constructor takes the core whose live store is epoch `epoch`. */
+  constructor(core: Core, readonly epoch: number) {
+    this.entries = new StoreEntries(core);
+  }
+
+  /**
+   * detach copies the store out of the core: `retired` where the core has
+   * begun a new epoch (the store is then its retired one), else where the
+   * reading ended (its live one).
+   */
+  detach(retired: boolean): void {
+    this.entries.detach(retired ? 1 : 0);
+  }
+}
+
+/** StoreEntries reads a store (see Store). */
+class StoreEntries extends Entries {
+  private nStrings = 0;
+  private nStacks = 0;
+
+  constructor(private core: Core | null) {
+    super();
+    this.entrySize = STORE_ENTRY_SIZE;
+    this.entryData = 0;
+  }
+
+  protected override stringAt(id: Int64): number {
+    if (typeof id !== 'number' || id <= 0) return MISSING;
+    if (id > this.nStrings) this.sync();
+    return id <= this.nStrings ? id - 1 : MISSING;
+  }
+
+  protected override stackAt(id: Int64): number {
+    if (typeof id !== 'number' || id <= 0) return MISSING;
+    if (id > this.nStacks) this.sync();
+    return id <= this.nStacks ? id - 1 : MISSING;
+  }
+
+  /** info reads descriptor `which` of the core's stores (assembly/README.md). */
+  private info(core: Core, which: number): number[] {
+    const at = core.exports.storeInfo(which);
+    return Array.from({ length: 9 }, (_, i) => core.views.dv.getUint32(at + 4 * i, true));
+  }
+
+  protected override sync(): void {
+    if (this.core === null) return;
+    const [, nStrings, nStacks, , strings, stacks, frames, bytes] = this.info(this.core, 0);
+    this.nStrings = nStrings!;
+    this.nStacks = nStacks!;
+    this.bytes = this.core.views.u8;
+    this.words = this.core.views.dv;
+    this.stringEntries = strings!;
+    this.stackEntries = stacks!;
+    this.frames = frames!;
+    this.stringBytes = bytes!;
+  }
+
+  /** detach copies store `which` (0 live, 1 retired) out of the core, once. */
+  detach(which: number): void {
+    const core = this.core;
+    if (core === null) return;
+    this.core = null;
+    const [, nStrings, nStacks, nFrames, strings, stacks, frames, bytes, nBytes] = this.info(core, which);
+    const parts: [number, number][] = [
+      [strings!, nStrings! * STORE_ENTRY_SIZE], [stacks!, nStacks! * STORE_ENTRY_SIZE], [frames!, nFrames! * FRAME_SIZE], [bytes!, nBytes!],
+    ];
+    const copy = new Uint8Array(parts.reduce((n, [, len]) => n + len, 0));
+    const offsets: number[] = [];
+    let at = 0;
+    for (const [from, len] of parts) {
+      offsets.push(at);
+      copy.set(core.views.u8.subarray(from, from + len), at);
+      at += len;
+    }
+    this.nStrings = nStrings!;
+    this.nStacks = nStacks!;
+    this.bytes = copy;
+    this.words = new DataView(copy.buffer);
+    [this.stringEntries, this.stackEntries, this.frames, this.stringBytes] = offsets as [number, number, number, number];
+  }
+}
+
+/**
+ * Tables is one generation's string and stack tables. Lookups by ID return
+ * undefined for IDs the table does not have; the core has checked every ID an
+ * event refers to, as Go's reader does, so events never meet that case. The
+ * IDs are those the generation's events carry: for the Go 1.22+ formats, the
+ * IDs of the core's store (shared by the generations of an epoch), for the
+ * old ones, the trace's own.
+ */
+export class Tables {
+  /** generation is the generation number from the trace's batch headers. */
+  readonly generation: Int64;
+  /** frequency is the trace clock's nanoseconds per tick in this generation. */
+  readonly frequency: number;
+  /** clockSnapshot is the generation's clock snapshot, or null where it has none (before Go 1.25). */
+  readonly clockSnapshot: ClockSnapshot | null;
+  /** store is the store whose IDs the generation's events carry, null where they carry the trace's own. */
+  readonly store: Store | null;
+
+  private readonly entries: Entries;
+
+  /**
+   * The constructor reads `blob`, the core's tables blob of one generation,
+   * and takes `store`, the store of its epoch where the blob says its events
+   * carry store IDs; otherwise it keeps a copy of the blob's own tables.
+   */
+  constructor(blob: Uint8Array, store: Store | null = null) {
+    const v = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    const flags = v.getUint32(28, true);
+    this.frequency = v.getFloat64(32, true);
+    this.generation = i64(v.getUint32(40, true), v.getInt32(44, true));
+    this.clockSnapshot = flags & 1 ? readClockSnapshot(v) : null;
+    if (flags & STORE_IDS) {
+      if (store === null) throw new Error('internal error: a generation whose events carry store IDs came without its store');
+      this.store = store;
+      this.entries = store.entries;
+    } else {
+      this.store = null;
+      this.entries = new BlobEntries(blob.slice());
+    }
+  }
+
+  /** hasRawStrings is true when some string decoded so far is not valid UTF-8. */
+  get hasRawStrings(): boolean {
+    return this.entries.hasRawStrings;
+  }
+
+  /** string is the string with ID `id` ("" for ID 0), with U+FFFD for bytes that are not UTF-8; undefined where the table has no such ID. */
+  string(id: Int64): string | undefined {
+    return this.entries.string(id);
+  }
+
+  /** rawString is like string, but keeps each byte that is not UTF-8 as a lone surrogate U+DC80..U+DCFF (see encodeRaw). */
+  rawString(id: Int64): string | undefined {
+    return this.entries.rawString(id);
+  }
+
+  /** quoted is the string with ID `id` as Go's %q prints its bytes. */
+  quoted(id: Int64): string | undefined {
+    return this.entries.quoted(id);
+  }
+
+  /** stack is the frames of the stack with ID `id`, innermost first (none for ID 0); undefined where the table has no such ID. Shared: treat it as read-only. */
+  stack(id: Int64): readonly StackFrame[] | undefined {
+    return this.entries.stack(id);
+  }
+
+  /** stackText is the stack with ID `id` as Go prints a stack inside an event; with `raw`, strings keep their bytes that are not UTF-8. */
+  stackText(id: Int64, raw = false): string {
+    return this.entries.stackText(id, raw);
+  }
+
+  /** stackBytes is stackText(id, true) as UTF-8 bytes: what writers of exact output copy for each event. */
+  stackBytes(id: Int64): Uint8Array {
+    return this.entries.stackBytes(id);
+  }
+}
+
+/** readClockSnapshot reads the clock snapshot of the blob header `v`. */
+function readClockSnapshot(v: DataView): ClockSnapshot {
+  const [sec, nsec] = normalizeUnix(v.getBigInt64(64, true), v.getBigInt64(72, true));
+  return {
+    trace: i64(v.getUint32(48, true), v.getInt32(52, true)), mono: u64(v.getUint32(56, true), v.getUint32(60, true)),
+    wallSeconds: normalize(sec), wallNanoseconds: Number(nsec), wall: formatUnixNano(sec, nsec),
+  };
 }
 
 /**

@@ -30,6 +30,7 @@ interface Exports {
   errorInfo(): number;
   names(): number;
   version(): number;
+  storeInfo(which: number): number;
 }
 
 let module: WebAssembly.Module;
@@ -256,24 +257,51 @@ describe('memory', () => {
   }
 });
 
-describe('the tables blob', () => {
-  const blobOf = (name: string) => {
-    const r = read(new Uint8Array(readFileSync(new URL(`./fixtures/core/${name}.trace`, import.meta.url))), 1 << 20);
-    return Buffer.from(r.blobs[0]!, 'hex');
-  };
+/** Store is a core store read out (assembly/README.md): strings as text,
+ * stacks as [first frame, frame count], frames as [pc, func, file, line]. */
+interface Store {
+  epoch: number;
+  strings: string[];
+  stacks: [number, number][];
+  frames: bigint[][];
+}
 
-  it('holds the strings, stacks and frames', () => {
-    const b = blobOf('go122-ok');
-    expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8)]).toEqual([3, 1, 1]);
-    const bytes = b.readUInt32LE(24);
-    const s = b.readUInt32LE(12) + 16; // the second string: ID 2, "main.f"
-    expect(b.readBigUInt64LE(s)).toBe(2n);
-    expect(b.subarray(bytes + b.readUInt32LE(s + 8), bytes + b.readUInt32LE(s + 8) + b.readUInt32LE(s + 12)).toString()).toBe('main.f');
-    const k = b.readUInt32LE(16);
-    expect([b.readBigUInt64LE(k), b.readUInt32LE(k + 8), b.readUInt32LE(k + 12)]).toEqual([1n, 0, 1]);
-    const f = b.readUInt32LE(20);
-    expect([0, 8, 16, 24].map((o) => b.readBigUInt64LE(f + o))).toEqual([0x1000n, 2n, 3n, 7n]);
-    expect([b.readUInt32LE(28), b.readDoubleLE(32), b.readBigInt64LE(40)]).toEqual([0, 1, 1n]);
+/** storeOf reads core `x`'s live store (`which` 0) or retired one (1). */
+function storeOf(x: Exports, which = 0): Store {
+  const dv = new DataView(x.memory.buffer);
+  const [epoch, nStrings, nStacks, nFrames, strings, stacks, frames, bytes] =
+    Array.from({ length: 8 }, (_, i) => dv.getUint32(x.storeInfo(which) + 4 * i, true)) as [number, number, number, number, number, number, number, number];
+  const entry = (base: number, i: number): [number, number] => [dv.getUint32(base + 8 * i, true), dv.getUint32(base + 8 * i + 4, true)];
+  return {
+    epoch,
+    strings: Array.from({ length: nStrings }, (_, i) => {
+      const [off, len] = entry(strings, i);
+      return Buffer.from(x.memory.buffer, bytes + off, len).toString();
+    }),
+    stacks: Array.from({ length: nStacks }, (_, i) => entry(stacks, i)),
+    frames: Array.from({ length: nFrames }, (_, i) => [0, 8, 16, 24].map((o) => dv.getBigUint64(frames + 32 * i + o, true))),
+  };
+}
+
+describe('the tables blob and the store', () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/core/${name}.trace`, import.meta.url)));
+  const blobOf = (name: string) => Buffer.from(read(fixture(name), 1 << 20).blobs[0]!, 'hex');
+
+  it('the blob names the store, which holds the strings, stacks and frames', () => {
+    const x = instantiate();
+    const b = Buffer.from(read(fixture('go122-ok'), 1 << 20, x).blobs[0]!, 'hex');
+    // No sections of its own; flags: store IDs, no clock snapshot; frequency 1, generation 1, epoch 1.
+    expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8)]).toEqual([0, 0, 0]);
+    expect([b.readUInt32LE(28), b.readDoubleLE(32), b.readBigInt64LE(40), b.readUInt32LE(88)]).toEqual([2, 1, 1n, 1]);
+    // Strings 1 'reason', 2 'main.f', 3 'f.go' and stack 1 [0x1000 main.f f.go:7], in that order: store IDs 1, 2, 3 and 1.
+    expect(storeOf(x)).toEqual({ epoch: 1, strings: ['reason', 'main.f', 'f.go'], stacks: [[0, 1]], frames: [[0x1000n, 2n, 3n, 7n]] });
+  });
+
+  it('keeps each string and stack once across generations', () => {
+    const x = instantiate();
+    const r = read(fixture('go126-ok-two-generations'), 1 << 20, x);
+    expect(r.blobs.map((h) => Buffer.from(h, 'hex').readUInt32LE(88))).toEqual([1, 1]);
+    expect(storeOf(x)).toEqual({ epoch: 1, strings: ['reason', 'main.f', 'f.go'], stacks: [[0, 1]], frames: [[0x1000n, 2n, 3n, 7n]] });
   });
 
   it('holds the clock snapshot', () => {
@@ -359,12 +387,13 @@ describe('generations larger than an input segment', () => {
 });
 
 describe('string and stack IDs', () => {
-  /** idTrace writes one generation whose strings have IDs `ids` and whose one
-   * stack's frame names function string `fn` and file string `file`. */
-  const idTrace = (ids: bigint[], fn: bigint, file: bigint) => {
+  /** idTrace writes one generation whose strings have IDs `ids` (each one
+   * byte, `byte(id)`, "a" by default) and whose one stack's frame names
+   * function string `fn` and file string `file`. */
+  const idTrace = (ids: bigint[], fn: bigint, file: bigint, byte = (_: bigint) => 0x61) => {
     const batch = (m: bigint | number, data: number[]) => [1, 1, ...uvarint(m), 1, ...uvarint(data.length), ...data];
     const none = (1n << 64n) - 1n;
-    const strings = ids.flatMap((id) => [5, ...uvarint(id), 1, 0x61]);
+    const strings = ids.flatMap((id) => [5, ...uvarint(id), 1, byte(id)]);
     return new Uint8Array([
       ...Buffer.from('go 1.26 trace\0\0\0'),
       ...batch(1, [13, 1, 0, 1, 37, 1, 1]),
@@ -376,12 +405,12 @@ describe('string and stack IDs', () => {
   };
 
   it('may be sparse', () => {
+    // Four strings "a" and "b" under sparse IDs: store IDs 1 and 2, which the stack's frame names.
     const ids = [1n, 3000000n, 1n << 40n, (1n << 63n) + 5n];
-    const r = read(idTrace(ids, 1n << 40n, (1n << 63n) + 5n), 1 << 20);
+    const x = instantiate();
+    const r = read(idTrace(ids, 1n << 40n, (1n << 63n) + 5n, (id) => (id === 1n << 40n ? 0x61 : 0x62)), 1 << 20, x);
     expect(r.status).toBe(-1);
-    const b = Buffer.from(r.blobs[0]!, 'hex');
-    const at = b.readUInt32LE(12);
-    expect(ids.map((_, i) => b.readBigUInt64LE(at + 16 * i))).toEqual(ids);
+    expect(storeOf(x)).toEqual({ epoch: 1, strings: ['b', 'a'], stacks: [[0, 1]], frames: [[0x1000n, 2n, 1n, 7n]] });
   });
 
   it('are checked where sparse', () => {
