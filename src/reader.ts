@@ -129,7 +129,7 @@ export class Decoder {
   end(): void {
     this.ended = true;
     try {
-      this.store?.detach(false);
+      this.store?.detach();
     } catch {
       // A core that trapped may not answer: its events keep reading it in place.
     }
@@ -225,7 +225,7 @@ export class Decoder {
     if ((header.getUint32(28, true) & STORE_IDS) === 0) return null;
     const epoch = header.getUint32(88, true);
     if (this.store === null || this.store.epoch !== epoch) {
-      this.store?.detach(true);
+      this.store?.detach();
       this.store = new Store(this.core, epoch);
     }
     return this.store;

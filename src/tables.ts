@@ -230,16 +230,15 @@ export class Store {
 
   /** The constructor takes the core whose live store is epoch `epoch`. */
   constructor(core: Core, readonly epoch: number) {
-    this.entries = new StoreEntries(core);
+    this.entries = new StoreEntries(core, epoch);
   }
 
   /**
-   * detach copies the store out of the core: `retired` where the core has
-   * begun a new epoch (the store is then its retired one), else where the
-   * reading ended (its live one).
+   * detach copies the store out of the core, where the core has begun a new
+   * epoch or the reading has ended; once.
    */
-  detach(retired: boolean): void {
-    this.entries.detach(retired ? 1 : 0);
+  detach(): void {
+    this.entries.detach();
   }
 }
 
@@ -248,7 +247,7 @@ class StoreEntries extends Entries {
   private nStrings = 0;
   private nStacks = 0;
 
-  constructor(private core: Core | null) {
+  constructor(private core: Core | null, private readonly epoch: number) {
     super();
     this.entrySize = STORE_ENTRY_SIZE;
     this.entryData = 0;
@@ -266,15 +265,24 @@ class StoreEntries extends Entries {
     return id <= this.nStacks ? id - 1 : MISSING;
   }
 
-  /** info reads descriptor `which` of the core's stores (assembly/README.md). */
-  private info(core: Core, which: number): number[] {
-    const at = core.exports.storeInfo(which);
-    return Array.from({ length: 9 }, (_, i) => core.views.dv.getUint32(at + 4 * i, true));
+  /**
+   * info reads the descriptor of this epoch's store (assembly/README.md): the
+   * core's live store, or its retired one where the core has begun a new
+   * epoch that the reader has not seen (a generation that failed after its
+   * tables were read), which the core keeps until the epoch after.
+   */
+  private info(core: Core): number[] {
+    for (const which of [0, 1]) {
+      const at = core.exports.storeInfo(which);
+      const info = Array.from({ length: 9 }, (_, i) => core.views.dv.getUint32(at + 4 * i, true));
+      if (info[0] === this.epoch) return info;
+    }
+    throw new Error(`internal error: the core has no store of epoch ${this.epoch}`);
   }
 
   protected override sync(): void {
     if (this.core === null) return;
-    const [, nStrings, nStacks, , strings, stacks, frames, bytes] = this.info(this.core, 0);
+    const [, nStrings, nStacks, , strings, stacks, frames, bytes] = this.info(this.core);
     this.nStrings = nStrings!;
     this.nStacks = nStacks!;
     this.bytes = this.core.views.u8;
@@ -285,12 +293,12 @@ class StoreEntries extends Entries {
     this.stringBytes = bytes!;
   }
 
-  /** detach copies store `which` (0 live, 1 retired) out of the core, once. */
-  detach(which: number): void {
+  /** detach copies the store out of the core, once. */
+  detach(): void {
     const core = this.core;
     if (core === null) return;
+    const [, nStrings, nStacks, nFrames, strings, stacks, frames, bytes, nBytes] = this.info(core);
     this.core = null;
-    const [, nStrings, nStacks, nFrames, strings, stacks, frames, bytes, nBytes] = this.info(core, which);
     const parts: [number, number][] = [
       [strings!, nStrings! * STORE_ENTRY_SIZE], [stacks!, nStacks! * STORE_ENTRY_SIZE], [frames!, nFrames! * FRAME_SIZE], [bytes!, nBytes!],
     ];

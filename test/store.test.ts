@@ -63,6 +63,33 @@ describe('events keep their strings and stacks across store epochs', () => {
     });
   }
 
+  it('keeps a retired store that the reader has not yet copied where the next generation fails', () => {
+    // Generation 2 is read, its tables interned (a new epoch: limit 0), then
+    // its first event fails: no Sync of generation 2 reaches the reader,
+    // whose events of generation 1 read the core's retired store until the
+    // end copies it out. test/fixtures/store/make.mjs wrote the trace; Go 1.27
+    // printed the .want and .err.
+    const fixture = (ext: string) => readFileSync(new URL(`./fixtures/store/retired-then-failed${ext}`, import.meta.url));
+    const d = new Decoder(loadSync());
+    d.core.exports.storeLimit(0);
+    d.core.feed(new Uint8Array(fixture('.trace')));
+    d.core.close();
+    const events: Event[] = [];
+    let error: unknown = null;
+    try {
+      while (d.step()) events.push(...d.events);
+    } catch (e) {
+      error = e;
+    }
+    // The core's live store is epoch 2, its retired one epoch 1, which the events name.
+    const epochAt = (which: number) => d.core.views.dv.getUint32(d.core.exports.storeInfo(which), true);
+    expect([epochAt(0), epochAt(1)]).toEqual([2, 1]);
+    expect(new Set(events.map((ev) => ev.tables?.store?.epoch))).toEqual(new Set([1]));
+    expect(printed(events)).toBe(fixture('.want').toString('latin1'));
+    expect(error).toBeInstanceOf(TraceError);
+    expect((error as TraceError).goMessage).toBe(fixture('.err').toString().trim());
+  });
+
   it('retires the store at every generation with limit 0, and the epochs count up', () => {
     const trace = new Uint8Array(readFileSync(new URL('./fixtures/go-tests/go122-task-across-generations.trace', import.meta.url)));
     const epochs = new Set<number>();
