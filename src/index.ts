@@ -22,7 +22,7 @@ export {
   type Region, type Log, type Sync, type ClockSnapshot,
 } from './kinds';
 export { type Int64 } from './int64';
-export { Tables } from './tables';
+export { Tables, type Store } from './tables';
 
 // Errors.
 export { TraceError } from './errors';
