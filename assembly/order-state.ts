@@ -2,11 +2,11 @@
 // in order.go): goroutines, procs and threads, the event being advanced and
 // its scheduling context, and the validation and queueing that every handler
 // shares. Everything lives in linear memory: each kind of resource is a table
-// of fixed-size records found through a U64Map, and the variable-length state
+// of fixed-size records found through a PagedMap, and the variable-length state
 // of a record (a goroutine's region stack, in-flight ranges) is a list of
 // chunks from one shared pool, so no handler allocates per event.
 
-import { Vec, U64Map } from './mem';
+import { Vec, PagedMap } from './mem';
 import { fail, ERROR } from './errors';
 import { queuePush, recordSerial, writeRecord } from './queue';
 import { E_CTX_NEED_THREAD } from './error-codes';
@@ -66,7 +66,9 @@ export function failEvent(code: u32, a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: 
  * 8 bytes of a record hold its ID; removed slots are reused. A record's size
  * is a multiple of 8 bytes. */
 export class Table {
-  index: U64Map = new U64Map();
+  // IDs (goroutines, tasks) come dense and mostly increasing, by the hundred
+  // thousand, so the index is a PagedMap: adding or removing one is a store.
+  index: PagedMap = new PagedMap();
   recs: Vec = new Vec();
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
@@ -74,8 +76,9 @@ export class Table {
   // A direct-mapped cache of lookups, by the low bits of the ID: CACHE_ENTRY
   // bytes each, u64 ID then u32 1 + slot (0: empty). The IDs that events name
   // (goroutines, procs) are few at a time and mostly sequential, so most
-  // lookups are one load and compare instead of a hash probe. An entry is
-  // dropped with its record, so it never names a slot that was reused.
+  // lookups are one load and compare instead of a look in the index. An
+  // entry is dropped with its record, so it never names a slot that was
+  // reused.
   cache: usize = heap.alloc(CACHE_ENTRIES * CACHE_ENTRY);
 
   constructor(size: usize) {
