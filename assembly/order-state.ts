@@ -74,16 +74,23 @@ export class Table {
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
   // A direct-mapped cache of lookups, by the low bits of the ID: CACHE_ENTRY
-  // bytes each, u64 ID then u32 1 + slot (0: empty). The IDs that events name
-  // (goroutines, procs) are few at a time and mostly sequential, so most
-  // lookups are one load and compare instead of a look in the index. An
-  // entry is dropped with its record, so it never names a slot that was
-  // reused.
+  // bytes each, u64 ID then u32 slot. The IDs that events name (goroutines,
+  // procs) are few at a time and mostly sequential, so most lookups are one
+  // load and compare instead of a look in the index. An empty entry holds an
+  // ID whose low bits are not the entry's (its index with the lowest bit
+  // flipped), which no lookup there can match, so a hit needs no other
+  // check. An entry is emptied with its record, so it never names a slot
+  // that was reused.
   cache: usize = heap.alloc(CACHE_ENTRIES * CACHE_ENTRY);
 
   constructor(size: usize) {
     this.size = size;
-    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+    this.emptyCache();
+  }
+
+  // emptyCache empties every entry of the cache.
+  private emptyCache(): void {
+    for (let j: usize = 0; j < CACHE_ENTRIES; j++) store<u64>(this.cache + j * CACHE_ENTRY, <u64>(j ^ 1));
   }
 
   // entry returns the cache entry where `id` would be.
@@ -94,11 +101,11 @@ export class Table {
   /** find returns the slot of `id`, or -1. */
   @inline find(id: u64): i32 {
     const e = this.entry(id);
-    if (load<u64>(e) == id && load<u32>(e, 8) != 0) return <i32>load<u32>(e, 8) - 1;
+    if (load<u64>(e) == id) return <i32>load<u32>(e, 8);
     const slot = <i32>this.index.get(id, <u32>-1);
     if (slot >= 0) {
       store<u64>(e, id);
-      store<u32>(e, <u32>slot + 1, 8);
+      store<u32>(e, <u32>slot, 8);
     }
     return slot;
   }
@@ -132,7 +139,7 @@ export class Table {
     this.index.set(id, <u32>slot);
     const e = this.entry(id);
     store<u64>(e, id);
-    store<u32>(e, <u32>slot + 1, 8);
+    store<u32>(e, <u32>slot, 8);
     return slot;
   }
 
@@ -142,7 +149,7 @@ export class Table {
     const id = load<u64>(r);
     this.index.delete(id);
     const e = this.entry(id);
-    if (load<u64>(e) == id) store<u32>(e, 0, 8);
+    if (load<u64>(e) == id) store<u64>(e, id ^ 1);
     store<u32>(r, this.free, 8);
     this.free = <u32>slot + 1;
   }
@@ -153,7 +160,7 @@ export class Table {
     this.recs.reset();
     this.free = 0;
     this.count = 0;
-    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+    this.emptyCache();
   }
 }
 
