@@ -70,6 +70,9 @@ export class Table {
   // thousand, so the index is a PagedMap: adding or removing one is a store.
   index: PagedMap = new PagedMap();
   recs: Vec = new Vec();
+  // recs.ptr, kept here by add (which alone may move it): at() is one load
+  // the less, and handlers call it for nearly every event.
+  recsAt: usize = 0;
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
@@ -117,7 +120,7 @@ export class Table {
   }
 
   /** at returns the address of `slot`. */
-  @inline at(slot: i32): usize { return this.recs.ptr + <usize>slot * this.size; }
+  @inline at(slot: i32): usize { return this.recsAt + <usize>slot * this.size; }
 
   /** add makes a zeroed record for `id` (which must be absent) and returns its slot. */
   add(id: u64): i32 {
@@ -127,6 +130,7 @@ export class Table {
       this.free = load<u32>(this.at(slot), 8);
     } else {
       this.recs.grow(this.size);
+      this.recsAt = this.recs.ptr;
       slot = <i32>this.count;
       this.count++;
     }
