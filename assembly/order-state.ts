@@ -188,6 +188,12 @@ const RESOURCE_SIZE: usize = 48;
 export const goroutines = new Table(RESOURCE_SIZE);
 export const procs = new Table(RESOURCE_SIZE);
 
+/** goAt and procAt are goroutines.at and procs.at with the record size
+ * known, not loaded: the handlers read a goroutine's or proc's record for
+ * nearly every event. */
+@inline export function goAt(slot: i32): usize { return goroutines.recsAt + <usize>slot * RESOURCE_SIZE; }
+@inline export function procAt(slot: i32): usize { return procs.recsAt + <usize>slot * RESOURCE_SIZE; }
+
 /** threads are Go's mStates, never removed: ID, then the goroutine (T_G) and
  * proc (T_P) bound to the thread. */
 const THREAD_SIZE: usize = 24;
