@@ -237,13 +237,14 @@ export function threadSlot(m: i64): i32 {
 @inline export function status(r: usize): u32 { return load<u32>(r, R_STATUS); }
 @inline export function setStatus(r: usize, s: u32): void { store<u32>(r, s, R_STATUS); }
 
-/** ready returns the slot of resource `id` in `t` where it has status `want`
- * and `seq` is the next of its sequence numbers in this generation; else -1:
- * the event that names it must wait. */
+/** ready returns the slot of resource `id` in `t` (goroutines or procs, whose
+ * records are RESOURCE_SIZE bytes) where it has status `want` and `seq` is the
+ * next of its sequence numbers in this generation; else -1: the event that
+ * names it must wait. */
 export function ready(t: Table, id: i64, want: u32, seq: u64): i32 {
   const slot = t.find(id);
   if (slot < 0) return -1;
-  const r = t.at(slot);
+  const r = t.recsAt + <usize>slot * RESOURCE_SIZE;
   return status(r) == want && succeeds(r, evGen, seq) ? slot : -1;
 }
 
