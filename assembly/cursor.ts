@@ -316,35 +316,42 @@ function siftUp(i: i32): i32 {
 // siftDown moves the entry at `i` down while a child is earlier, the earlier
 // child (the left one on a tie) taking its place, as Go's heapSiftDown does
 // with its min3; the entry is held aside and written once where it stops, as
-// the chain of swaps would leave it.
+// the chain of swaps would leave it. Positions are byte offsets into the heap
+// (the children of the entry at offset o are at 2o + ENTRY and after), so no
+// step multiplies an index to find an entry; the first look at the children
+// is out of the loop, since most calls move the entry one level or none.
 function siftDown(i: i32): void {
   const n = frontierLen;
   if (i >= n) return;
   const base = heap.ptr;
-  const at = base + <usize>i * ENTRY;
-  const t = load<i64>(at);
-  const k = load<u64>(at, 8);
-  let hole = at;
-  while (true) {
-    const l = 2 * i + 1;
-    if (l >= n) break;
-    let m = l;
-    let mt = load<i64>(base + <usize>l * ENTRY);
-    if (l + 1 < n) {
-      const rt = load<i64>(base + <usize>(l + 1) * ENTRY);
-      if (rt < mt) { m = l + 1; mt = rt; }
-    }
-    // min3 keeps the entry unless a child is strictly earlier.
-    if (!(mt < t)) break;
-    const from = base + <usize>m * ENTRY;
-    store<i64>(hole, mt);
-    store<u64>(hole, load<u64>(from, 8), 8);
-    hole = from;
-    i = m;
+  const end = <usize>n * ENTRY;
+  let hole = <usize>i * ENTRY;
+  const t = load<i64>(base + hole);
+  let m = earlierChild(base, hole, end, t);
+  if (!m) return;
+  const e = v128.load(base + hole);
+  do {
+    v128.store(base + hole, v128.load(base + m)); // a memory.copy this small costs a call
+    hole = m;
+    m = earlierChild(base, hole, end, t);
+  } while (m);
+  v128.store(base + hole, e);
+}
+
+// earlierChild returns the offset of the child of the entry at offset `o`
+// that takes its place in siftDown: the earlier of its children (the left one
+// on a tie) where that is earlier than `t`, else 0 (never a child's offset).
+@inline function earlierChild(base: usize, o: usize, end: usize, t: i64): usize {
+  let m = (o << 1) + ENTRY;
+  if (m >= end) return 0;
+  let mt = load<i64>(base + m);
+  const r = m + ENTRY;
+  if (r < end) {
+    const rt = load<i64>(base + r);
+    if (rt < mt) { m = r; mt = rt; }
   }
-  if (hole == at) return;
-  store<i64>(hole, t);
-  store<u64>(hole, k, 8);
+  // min3 keeps the entry unless a child is strictly earlier.
+  return mt < t ? m : 0;
 }
 
 // heapUpdate restores the heap after the time at position `i` changed. Where

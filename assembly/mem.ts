@@ -318,3 +318,165 @@ export class IdMap {
     store<u32>(this.dense.ptr + (<usize>id << 2), v + 1);
   }
 }
+
+// PagedMap's pages: 128 IDs each, a u32 per ID (value + 1; 0: absent). Not
+// 256: order-state.ts's Table caches lookups by the ID's low 8 bits, and
+// with the same bits for the page slot V8 keeps that value alive across its
+// lookups, a move more on each (callgrind).
+const PAGE_BITS: u64 = 7;
+const PAGE_IDS: usize = 1 << <usize>PAGE_BITS;
+const PAGE_BYTES: usize = PAGE_IDS << 2;
+// A directory entry: u32 the page's address (0: none), u32 its live IDs.
+const DIR_ENTRY: usize = 8;
+
+/** PagedMap maps IDs to 32-bit values as U64Map does, with deletion, for IDs
+ * that come dense and mostly increasing while only a window of them is live
+ * at a time: goroutines, created and destroyed by the hundred thousand. An ID
+ * is a slot of a page of 128, found through a directory by its high bits, so
+ * adding or removing one is a store and a count, where a hash table probes and
+ * shifts its run back. A page that empties goes to a list of spare pages (all
+ * zero already) for the next, so the pages touched follow the live window, not
+ * the range of IDs. IDs the pages would hold at too high a cost in memory (far
+ * beyond the number added, or scattered one to a page) go to a U64Map, so
+ * that crafted IDs cost no more than they do there. */
+export class PagedMap {
+  private dir: Vec = new Vec();
+  // dir.ptr and the directory's entries, kept here: one load each on every
+  // lookup instead of two.
+  private dirAt: usize = 0;
+  private dirPages: u64 = 0;
+  private spare: usize = 0; // the first spare page; each holds the next in its first word
+  private pages: usize = 0; // pages in the directory
+  private size: usize = 0; // IDs in the pages
+  private added: usize = 0; // calls of set since clear
+  private sparse: U64Map = new U64Map();
+
+  /** clear removes every ID and keeps the memory: the pages become spare. */
+  clear(): void {
+    for (let d = this.dir.ptr, end = d + this.dir.len; d < end; d += DIR_ENTRY) {
+      const page = <usize>load<u32>(d);
+      if (!page) continue;
+      memory.fill(page, 0, PAGE_BYTES);
+      this.giveSpare(page);
+    }
+    this.dir.reset();
+    this.dirPages = 0;
+    this.pages = 0;
+    this.size = 0;
+    this.added = 0;
+    this.sparse.clear();
+  }
+
+  // slotOf returns the address of `id`'s u32 in its page, or 0 where there is
+  // no page for it.
+  @inline private slotOf(id: u64): usize {
+    const p = id >> PAGE_BITS;
+    if (p >= this.dirPages) return 0;
+    const page = <usize>load<u32>(this.dirAt + <usize>p * DIR_ENTRY);
+    return page ? page + ((<usize>id & (PAGE_IDS - 1)) << 2) : 0;
+  }
+
+  /** get returns the value of `id`, or `dflt` where `id` is absent. */
+  @inline get(id: u64, dflt: u32): u32 {
+    const s = this.slotOf(id);
+    if (s) {
+      const v = load<u32>(s);
+      if (v != 0) return v - 1;
+    }
+    return this.sparse.size == 0 ? dflt : this.sparseGet(id, dflt);
+  }
+
+  // sparseGet is get from the U64Map, out of line: most lookups never come here.
+  private sparseGet(id: u64, dflt: u32): u32 { return this.sparse.get(id, dflt); }
+
+  /** set stores `v` (below 2^32-1) under `id`. Inlined where the ID's page
+   * is there and the ID cannot be in the U64Map, as nearly always. */
+  @inline set(id: u64, v: u32): void {
+    const s = this.slotOf(id);
+    if (s && this.sparse.size == 0) {
+      this.added++;
+      if (load<u32>(s) == 0) this.count(id, 1);
+      store<u32>(s, v + 1);
+    } else {
+      this.setSlow(id, v);
+    }
+  }
+
+  // setSlow is set where the ID has no page or may be in the U64Map.
+  private setSlow(id: u64, v: u32): void {
+    this.added++;
+    // An ID added while its page was missing stays in the U64Map.
+    if (this.sparse.size != 0 && this.sparse.has(id)) { this.sparse.set(id, v); return; }
+    let s = this.slotOf(id);
+    if (!s) {
+      s = this.newPage(id);
+      if (!s) { this.sparse.set(id, v); return; }
+    }
+    if (load<u32>(s) == 0) this.count(id, 1);
+    store<u32>(s, v + 1);
+  }
+
+  // count adds `n` (1 or -1) to the IDs in `id`'s page, and gives the page
+  // to the spare list where that leaves it empty.
+  @inline private count(id: u64, n: u32): void {
+    const d = this.dirAt + <usize>(id >> PAGE_BITS) * DIR_ENTRY;
+    const live = load<u32>(d, 4) + n;
+    store<u32>(d, live, 4);
+    this.size += <usize>(<i32>n);
+    if (live == 0) this.dropPage(d);
+  }
+
+  // dropPage moves the empty page of directory entry `d` to the spare list.
+  private dropPage(d: usize): void {
+    this.giveSpare(<usize>load<u32>(d));
+    store<u32>(d, 0);
+    this.pages--;
+  }
+
+  /** delete removes `id` if present and reports whether it was. */
+  @inline delete(id: u64): bool {
+    const s = this.slotOf(id);
+    if (s && load<u32>(s) != 0) {
+      store<u32>(s, 0);
+      this.count(id, -1);
+      return true;
+    }
+    return this.sparse.size != 0 && this.sparseDelete(id);
+  }
+
+  // sparseDelete is delete from the U64Map, out of line.
+  private sparseDelete(id: u64): bool { return this.sparse.delete(id); }
+
+  // newPage puts a page in the directory for `id` and returns the address of
+  // its u32 there, or 0 where the page would cost too much: a directory
+  // longer than 4096 entries and one per ID added (8 bytes for every 128
+  // IDs), or more pages than 16 and one for every 16 IDs in them.
+  private newPage(id: u64): usize {
+    const p = id >> PAGE_BITS;
+    if (p >= <u64>(4096 + this.added) || this.pages >= 16 + (this.size >> 4)) return 0;
+    const have = this.dir.len / DIR_ENTRY;
+    if (<usize>p >= have) {
+      const more = (<usize>p + 1 - have) * DIR_ENTRY;
+      memory.fill(this.dir.grow(more), 0, more);
+      this.dirAt = this.dir.ptr;
+      this.dirPages = p + 1;
+    }
+    let page = this.spare;
+    if (page) {
+      this.spare = <usize>load<u32>(page);
+      store<u32>(page, 0);
+    } else {
+      page = takeBlock(PAGE_BYTES);
+      memory.fill(page, 0, PAGE_BYTES);
+    }
+    store<u32>(this.dirAt + <usize>p * DIR_ENTRY, <u32>page);
+    this.pages++;
+    return page + ((<usize>id & (PAGE_IDS - 1)) << 2);
+  }
+
+  // giveSpare puts an empty page, all zero, on the spare list.
+  @inline private giveSpare(page: usize): void {
+    store<u32>(page, <u32>this.spare);
+    this.spare = page;
+  }
+}

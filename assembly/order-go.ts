@@ -13,7 +13,7 @@ import {
   NONE, GoUndetermined, GO_STATE, goroutines, threads, threadSlot, T_G, R_RANGES, R_REGIONS,
   evGen, initialGen, curG, curM, newG, evArg, setEvArg, evType, failEvent,
   status, setStatus, setSeq, ready, transition, validateCtx, validateUserGo, MUST, MAY, MUST_NOT,
-  pushEvent, pushEventHere, pushMade, ERROR,
+  pushEvent, pushEventHere, pushMade, ERROR, goAt,
 } from './order-state';
 import { listClear } from './order-lists';
 import {
@@ -23,7 +23,7 @@ import {
 
 /** removeGoroutine forgets the goroutine in `slot` with its regions and ranges. */
 export function removeGoroutine(slot: i32): void {
-  const r = goroutines.at(slot);
+  const r = goAt(slot);
   listClear(r + R_RANGES);
   listClear(r + R_REGIONS);
   goroutines.remove(slot);
@@ -38,7 +38,7 @@ export function runningSlot(want: u32, notCode: u32): i32 {
     failEvent(E_GO_UNKNOWN, evType(), curG);
     return -1;
   }
-  if (status(goroutines.at(slot)) != want) {
+  if (status(goAt(slot)) != want) {
     failEvent(notCode, evType());
     return -1;
   }
@@ -55,11 +55,11 @@ export function advanceGoStatus(): i32 {
   let old = <u64>load<u8>(GO_STATE + st);
   const slot = goroutines.find(gid);
   if (slot >= 0) {
-    const r = goroutines.at(slot);
+    const r = goAt(slot);
     if (status(r) != st) return failEvent(E_GO_STATUS_INCONSISTENT, gid, status(r), st);
     setSeq(r, evGen, 0);
   } else if (evGen == initialGen) {
-    const r = goroutines.at(goroutines.add(gid));
+    const r = goAt(goroutines.add(gid));
     setStatus(r, st);
     setSeq(r, evGen, 0);
     old = GoUndetermined;
@@ -97,12 +97,12 @@ export function advanceGoStatus(): i32 {
 export function advanceGoCreate(): i32 {
   if (validateCtx(MUST, MUST, MAY) != 0) return ERROR;
   const cur = goroutines.find(curG);
-  if (cur >= 0 && status(goroutines.at(cur)) != GoRunning) {
+  if (cur >= 0 && status(goAt(cur)) != GoRunning) {
     return failEvent(E_GO_NOT_RUNNING, evType());
   }
   const gid = <i64>evArg(0);
   if (goroutines.find(gid) >= 0) return failEvent(E_GO_CREATE_EXISTS, gid);
-  const r = goroutines.at(goroutines.add(gid));
+  const r = goAt(goroutines.add(gid));
   setStatus(r, evType() == EvGoCreateBlocked ? GoWaiting : GoRunnable);
   setSeq(r, evGen, 0);
   pushEventHere();
@@ -122,8 +122,8 @@ export function advanceGoCreate(): i32 {
   if (slot < 0) return ERROR;
   const typ = evType();
   if (typ == EvGoDestroy) removeGoroutine(slot);
-  else if (typ == EvGoStop) setStatus(goroutines.at(slot), GoRunnable);
-  else if (typ == EvGoBlock) setStatus(goroutines.at(slot), GoWaiting);
+  else if (typ == EvGoStop) setStatus(goAt(slot), GoRunnable);
+  else if (typ == EvGoBlock) setStatus(goAt(slot), GoWaiting);
   newG = NONE;
   pushEventHere();
   return 1;
@@ -136,7 +136,7 @@ export function advanceGoCreate(): i32 {
   const slot = ready(goroutines, gid, GoRunnable, evArg(1));
   if (slot < 0) return 0;
   if (validateCtx(MUST, MUST, MUST_NOT) != 0) return ERROR;
-  transition(goroutines.at(slot), GoRunning, evArg(1));
+  transition(goAt(slot), GoRunning, evArg(1));
   newG = gid;
   pushEventHere();
   return 1;
@@ -148,7 +148,7 @@ export function advanceGoCreate(): i32 {
 @inline export function advanceGoUnblock(): i32 {
   const slot = ready(goroutines, <i64>evArg(0), GoWaiting, evArg(1));
   if (slot < 0) return 0;
-  transition(goroutines.at(slot), GoRunnable, evArg(1));
+  transition(goAt(slot), GoRunnable, evArg(1));
   pushEventHere();
   return 1;
 }
@@ -167,13 +167,13 @@ export function advanceGoSwitch(): i32 {
   if (slot < 0) return 0;
   pushEvent();
   if (evType() == EvGoSwitch) {
-    setStatus(goroutines.at(cur), GoWaiting);
+    setStatus(goAt(cur), GoWaiting);
     pushMade(EvGoBlock, curG, 0, 0, 0);
   } else {
     removeGoroutine(cur);
     pushMade(EvGoDestroy, curG, 0, 0, 0);
   }
-  transition(goroutines.at(slot), GoRunning, seq);
+  transition(goAt(slot), GoRunning, seq);
   newG = next;
   pushMade(EvGoStart, NONE, <u64>next, seq, 0);
   return 1;

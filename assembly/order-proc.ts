@@ -9,6 +9,7 @@ import {
   NONE, ProcUndetermined, ProcNotExist, PROC_STATE, procs, threads, T_G, T_P,
   evGen, initialGen, curG, curP, curM, newP, evArg, setEvArg, evType, failEvent,
   status, setStatus, setSeq, succeeds, ready, transition, validateCtx, MUST, MAY, MUST_NOT, pushEvent, ERROR,
+  procAt,
 } from './order-state';
 import {
   E_PROC_SELF_STEAL_WRONG_PROC, E_PROC_STATUS_INCONSISTENT, E_PROC_STATUS_INVALID, E_PROC_STEAL_NO_CONTEXT,
@@ -25,7 +26,7 @@ export function advanceProcStatus(): i32 {
   let old = <u64>load<u8>(PROC_STATE + st);
   let slot = procs.find(pid);
   if (slot >= 0) {
-    const r = procs.at(slot);
+    const r = procAt(slot);
     const was = status(r);
     if (st == ProcSyscallAbandoned && was == ProcSyscall) {
       // Still in the syscall Go saw begin: nothing was lost, so it stays running.
@@ -40,7 +41,7 @@ export function advanceProcStatus(): i32 {
     setSeq(r, evGen, 0);
   } else {
     slot = procs.add(pid);
-    const r = procs.at(slot);
+    const r = procAt(slot);
     setStatus(r, st);
     setSeq(r, evGen, 0);
     old = evGen == initialGen ? ProcUndetermined : ProcNotExist;
@@ -76,7 +77,7 @@ export function advanceProcStart(): i32 {
   const slot = ready(procs, pid, ProcIdle, evArg(1));
   if (slot < 0 || curP != NONE) return 0;
   if (validateCtx(MUST, MUST_NOT, MAY) != 0) return ERROR;
-  transition(procs.at(slot), ProcRunning, evArg(1));
+  transition(procAt(slot), ProcRunning, evArg(1));
   newP = pid;
   pushEvent();
   return 1;
@@ -87,7 +88,7 @@ export function advanceProcStart(): i32 {
 export function advanceProcStop(): i32 {
   const slot = procs.find(curP);
   if (slot < 0) return failEvent(E_PROC_STOP_UNKNOWN, evType(), curP);
-  const r = procs.at(slot);
+  const r = procAt(slot);
   if (status(r) != ProcRunning && status(r) != ProcSyscall) {
     return failEvent(E_PROC_STOP_NOT_RUNNING, evType());
   }
@@ -106,7 +107,7 @@ export function advanceProcSteal(): i32 {
   const seq = evArg(1);
   const slot = procs.find(pid);
   if (slot < 0) return 0;
-  const r = procs.at(slot);
+  const r = procAt(slot);
   const was = status(r);
   if ((was != ProcSyscall && was != ProcSyscallAbandoned) || !succeeds(r, evGen, seq)) return 0;
   if (validateCtx(MUST, MAY, MAY) != 0) return ERROR;

@@ -9,7 +9,7 @@ import { EvSTWBegin, EvSTWEnd, startOf } from './format';
 import { Vec } from './mem';
 import {
   goroutines, procs, R_RANGES, evGen, initialGen, curG, curP, evArg, setEvArg, evType,
-  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR,
+  failEvent, validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR, goAt, procAt,
 } from './order-state';
 import { listLen, listPush, listPushHere, listFind, listAt, listTop, listEmptyKeep, listSwapRemove, listCopy } from './order-lists';
 import {
@@ -158,7 +158,7 @@ export function advanceGCEnd(): i32 {
     failEvent(E_INTERNAL);
     return 0;
   }
-  return procs.at(p);
+  return procAt(p);
 }
 
 /** advanceGCSweepBegin handles GCSweepBegin, on the current proc. */
@@ -175,7 +175,7 @@ export function advanceGCSweepActive(): i32 {
   const pid = <i64>evArg(0);
   const p = procs.find(pid);
   if (p < 0) return failEvent(E_SWEEP_ACTIVE_UNKNOWN_PROC, pid);
-  if (activeRange(procs.at(p), evType()) != 0) return ERROR;
+  if (activeRange(procAt(p), evType()) != 0) return ERROR;
   pushEvent();
   return 1;
 }
@@ -197,7 +197,7 @@ export function advanceGoRangeBegin(): i32 {
   const desc = typ == EvSTWBegin ? evArg(0) : 0;
   const g = goroutines.find(curG);
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
-  if (beginRange(goroutines.at(g), typ, desc) != 0) return ERROR;
+  if (beginRange(goAt(g), typ, desc) != 0) return ERROR;
   pushEventHere();
   return 1;
 }
@@ -207,7 +207,7 @@ export function advanceGoRangeActive(): i32 {
   const gid = <i64>evArg(0);
   const g = goroutines.find(gid);
   if (g < 0) return failEvent(E_RANGE_ACTIVE_UNKNOWN_GOROUTINE, gid, evType());
-  if (activeRange(goroutines.at(g), evType()) != 0) return ERROR;
+  if (activeRange(goAt(g), evType()) != 0) return ERROR;
   pushEvent();
   return 1;
 }
@@ -219,7 +219,7 @@ export function advanceGoRangeEnd(): i32 {
   const typ = evType();
   const g = goroutines.find(curG);
   if (g < 0) return failEvent(E_RANGE_UNKNOWN_GOROUTINE, typ, curG);
-  if (endRange(goroutines.at(g), typ) != 0) return ERROR;
+  if (endRange(goAt(g), typ) != 0) return ERROR;
   if (typ == EvSTWEnd) setEvArg(0, endedDesc);
   pushEventHere();
   return 1;

@@ -2,11 +2,11 @@
 // in order.go): goroutines, procs and threads, the event being advanced and
 // its scheduling context, and the validation and queueing that every handler
 // shares. Everything lives in linear memory: each kind of resource is a table
-// of fixed-size records found through a U64Map, and the variable-length state
+// of fixed-size records found through a PagedMap, and the variable-length state
 // of a record (a goroutine's region stack, in-flight ranges) is a list of
 // chunks from one shared pool, so no handler allocates per event.
 
-import { Vec, U64Map } from './mem';
+import { Vec, PagedMap } from './mem';
 import { fail, ERROR } from './errors';
 import { queuePush, recordSerial, writeRecord } from './queue';
 import { E_CTX_NEED_THREAD } from './error-codes';
@@ -66,21 +66,34 @@ export function failEvent(code: u32, a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: 
  * 8 bytes of a record hold its ID; removed slots are reused. A record's size
  * is a multiple of 8 bytes. */
 export class Table {
-  index: U64Map = new U64Map();
+  // IDs (goroutines, tasks) come dense and mostly increasing, by the hundred
+  // thousand, so the index is a PagedMap: adding or removing one is a store.
+  index: PagedMap = new PagedMap();
   recs: Vec = new Vec();
+  // recs.ptr, kept here by add (which alone may move it): at() is one load
+  // the less, and handlers call it for nearly every event.
+  recsAt: usize = 0;
   size: usize;
   free: u32 = 0; // 1 + the first free slot; a free slot holds the next at offset 8
   count: u32 = 0; // slots ever used
   // A direct-mapped cache of lookups, by the low bits of the ID: CACHE_ENTRY
-  // bytes each, u64 ID then u32 1 + slot (0: empty). The IDs that events name
-  // (goroutines, procs) are few at a time and mostly sequential, so most
-  // lookups are one load and compare instead of a hash probe. An entry is
-  // dropped with its record, so it never names a slot that was reused.
+  // bytes each, u64 ID then u32 slot. The IDs that events name (goroutines,
+  // procs) are few at a time and mostly sequential, so most lookups are one
+  // load and compare instead of a look in the index. An empty entry holds an
+  // ID whose low bits are not the entry's (its index with the lowest bit
+  // flipped), which no lookup there can match, so a hit needs no other
+  // check. An entry is emptied with its record, so it never names a slot
+  // that was reused.
   cache: usize = heap.alloc(CACHE_ENTRIES * CACHE_ENTRY);
 
   constructor(size: usize) {
     this.size = size;
-    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+    this.emptyCache();
+  }
+
+  // emptyCache empties every entry of the cache.
+  private emptyCache(): void {
+    for (let j: usize = 0; j < CACHE_ENTRIES; j++) store<u64>(this.cache + j * CACHE_ENTRY, <u64>(j ^ 1));
   }
 
   // entry returns the cache entry where `id` would be.
@@ -91,11 +104,11 @@ export class Table {
   /** find returns the slot of `id`, or -1. */
   @inline find(id: u64): i32 {
     const e = this.entry(id);
-    if (load<u64>(e) == id && load<u32>(e, 8) != 0) return <i32>load<u32>(e, 8) - 1;
+    if (load<u64>(e) == id) return <i32>load<u32>(e, 8);
     const slot = <i32>this.index.get(id, <u32>-1);
     if (slot >= 0) {
       store<u64>(e, id);
-      store<u32>(e, <u32>slot + 1, 8);
+      store<u32>(e, <u32>slot, 8);
     }
     return slot;
   }
@@ -107,7 +120,7 @@ export class Table {
   }
 
   /** at returns the address of `slot`. */
-  @inline at(slot: i32): usize { return this.recs.ptr + <usize>slot * this.size; }
+  @inline at(slot: i32): usize { return this.recsAt + <usize>slot * this.size; }
 
   /** add makes a zeroed record for `id` (which must be absent) and returns its slot. */
   add(id: u64): i32 {
@@ -117,6 +130,7 @@ export class Table {
       this.free = load<u32>(this.at(slot), 8);
     } else {
       this.recs.grow(this.size);
+      this.recsAt = this.recs.ptr;
       slot = <i32>this.count;
       this.count++;
     }
@@ -129,7 +143,7 @@ export class Table {
     this.index.set(id, <u32>slot);
     const e = this.entry(id);
     store<u64>(e, id);
-    store<u32>(e, <u32>slot + 1, 8);
+    store<u32>(e, <u32>slot, 8);
     return slot;
   }
 
@@ -139,7 +153,7 @@ export class Table {
     const id = load<u64>(r);
     this.index.delete(id);
     const e = this.entry(id);
-    if (load<u64>(e) == id) store<u32>(e, 0, 8);
+    if (load<u64>(e) == id) store<u64>(e, id ^ 1);
     store<u32>(r, this.free, 8);
     this.free = <u32>slot + 1;
   }
@@ -150,7 +164,7 @@ export class Table {
     this.recs.reset();
     this.free = 0;
     this.count = 0;
-    memory.fill(this.cache, 0, CACHE_ENTRIES * CACHE_ENTRY);
+    this.emptyCache();
   }
 }
 
@@ -173,6 +187,12 @@ const RESOURCE_SIZE: usize = 48;
 /** goroutines are Go's gStates; procs its pStates. */
 export const goroutines = new Table(RESOURCE_SIZE);
 export const procs = new Table(RESOURCE_SIZE);
+
+/** goAt and procAt are goroutines.at and procs.at with the record size
+ * known, not loaded: the handlers read a goroutine's or proc's record for
+ * nearly every event. */
+@inline export function goAt(slot: i32): usize { return goroutines.recsAt + <usize>slot * RESOURCE_SIZE; }
+@inline export function procAt(slot: i32): usize { return procs.recsAt + <usize>slot * RESOURCE_SIZE; }
 
 /** threads are Go's mStates, never removed: ID, then the goroutine (T_G) and
  * proc (T_P) bound to the thread. */
@@ -217,13 +237,14 @@ export function threadSlot(m: i64): i32 {
 @inline export function status(r: usize): u32 { return load<u32>(r, R_STATUS); }
 @inline export function setStatus(r: usize, s: u32): void { store<u32>(r, s, R_STATUS); }
 
-/** ready returns the slot of resource `id` in `t` where it has status `want`
- * and `seq` is the next of its sequence numbers in this generation; else -1:
- * the event that names it must wait. */
+/** ready returns the slot of resource `id` in `t` (goroutines or procs, whose
+ * records are RESOURCE_SIZE bytes) where it has status `want` and `seq` is the
+ * next of its sequence numbers in this generation; else -1: the event that
+ * names it must wait. */
 export function ready(t: Table, id: i64, want: u32, seq: u64): i32 {
   const slot = t.find(id);
   if (slot < 0) return -1;
-  const r = t.at(slot);
+  const r = t.recsAt + <usize>slot * RESOURCE_SIZE;
   return status(r) == want && succeeds(r, evGen, seq) ? slot : -1;
 }
 

@@ -9,7 +9,7 @@ import { EvProcSteal, GoRunning, GoRunnable, GoSyscall, ProcRunning, ProcSyscall
 import {
   NONE, goroutines, procs, evGen, curG, curP, newG, newP, evArg, evType, failEvent,
   status, setStatus, setSeq, succeeds, validateCtx, MUST, MAY, MUST_NOT,
-  pushEvent, pushEventHere, pushMade, ERROR, R_SEQ_GEN, R_SEQ,
+  pushEvent, pushEventHere, pushMade, ERROR, R_SEQ_GEN, R_SEQ, goAt, procAt,
 } from './order-state';
 import { runningSlot, userGoroutine, removeGoroutine } from './order-go';
 import {
@@ -25,7 +25,7 @@ function syscallProc(): usize {
     failEvent(E_PROC_UNINITIALIZED, curP, evType());
     return 0;
   }
-  return procs.at(p);
+  return procAt(p);
 }
 
 /** advanceGoSyscallBegin handles GoSyscallBegin: the running goroutine enters a
@@ -34,7 +34,7 @@ function syscallProc(): usize {
 @inline export function advanceGoSyscallBegin(): i32 {
   const slot = userGoroutine(GoRunning, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
-  setStatus(goroutines.at(slot), GoSyscall);
+  setStatus(goAt(slot), GoSyscall);
   const r = syscallProc();
   if (r == 0) return ERROR;
   setStatus(r, ProcSyscall);
@@ -53,7 +53,7 @@ function syscallProc(): usize {
   // Go's message names Running here although the goroutine must be in a syscall.
   const slot = userGoroutine(GoSyscall, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
-  setStatus(goroutines.at(slot), GoRunning);
+  setStatus(goAt(slot), GoRunning);
   const r = syscallProc();
   if (r == 0) return ERROR;
   if (status(r) != ProcSyscall) return failEvent(E_SYSCALL_END_PROC_STATE, curP, status(r));
@@ -75,7 +75,7 @@ export function advanceGoSyscallEndBlocked(): i32 {
   const slot = runningSlot(GoSyscall, E_GO_NOT_RUNNING);
   if (slot < 0) return ERROR;
   newG = NONE;
-  setStatus(goroutines.at(slot), GoRunnable);
+  setStatus(goAt(slot), GoRunnable);
   pushEvent();
   return 1;
 }
@@ -86,7 +86,7 @@ export function advanceGoCreateSyscall(): i32 {
   if (validateCtx(MUST, MAY, MUST_NOT) != 0) return ERROR;
   const gid = <i64>evArg(0);
   if (goroutines.find(gid) >= 0) return failEvent(E_GO_CREATE_SYSCALL_EXISTS, gid);
-  const r = goroutines.at(goroutines.add(gid));
+  const r = goAt(goroutines.add(gid));
   setStatus(r, GoSyscall);
   setSeq(r, evGen, 0);
   newG = gid;
@@ -107,7 +107,7 @@ export function advanceGoDestroySyscall(): i32 {
   if (curP != NONE) {
     const p = procs.find(curP);
     if (p < 0) return failEvent(E_DESTROY_SYSCALL_NO_PROC, curP, evType());
-    const r = procs.at(p);
+    const r = procAt(p);
     if (status(r) != ProcSyscall) return failEvent(E_DESTROY_SYSCALL_PROC_STATE, curP, status(r), evType());
     setStatus(r, ProcSyscallAbandoned);
     newP = NONE;

@@ -6,7 +6,8 @@
 // name; regions are compared by task and name, names by content.
 
 import { Table, goroutines, R_REGIONS, evArg, setEvArg, evType, curG, failEvent,
-  validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR } from './order-state';
+  validateCtx, validateUserGo, MUST, MAY, pushEvent, pushEventHere, ERROR,
+  goAt } from './order-state';
 import { listPush, listPop, listTop, listLen, listMoveNames } from './order-lists';
 import { lookupString, foundPtr, foundLen } from './generation';
 import { intern, compactBegin, compactMove, compactEnd } from './names';
@@ -59,7 +60,7 @@ export function compactNames(): void {
     store<u32>(r, compactMove(load<u32>(r, K_NAME)), K_NAME);
   }
   for (let g: i32 = 0; g < <i32>goroutines.count; g++) {
-    if (goroutines.live(g)) listMoveNames(goroutines.at(g) + R_REGIONS);
+    if (goroutines.live(g)) listMoveNames(goAt(g) + R_REGIONS);
   }
   compactEnd();
 }
@@ -137,7 +138,7 @@ function regionStack(unknownCode: u32): usize {
     failEvent(unknownCode, curG);
     return 0;
   }
-  return goroutines.at(g) + R_REGIONS;
+  return goAt(g) + R_REGIONS;
 }
 
 /** advanceUserRegionBegin handles UserRegionBegin on the running goroutine. */
