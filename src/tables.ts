@@ -225,7 +225,7 @@ class BlobEntries extends Entries {
  * that still refer to it never read memory the core has reused.
  */
 export class Store {
-  /** @internal */
+  /** @internal entries reads the store; the Tables of its generations share it, and with it their decoded strings and stacks. */
   readonly entries: StoreEntries;
 
   /** The constructor takes the core whose live store is epoch `epoch`. */
