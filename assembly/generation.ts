@@ -17,7 +17,7 @@ import {
 } from './batch';
 import {
   resetTables, addStrings, addStacks, validateStackStrings, hasString, stringAt, stringLen,
-  writeTables, indexTables, internTables, blob,
+  writeTables, indexTables, blob,
 } from './tables';
 import { EvStrings, EvStacks, EvCPUSamples, EvCPUSample, EvFrequency, EvSync, EvClockSnapshot, GO125, GO126 } from './format';
 import { sortByKey } from './sort';
@@ -174,7 +174,6 @@ function finishGeneration(): i32 {
   if (traceVersion >= GO125 && !hasSnapshot) { spillErr = false; return hold(E_NO_CLOCK_SNAPSHOT, genOffset, genNum); }
   if (validateStackStrings(genOffset, genNum) == ERROR) { spillErr = false; return ERROR; }
   indexTables();
-  internTables();
   const n = samples.len / SAMPLE;
   const order = sampleOrder.grow(n << 4);
   for (let i: usize = 0; i < n; i++) {

@@ -30,13 +30,11 @@ const stackPcs = new Vec();
 const pcIds = new U64Map();
 const frames = new Vec();
 
-// Presence bitmaps of the string and stack IDs, made once a generation's
-// tables are complete where the IDs are dense (as the runtime writes them):
-// the reader checks every event's IDs, and a bit test is cheaper than a hash
-// lookup. Bit 0 is set: ID 0 is always present. A limit of 0 means no bitmap.
-const stringBits = new Vec();
+// One past the largest string and stack ID, where the IDs are dense (as the
+// runtime writes them), once a generation's tables are complete (indexTables):
+// IDs below them are looked up in by-ID arrays, one load, instead of through
+// the ID maps. 0: no by-ID arrays.
 let stringLimit: u64 = 0;
-const stackBits = new Vec();
 let stackLimit: u64 = 0;
 
 /** resetTables empties the tables for the next generation. */
@@ -48,46 +46,26 @@ export function resetTables(): void {
   stackLimit = 0;
 }
 
-@inline function bit(bits: Vec, id: u64): bool {
-  return ((<u32>load<u8>(bits.ptr + <usize>(id >> 3)) >> <u32>(id & 7)) & 1) != 0;
-}
-
 /** hasString reports whether string `id` is in the table (ID 0 always is). */
 @inline export function hasString(id: u64): bool {
-  if (stringLimit != 0) return id < stringLimit && bit(stringBits, id);
+  if (stringLimit != 0) return id < stringLimit && load<u32>(stringStoreById.ptr + (<usize>id << 2)) != u32.MAX_VALUE;
   return id == 0 || stringIds.has(id);
 }
 
 /** hasStack reports whether stack `id` is in the table (ID 0 always is). */
 @inline export function hasStack(id: u64): bool {
-  if (stackLimit != 0) return id < stackLimit && bit(stackBits, id);
+  if (stackLimit != 0) return id < stackLimit && load<u32>(stackStoreById.ptr + (<usize>id << 2)) != u32.MAX_VALUE;
   return id == 0 || stackIds.has(id);
 }
 
-/** indexTables makes the presence bitmaps of the complete tables, where their
- * IDs are dense enough that a bitmap takes at most about eight bytes per entry. */
-export function indexTables(): void {
-  stringLimit = presence(stringBits, strings, STRING_ENTRY);
-  stackLimit = presence(stackBits, stacks, STACK_ENTRY);
-}
-
-// presence fills `bits` with the IDs of `entries` (each starting with its u64
-// ID) and returns one past the largest, or 0 where they are too sparse.
-function presence(bits: Vec, entries: Vec, size: usize): u64 {
+// denseLimit is one past the largest ID of `entries` (each starting with its
+// u64 ID), or 0 where the IDs are too sparse for a by-ID array of four bytes
+// an ID to take at most about 32 bytes an entry (as IdMap's dense part).
+function denseLimit(entries: Vec, size: usize): u64 {
   const n = entries.len / size;
   let top: u64 = 0;
   for (let e = entries.ptr; e < entries.ptr + entries.len; e += size) top = max(top, load<u64>(e));
-  if (top >= <u64>n * 64 + 1024) return 0;
-  const bytes = <usize>(top >> 3) + 1;
-  bits.reset();
-  memory.fill(bits.grow(bytes), 0, bytes);
-  store<u8>(bits.ptr, 1);
-  for (let e = entries.ptr; e < entries.ptr + entries.len; e += size) {
-    const id = load<u64>(e);
-    const at = bits.ptr + <usize>(id >> 3);
-    store<u8>(at, load<u8>(at) | (<u8>1 << <u8>(id & 7)));
-  }
-  return top + 1;
+  return top >= <u64>n * 8 + 1024 ? 0 : top + 1;
 }
 
 /** stringAt returns the address of string `id`'s bytes and leaves its length
@@ -244,7 +222,7 @@ export const blob = new Vec();
 export const STORE_IDS: u32 = 2;
 
 /** writeTables starts the blob of a generation whose tables were interned
- * (internTables): a header with no sections, flagged STORE_IDS, naming the
+ * (indexTables): a header with no sections, flagged STORE_IDS, naming the
  * store's epoch, whose other fields (zeroed) the caller fills, and who may
  * append more sections. */
 export function writeTables(): void {
@@ -271,14 +249,16 @@ const stackFrames = new Vec();
  * record: no store ID is that large. */
 export const MISSING_ID: u64 = u64.MAX_VALUE;
 
-/** internTables gives every string and stack of the complete, checked tables
- * its store ID (a new epoch first, where the store is full). */
-export function internTables(): void {
+/** indexTables gives every string and stack of the complete, checked tables
+ * its store ID (a new epoch first, where the store is full), and makes the
+ * by-ID arrays where the IDs are dense. */
+export function indexTables(): void {
   startEpochIfFull();
   stringStore.reset();
   for (let e = strings.ptr; e < strings.ptr + strings.len; e += STRING_ENTRY) {
     stringStore.push32(internString(stringBytes.ptr + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12)));
   }
+  stringLimit = denseLimit(strings, STRING_ENTRY);
   byId(stringStoreById, stringLimit, strings, STRING_ENTRY, stringStore);
   stackStore.reset();
   for (let e = stacks.ptr; e < stacks.ptr + stacks.len; e += STACK_ENTRY) {
@@ -296,6 +276,7 @@ export function internTables(): void {
     }
     stackStore.push32(internStack(f, n));
   }
+  stackLimit = denseLimit(stacks, STACK_ENTRY);
   byId(stackStoreById, stackLimit, stacks, STACK_ENTRY, stackStore);
 }
 
@@ -327,8 +308,8 @@ function sparseStore(ids: IdMap, byEntry: Vec, id: u64): u64 {
 
 // byId fills `out` with the store ID of every ID below `limit` (u32.MAX_VALUE
 // where absent; ID 0 is 0), from the store IDs by entry of `entries` (each
-// starting with its u64 ID): where the IDs are dense (limit != 0), storeString
-// and storeStack then take one load.
+// starting with its u64 ID): where the IDs are dense (limit != 0), hasString,
+// hasStack, storeString and storeStack then take one load.
 function byId(out: Vec, limit: u64, entries: Vec, size: usize, byEntry: Vec): void {
   out.reset();
   if (limit == 0) return;
