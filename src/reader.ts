@@ -8,7 +8,7 @@
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { coreError, errorContext, internalError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
-import { Store, STORE_IDS, Tables } from './tables';
+import { Store, Tables } from './tables';
 
 /**
  * Source is what a Reader reads: bytes in memory, a Blob or File, a web
@@ -207,30 +207,26 @@ export class Decoder {
     if ((words[w]! >>> 8) & NEW_TABLES) {
       const exports = this.core.exports;
       const at = exports.tables();
-      const blob = this.core.views.u8.subarray(at, at + exports.tablesLen());
-      this.tables = new Tables(blob, this.storeOf(blob));
+      this.tables = new Tables(this.core.views.u8.subarray(at, at + exports.tablesLen()), (epoch) => this.storeOf(epoch));
       this.serial = serial;
     } else if (serial !== this.serial && serial !== 0) {
       throw this.fail(internalError(`an event of generation ${serial} came without its tables`));
     }
     return serial === 0 ? null : this.tables;
   }
+
   /**
-   * storeOf is the store of the epoch that tables blob `blob` names (see
-   * Store), null where its events carry the trace's own IDs. Where a new epoch begins, the core has retired the last one's
-   * store, which is copied out now, before the core can reuse its memory.
+   * storeOf is the store of epoch `epoch` (see Store), which a generation's
+   * tables blob names. Where a new epoch begins, the core has retired the last
+   * one's store, which is copied out now, before the core can reuse its memory.
    */
-  private storeOf(blob: Uint8Array): Store | null {
-    const header = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-    if ((header.getUint32(28, true) & STORE_IDS) === 0) return null;
-    const epoch = header.getUint32(88, true);
+  private storeOf(epoch: number): Store {
     if (this.store === null || this.store.epoch !== epoch) {
       this.store?.detach();
       this.store = new Store(this.core, epoch);
     }
     return this.store;
   }
-
 }
 
 /** chunks turns any Source but bytes in memory into an async iterator of byte chunks. */

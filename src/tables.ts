@@ -19,7 +19,7 @@ const FRAME_SIZE = 32;
 /** A store's string and stack entries have no ID: u32 offset, u32 length. */
 const STORE_ENTRY_SIZE = 8;
 /** STORE_IDS is the blob's flag (header, offset 28) of a generation whose events carry store IDs. */
-export const STORE_IDS = 2;
+const STORE_IDS = 2;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -339,20 +339,21 @@ export class Tables {
   private readonly entries: Entries;
 
   /**
-   * The constructor reads `blob`, the core's tables blob of one generation,
-   * and takes `store`, the store of its epoch where the blob says its events
-   * carry store IDs; otherwise it keeps a copy of the blob's own tables.
+   * The constructor reads `blob`, the core's tables blob of one generation.
+   * Where the blob says its events carry store IDs, `storeOf` gives the store
+   * of the epoch it names; otherwise the Tables keeps a copy of the blob's
+   * own tables.
    */
-  constructor(blob: Uint8Array, store: Store | null = null) {
+  constructor(blob: Uint8Array, storeOf: ((epoch: number) => Store) | null = null) {
     const v = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     const flags = v.getUint32(28, true);
     this.frequency = v.getFloat64(32, true);
     this.generation = i64(v.getUint32(40, true), v.getInt32(44, true));
     this.clockSnapshot = flags & 1 ? readClockSnapshot(v) : null;
     if (flags & STORE_IDS) {
-      if (store === null) throw new Error('internal error: a generation whose events carry store IDs came without its store');
-      this.store = store;
-      this.entries = store.entries;
+      if (storeOf === null) throw new Error('internal error: a generation whose events carry store IDs came without its store');
+      this.store = storeOf(v.getUint32(88, true));
+      this.entries = this.store.entries;
     } else {
       this.store = null;
       this.entries = new BlobEntries(blob.slice());
