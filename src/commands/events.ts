@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { type Sink, writeEvent } from '../eventstring';
 import { type Int64 } from '../int64';
 import { isEPIPE, openTrace } from '../io';
+import { keepFreedMemory } from '../memory';
 import { Reader, type Source } from '../reader';
 import { encodeInto, type Tables } from '../tables';
 
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON Lines, one object per event (schema below)')
     .addHelpText('after', JSON_HELP)
     .action(async (path: string, opts: { json?: boolean }) => {
+      keepFreedMemory();
       await events(openTrace(path), process.stdout, opts.json ? 'json' : 'text');
     });
 }

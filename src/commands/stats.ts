@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { type Int64 } from '../int64';
 import { EventKind } from '../kinds';
 import { openTrace, Output } from '../io';
+import { keepFreedMemory, YoungGeneration } from '../memory';
 import { Reader, type Source } from '../reader';
 import { type Event } from '../event';
 import { Cursor } from '../cursor';
@@ -21,7 +22,10 @@ export function register(program: Command): void {
     .action(async (path: string, opts: { cursor?: boolean }) => {
       const out = new Output();
       const input = openTrace(path);
-      await out.write(formatStats(await (opts.cursor ? statsCursor(input) : stats(input))));
+      // A Reader copies records for its events; a Cursor does not (see keepFreedMemory).
+      if (!opts.cursor) keepFreedMemory();
+      const young = new YoungGeneration();
+      await out.write(formatStats(await (opts.cursor ? statsCursor(input, young) : stats(input, young))));
       await out.flush();
     });
 }
@@ -57,6 +61,9 @@ interface Counted {
   readonly tables: unknown;
 }
 
+/** CHECK_EVERY is how many events are read between checks of V8's young generation (see YoungGeneration). */
+const CHECK_EVERY = 1 << 20;
+
 /**
  * Tally adds up events: every event's kind, time and resource IDs are read, as
  * a user's loop would. The loops over a step's events are functions of their
@@ -73,6 +80,17 @@ class Tally {
   first: Int64 | null = null;
   last: Int64 | null = null;
   readonly start = performance.now();
+  private nextCheck = CHECK_EVERY;
+
+  /** The constructor takes the young generation to check as the reading goes (see poll), if any. */
+  constructor(private readonly young?: YoungGeneration) {}
+
+  /** poll checks the young generation once every CHECK_EVERY events. */
+  poll(): void {
+    if (this.events < this.nextCheck) return;
+    this.nextCheck = this.events + CHECK_EVERY;
+    this.young?.check();
+  }
 
   /** addBatch counts a batch of events. */
   addBatch(batch: readonly Event[]): void {
@@ -117,19 +135,28 @@ class Tally {
   }
 }
 
-/** stats reads the trace from `input` through a Reader and summarises it. */
-export async function stats(input: Source): Promise<Stats> {
-  const tally = new Tally();
+/**
+ * stats reads the trace from `input` through a Reader and summarises it;
+ * `young`, where given, is checked as the reading goes (the command line's).
+ */
+export async function stats(input: Source, young?: YoungGeneration): Promise<Stats> {
+  const tally = new Tally(young);
   const reader = new Reader(input);
-  for (let batch; (batch = await reader.nextBatch()) !== null;) tally.addBatch(batch);
+  for (let batch; (batch = await reader.nextBatch()) !== null;) {
+    tally.addBatch(batch);
+    tally.poll();
+  }
   return tally.summary(reader);
 }
 
 /** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
-export async function statsCursor(input: Source): Promise<Stats> {
-  const tally = new Tally();
+export async function statsCursor(input: Source, young?: YoungGeneration): Promise<Stats> {
+  const tally = new Tally(young);
   const c = new Cursor(input);
-  while (await c.fill()) tally.addCursor(c);
+  while (await c.fill()) {
+    tally.addCursor(c);
+    tally.poll();
+  }
   return tally.summary(c);
 }
 
