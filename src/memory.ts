@@ -2,7 +2,19 @@
 // that summarise a trace, and the C allocator's trim threshold. This file
 // imports nothing of ours, so that a test can run it alone in a process of
 // its own (V8's flags are the process's).
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
+
+/**
+ * v8 is node:v8, loaded when first needed: only a long reading checks its
+ * young generation, and importing node:v8 loads some thirty of Node's
+ * internal modules, several milliseconds of every run's start-up.
+ */
+let v8: typeof import('node:v8') | null = null;
+
+/** nodeV8 loads node:v8 once. */
+function nodeV8(): typeof import('node:v8') {
+  return (v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8'));
+}
 
 /**
  * YoungGeneration bounds V8's young generation for a command that summarises
@@ -38,14 +50,14 @@ export class YoungGeneration {
   check(): void {
     if (this.done || youngGenerationSize() < this.atMost) return;
     // At run time the factor is not clamped to V8's start-up minimum of 2.
-    setFlagsFromString('--semi-space-growth-factor=1');
+    nodeV8().setFlagsFromString('--semi-space-growth-factor=1');
     this.done = true;
   }
 }
 
 /** youngGenerationSize is the size of V8's young generation (its new space, as V8 reports it), in bytes. */
 export function youngGenerationSize(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  return nodeV8().getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
 /** TRIM_BLOCK is the size of the block keepFreedMemory frees. */

@@ -79,7 +79,9 @@ class Tally {
   generations = 0;
   first: Int64 | null = null;
   last: Int64 | null = null;
-  readonly start = performance.now();
+  // process.hrtime rather than performance.now(): the latter loads perf_hooks
+  // (eleven of Node's modules) at start-up.
+  readonly start = process.hrtime.bigint();
   private nextCheck = CHECK_EVERY;
 
   /** The constructor takes the young generation to check as the reading goes (see poll), if any. */
@@ -130,7 +132,7 @@ class Tally {
     this.counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
     return {
       version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: this.generations,
-      first: this.first, last: this.last, context: this.context, seconds: (performance.now() - this.start) / 1000,
+      first: this.first, last: this.last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
     };
   }
 }
