@@ -30,6 +30,7 @@
 //              framing holds and the values reach the ordering
 //   nudge      one byte of batch data 1 more or less in its low 7 bits (an
 //              ID, a sequence number, a status or a time off by a little)
+//   hdr        the same in a batch header (its generation, M, time or size)
 // Case i of a trace depends only on --seed, the trace and i, so a case can be
 // remade with the same --seed, --only and a --per of at least i+1.
 //
@@ -60,7 +61,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FOLDERS = ['traces', 'go-tests', 'fuzz'];
-const KINDS = ['cut', 'cut-header', 'cut-batch', 'cut-varint', 'cut-edge', 'set', 'flip', 'cont', 'del', 'dup', 'swap', 'val', 'nudge'];
+const KINDS = ['cut', 'cut-header', 'cut-batch', 'cut-varint', 'cut-edge', 'set', 'flip', 'cont', 'del', 'dup', 'swap', 'val', 'nudge', 'hdr'];
 const GO = '/opt/go-toolchains/go1.27/bin/go';
 
 function parseArgs(argv) {
@@ -215,7 +216,7 @@ function damage(opts, t, i) {
   const b = t.bytes;
   const bs = batches(b, t.ver);
   const body = () => 16 + r(Math.max(1, b.length - 16));
-  const kinds = opts.kinds.filter((k) => !(['cut-batch', 'cut-edge', 'swap', 'val', 'nudge'].includes(k) && bs.length < (k === 'swap' ? 2 : 1)));
+  const kinds = opts.kinds.filter((k) => !(['cut-batch', 'cut-edge', 'swap', 'val', 'nudge', 'hdr'].includes(k) && bs.length < (k === 'swap' ? 2 : 1)));
   // inData is a random offset in some batch's data (past its header), or in the body where the batches have none.
   const inData = () => {
     for (let k = 0; k < 20; k++) {
@@ -257,10 +258,14 @@ function damage(opts, t, i) {
       out[at] ^= 1 << bit;
       return { kind, spec: `flip:${at}.${bit}`, bytes: out };
     }
-    case 'val': case 'nudge': {
+    case 'val': case 'nudge': case 'hdr': {
       const out = Uint8Array.from(b), sets = [];
       for (let k = kind === 'val' ? 1 + r(3) : 1; k > 0; k--) {
-        const at = inData();
+        let at = inData();
+        if (kind === 'hdr') {
+          const [s, h] = bs[r(bs.length)];
+          at = h > s + 1 ? s + 1 + r(h - s - 1) : s;
+        }
         const low = kind === 'val' ? r(128) : ((b[at] & 0x7f) + (r(2) ? 1 : 127)) & 0x7f;
         out[at] = (b[at] & 0x80) | low;
         sets.push(`${at}=${out[at]}`);
