@@ -58,7 +58,7 @@ export function v1Next(out: usize, max: u32): i32 {
   while (n < max) {
     const r = out + <usize>n * RECORD_SIZE;
     if (syncs == 0 && nEvents > 0) {
-      sync(r, evTs(events.ptr) - 1, NEW_TABLES);
+      sync(r, evTs(events.ptr) - 1, NEW_TABLES, 1);
       n++;
     } else if (extraAt < extra.len) {
       memory.copy(r, extra.ptr + extraAt, RECORD_SIZE);
@@ -82,7 +82,9 @@ export function v1Next(out: usize, max: u32): i32 {
         n++;
       }
     } else {
-      sync(r, lastTs + 1, 0);
+      // A trace without events has no Sync that brought tables: its one
+      // Sync, like the new formats' last, names no generation.
+      sync(r, lastTs + 1, 0, syncs == 0 ? 0 : 1);
       stage = DONE;
       return <i32>n + 1;
     }
@@ -139,9 +141,9 @@ function checkIDs(r: usize): bool {
   return true;
 }
 
-// sync writes the next Sync event at `r`.
-function sync(r: usize, ts: i64, flags: u8): void {
-  writeRecord(r, SYNC, flags, 1, ts, -1, -1, -1, ++syncs, 0, 0, 0, 0);
+// sync writes the next Sync event at `r`, of generation `serial` (0: none).
+function sync(r: usize, ts: i64, flags: u8, serial: u32): void {
+  writeRecord(r, SYNC, flags, serial, ts, -1, -1, -1, ++syncs, 0, 0, 0, 0);
 }
 
 // stampTime makes the record's time later than the last one's: the new model
