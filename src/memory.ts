@@ -41,9 +41,8 @@ export class YoungGeneration {
 
   /** The constructor takes the size to hold the young generation at, in bytes as youngGenerationSize says. */
   constructor(private readonly atMost = 8 << 20) {
-    const major = Number(process.versions.v8.split('.')[0]);
     const sized = /semi-space|semi_space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`);
-    this.done = !(major >= 11 && major <= 14) || sized;
+    this.done = !knowsGrowthFactor() || sized;
   }
 
   /** check holds the young generation if it has reached its bound; call it every million events or so. */
@@ -53,6 +52,15 @@ export class YoungGeneration {
     nodeV8().setFlagsFromString('--semi-space-growth-factor=1');
     this.done = true;
   }
+}
+
+/**
+ * knowsGrowthFactor reports whether this V8 is one YoungGeneration acts on
+ * (11 to 14, whose flag definitions have --semi-space-growth-factor).
+ */
+export function knowsGrowthFactor(): boolean {
+  const major = Number(process.versions.v8.split('.')[0]);
+  return major >= 11 && major <= 14;
 }
 
 /** youngGenerationSize is the size of V8's young generation (its new space, as V8 reports it), in bytes. */
