@@ -7,7 +7,7 @@
 //   npm run bench -- [--runs N] [--traces gc,web,PATH] [--quick] [--no-big]
 //                    [--big 64M,1G] [--big-runs N]
 //
-// Needs `npm run build` (dist/cli.js). Go's reader needs /work/shared and Go
+// Needs `npm run build` (dist/cli.cjs). Go's reader needs /work/shared and Go
 // 1.27; the generated traces need Go 1.27. Whatever is missing is skipped with
 // a message, and its cells read "n/a".
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import { formatTable, fixed, ratio } from './lib/table.mjs';
 import { GO, GO_READER_SCRIPT, fileMB, generated, goReaderBinary, hasGo, sharedTraces, sizeBytes, traceFile, traceName } from './lib/traces.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'cli.cjs');
 
 /** TARGETS are issue 4's: speed-ups over Go's reader and the flat-memory ratio. */
 const TARGETS = { typed: 2, cursor: 4, flat: 1.25 };
@@ -161,13 +161,13 @@ function pickTraces(wanted) {
   });
 }
 
-/** warnIfStale says when dist/cli.js is older than the sources it is built from. */
+/** warnIfStale says when dist/cli.cjs is older than the sources it is built from. */
 function warnIfStale() {
   const built = statSync(CLI).mtimeMs;
   const newer = ['src', 'assembly', 'bindings', 'format'].flatMap((d) =>
     readdirSync(join(ROOT, d), { recursive: true }).map((f) => join(d, String(f)))
       .filter((f) => statSync(join(ROOT, f)).isFile() && statSync(join(ROOT, f)).mtimeMs > built));
-  if (newer.length) note(`dist/cli.js is older than ${newer.length} source file(s) (e.g. ${newer[0]}): run npm run build to measure them`);
+  if (newer.length) note(`dist/cli.cjs is older than ${newer.length} source file(s) (e.g. ${newer[0]}): run npm run build to measure them`);
 }
 
 /** machine describes where and when the bench ran, loads included, for the README. */
@@ -178,7 +178,7 @@ function machine() {
 
 async function main() {
   const o = options(process.argv.slice(2));
-  if (!existsSync(CLI)) fail('dist/cli.js is missing: run npm run build first');
+  if (!existsSync(CLI)) fail('dist/cli.cjs is missing: run npm run build first');
   if (!existsSync(GNU_TIME)) note(`peak RSS reads n/a: ${GNU_TIME} (GNU time) is missing`);
   warnIfStale();
   const built = statSync(CLI).mtime.toISOString();
@@ -194,7 +194,7 @@ async function main() {
   const table = formatTable(
     ['trace', 'MB', 'events', 'mode', 'runs', 'Go s', 'ours s', 'speedup', 'target', 'Go RSS MB', 'ours RSS MB', 'RSS ≤ Go'],
     [...results, small, large].filter(Boolean).flatMap((b) => rows(b, problems)), 'lrrlrrrrlrrl');
-  console.log(`gotrace bench: ${header}; measuring the dist/cli.js built ${built}`);
+  console.log(`gotrace bench: ${header}; measuring the dist/cli.cjs built ${built}`);
   console.log(`load average (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(', ')} before, ${loadavg().map((x) => x.toFixed(2)).join(', ')} after`);
   console.log(`seconds and peak RSS are medians of whole processes; speedup is Go's seconds over ours\n`);
   console.log(table);

@@ -2,7 +2,8 @@
  * How Node finds the core: `build/gotrace.wasm` one folder up from this module
  * (from `dist/` in the package, from `bindings/` in the source tree), or, where
  * that file is missing, the copy embedded in the bundle. The browser bundle
- * replaces this module with `platform-browser.ts` (see rollup.config.mjs).
+ * replaces this module with `platform-browser.ts`, and the command line's
+ * with `platform-cli.ts` (see rollup.config.mjs).
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

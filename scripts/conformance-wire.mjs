@@ -8,7 +8,7 @@
 //
 // By default it reads every new-format trace (Go 1.22 and later) of
 // /work/shared/corpus/{traces,go-tests,fuzz}; --old adds the old-format ones.
-// Needs `npm run build` (it runs dist/cli.js) and Go 1.27.
+// Needs `npm run build` (it runs dist/cli.cjs) and Go 1.27.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const GO = process.env.GO ?? '/opt/go-toolchains/go1.27/bin/go';
 const CORPUS = '/work/shared/corpus';
 const CACHE = '/tmp/gotrace-wire-cache';
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 
 /** run runs a command and returns its stdout, stderr and exit status. */
 function run(cmd, args, env) {

@@ -7,7 +7,7 @@
 // "N of M identical" (the generation-based formats), then each trace that
 // differs and how.
 //
-//   node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.js] [-j N] [--filter TEXT] [--timeout S]
+//   node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.cjs] [-j N] [--filter TEXT] [--timeout S]
 //
 // Old-format traces (Go 1.11-1.21) are checked too, on a line of their own:
 // Go's reading of them orders ties differently from run to run, so both
@@ -28,7 +28,7 @@ const FOLDERS = ['traces', 'go-tests', 'fuzz'];
 const OLD_HEADER = /^go 1\.(11|19|21) trace\0/;
 
 function parseArgs(argv) {
-  const opts = { corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.js'), jobs: 1, filter: '', timeout: 120 };
+  const opts = { corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.cjs'), jobs: 1, filter: '', timeout: 120 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -43,7 +43,7 @@ function parseArgs(argv) {
 }
 
 function usage(msg) {
-  console.error(`conformance: ${msg}\nusage: node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.js] [-j N] [--filter TEXT] [--timeout S]`);
+  console.error(`conformance: ${msg}\nusage: node scripts/conformance.mjs [--corpus DIR] [--cli dist/cli.cjs] [-j N] [--filter TEXT] [--timeout S]`);
   process.exit(2);
 }
 

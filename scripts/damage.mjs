@@ -8,7 +8,7 @@
 //
 //   node scripts/damage.mjs [--seed N] [--per N] [--big-per N] [-j 1|2]
 //        [--only REGEX] [--kinds k1,k2] [--out DIR] [--timeout S]
-//        [--corpus DIR] [--add DIR]... [--cli dist/cli.js] [--keep-identical]
+//        [--corpus DIR] [--add DIR]... [--cli dist/cli.cjs] [--keep-identical]
 //
 // --add DIR damages every *.trace of DIR too (test/fixtures/events/traces has
 // the experimental batches and edge values the corpus lacks).
@@ -66,7 +66,7 @@ const GO = '/opt/go-toolchains/go1.27/bin/go';
 
 function parseArgs(argv) {
   const opts = {
-    corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.js'), seed: 1, per: 10, bigPer: null,
+    corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.cjs'), seed: 1, per: 10, bigPer: null,
     jobs: 1, only: null, add: [], kinds: KINDS, out: '/tmp/dmg', timeout: 30, keepIdentical: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -93,7 +93,7 @@ function parseArgs(argv) {
 }
 
 function usage(msg) {
-  console.error(`damage: ${msg}\nusage: node scripts/damage.mjs [--seed N] [--per N] [--big-per N] [-j 1|2] [--only REGEX] [--kinds k1,k2] [--out DIR] [--timeout S] [--corpus DIR] [--add DIR] [--cli dist/cli.js] [--keep-identical]`);
+  console.error(`damage: ${msg}\nusage: node scripts/damage.mjs [--seed N] [--per N] [--big-per N] [-j 1|2] [--only REGEX] [--kinds k1,k2] [--out DIR] [--timeout S] [--corpus DIR] [--add DIR] [--cli dist/cli.cjs] [--keep-identical]`);
   process.exit(2);
 }
 

@@ -30,7 +30,7 @@ describe('measure', () => {
 
 describe('the build measured', () => {
   const root = join(import.meta.dirname, '..');
-  it.skipIf(!existsSync(join(root, 'dist', 'cli.js')))('is a copy of dist that runs on its own, with the project\'s packages', () => {
+  it.skipIf(!existsSync(join(root, 'dist', 'cli.cjs')))('is a copy of dist that runs on its own, with the project\'s packages', () => {
     const cli = snapshotCli(root);
     try {
       expect(cli.startsWith(join(root, 'dist'))).toBe(false);

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = `${root}dist/cli.js`;
+const cli = `${root}dist/cli.cjs`;
 const built = existsSync(cli);
-if (!built) console.warn('cli-pipe.test.ts: dist/cli.js is not built (npm run build): skipped');
+if (!built) console.warn('cli-pipe.test.ts: dist/cli.cjs is not built (npm run build): skipped');
 
 /** headOf runs the command on the sample trace, closes its output after the
  * first chunk, and returns its exit status and standard error. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const built = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.js', 'dist/index.d.ts']
+const built = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts']
   .every((f) => existsSync(root + f));
 if (!built) console.warn('package.test.ts: dist/ is not built (npm run build): the bundle checks are skipped');
 
@@ -30,7 +30,7 @@ describe('package.json', () => {
   });
 
   it('installs the gotrace command', () => {
-    expect(pkg.bin).toEqual({ gotrace: './dist/cli.js' });
+    expect(pkg.bin).toEqual({ gotrace: './dist/cli.cjs' });
   });
 });
 
@@ -38,7 +38,7 @@ describe.skipIf(!built)('the built package', () => {
   it('packs the bundles, the declarations and the command, and no sources', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.js', 'dist/index.d.ts', 'README.md', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
@@ -68,6 +68,15 @@ describe.skipIf(!built)('the built package', () => {
   });
 
   it('starts the command with a node shebang', () => {
-    expect(readFileSync(`${root}dist/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(readFileSync(`${root}dist/cli.cjs`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('makes the command one ASCII CommonJS file that reads the core from build/ (start-up, see rollup.config.mjs)', () => {
+    const js = readFileSync(`${root}dist/cli.cjs`, 'utf8');
+    expect(js).not.toMatch(/require\(['"]\./);
+    expect(js).not.toMatch(/\bimport\s.*\sfrom\s/);
+    expect(js).not.toContain('AGFzbQ'); // the start of a base64-embedded WebAssembly module
+    expect(js).toContain('../build/gotrace.wasm');
+    expect(js).toMatch(/^[\x00-\x7f]*$/);
   });
 });

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { type Int64 } from '../int64';
 import { EventKind } from '../kinds';
-import { openTrace, Output } from '../io';
+import { openTrace, writeStdout } from '../io';
 import { keepFreedMemory, YoungGeneration } from '../memory';
 import { Reader, type Source } from '../reader';
 import { type Event } from '../event';
@@ -20,13 +20,11 @@ export function register(program: Command): void {
     .argument('<trace>', "the trace file ('-' for stdin)")
     .option('--cursor', 'read through a Cursor (no object per event) instead of a Reader')
     .action(async (path: string, opts: { cursor?: boolean }) => {
-      const out = new Output();
       const input = openTrace(path);
       // A Reader copies records for its events; a Cursor does not (see keepFreedMemory).
       if (!opts.cursor) keepFreedMemory();
       const young = new YoungGeneration();
-      await out.write(formatStats(await (opts.cursor ? statsCursor(input, young) : stats(input, young))));
-      await out.flush();
+      await writeStdout(formatStats(await (opts.cursor ? statsCursor(input, young) : stats(input, young))));
     });
 }
 
