@@ -6,7 +6,7 @@
 // ...) and its toString() follow Go 1.27's event.go line by line in meaning.
 import { BY_TYPE, EXPERIMENTS, GO_STATUSES, PROC_STATUSES } from '../format/events.mjs';
 import { internalError } from './errors';
-import { high32, i64, type Int64, low32, signed, u64 } from './int64';
+import { high32, i64, id64, type Int64, low32, signed, u64 } from './int64';
 import {
   EventKind, GoState, type Label, type Log, type Metric, ProcState, type Range, type RangeAttribute,
   type Region, RANGE_NAMES, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
@@ -113,17 +113,17 @@ export class RecordView {
 
   /** goroutine is the goroutine the event happened on (NO_GOROUTINE = -1: none). */
   get goroutine(): Int64 {
-    return i64(this.words[this.at + 4]!, this.words[this.at + 5]! | 0);
+    return id64(this.words[this.at + 4]! | 0, this.words[this.at + 5]! | 0);
   }
 
   /** proc is the proc the event happened on (NO_PROC = -1: none). */
   get proc(): Int64 {
-    return i64(this.words[this.at + 6]!, this.words[this.at + 7]! | 0);
+    return id64(this.words[this.at + 6]! | 0, this.words[this.at + 7]! | 0);
   }
 
   /** thread is the thread the event happened on (NO_THREAD = -1: none). */
   get thread(): Int64 {
-    return i64(this.words[this.at + 8]!, this.words[this.at + 9]! | 0);
+    return id64(this.words[this.at + 8]! | 0, this.words[this.at + 9]! | 0);
   }
 
   /** arg is Go's argument `i` (0-3) of the event after ordering; a detail of the format. */
