@@ -34,6 +34,8 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  * before the fault has been read, as Reader does.
  */
 export class Cursor extends RecordView {
+  /** words are the core's memory, where the current event's record is. */
+  protected declare words: Uint32Array;
   private readonly reader: Reader;
   private decoder: Decoder | null = null;
   private end = 0;

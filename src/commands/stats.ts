@@ -64,8 +64,8 @@ const CHECK_EVERY = 1 << 20;
 
 /**
  * Tally adds up events: every event's kind, time and resource IDs are read, as
- * a user's loop would. The loops over a step's events are functions of their
- * own, apart from the async reading around them: V8 then optimises each as a
+ * a user's loop would. The loop over a step's events is a function of its
+ * own, apart from the async reading around it: V8 then optimises it as a
  * whole, inlining the getters, instead of spending its inlining budget on the
  * reading's rarely run code. The last time is kept in a local while the loop
  * runs: a field holding number | bigint would box every store.
@@ -94,34 +94,53 @@ class Tally {
 
   /** addBatch counts a batch of events. */
   addBatch(batch: readonly Event[]): void {
-    if (batch.length === 0) return;
-    this.first ??= batch[0]!.time;
-    let last: Int64 = 0;
-    for (let i = 0; i < batch.length; i++) last = this.add(batch[i]!);
-    this.last = last;
+    this.addEach(batch, null);
   }
 
   /** addCursor counts the events waiting at `c`, moving it past them. */
   addCursor(c: Cursor): void {
-    if (!c.nextSync()) return;
-    this.first ??= c.time;
-    let last: Int64 = 0;
-    do last = this.add(c);
-    while (c.nextSync());
-    this.last = last;
+    this.addEach(null, c);
   }
 
-  /** add counts one event and returns its time. */
-  private add(ev: Counted): Int64 {
-    const kind = ev.kind;
-    this.counts[kind]!++;
-    if (kind === EventKind.Sync && ev.tables !== null) this.generations++;
-    this.events++;
-    const time = ev.time;
-    if (ev.goroutine !== -1) this.context[0]++;
-    if (ev.proc !== -1) this.context[1]++;
-    if (ev.thread !== -1) this.context[2]++;
-    return time;
+  /**
+   * addEach counts the events of `batch`, or those waiting at `cursor`, in
+   * one loop for both: a process reads one way, so V8 sees one kind of event
+   * in it. Its sums are locals until the loop ends: fields and arrays updated
+   * at every event cost 30 to 40 instructions an event more (cachegrind).
+   */
+  private addEach(batch: readonly Event[] | null, cursor: Cursor | null): void {
+    const counts = this.counts;
+    let events = 0;
+    let generations = 0;
+    let goroutine = 0;
+    let proc = 0;
+    let thread = 0;
+    let last: Int64 = 0;
+    for (;;) {
+      let ev: Counted;
+      if (batch !== null) {
+        if (events === batch.length) break;
+        ev = batch[events]!;
+      } else {
+        if (!cursor!.nextSync()) break;
+        ev = cursor!;
+      }
+      const kind = ev.kind;
+      counts[kind]!++;
+      if (kind === EventKind.Sync && ev.tables !== null) generations++;
+      last = ev.time;
+      if (events++ === 0) this.first ??= last;
+      if (ev.goroutine !== -1) goroutine++;
+      if (ev.proc !== -1) proc++;
+      if (ev.thread !== -1) thread++;
+    }
+    if (events === 0) return;
+    this.events += events;
+    this.generations += generations;
+    this.context[0] += goroutine;
+    this.context[1] += proc;
+    this.context[2] += thread;
+    this.last = last;
   }
 
   /** summary makes the Stats of the reading `r`. */
