@@ -110,7 +110,7 @@ class Index {
 // whole store at its limit at once (roomFor).
 const BIG: usize = 256 << 10;
 // The most room roomFor makes at once, whatever the limit.
-const MOST_ROOM: usize = 64 << 20;
+const MOST_ROOM: usize = 16 << 20;
 
 // roomFor makes room for `n` more bytes in `v`, a buffer of the store that
 // lacks it. Past BIG, it makes room up to the store's limit: room never
