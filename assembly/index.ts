@@ -1,6 +1,6 @@
 // The core's exports: everything TypeScript may call. Only numbers cross.
 import './env';
-export { inputWindow, inputWindowSize, feed, close, version } from './input';
+export { inputWindow, inputWindowSize, inputSpace, feedSpace, feed, close, version } from './input';
 export { errorInfo } from './errors';
 export { rawNext, rawRecord, reset } from './raw';
 export { next, records, tables, tablesLen } from './reader';

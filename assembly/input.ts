@@ -1,6 +1,7 @@
-// The input stream. TypeScript writes each chunk of the trace into a fixed
-// window and calls feed(); the core keeps the bytes it has not consumed yet in
-// `pending`. Readers look ahead from `pos` without consuming, and consume only
+// The input stream. TypeScript writes each chunk of the trace where
+// inputSpace() says, at the end of the bytes the core keeps (`pending`), and
+// calls feedSpace(); or into a fixed window, and calls feed(), which copies it
+// there. The core keeps the bytes it has not consumed yet in `pending`. Readers look ahead from `pos` without consuming, and consume only
 // once a whole unit (an event, a batch) is there, so that any unit may straddle
 // chunk boundaries: when a unit is incomplete they answer NEED_INPUT and are
 // called again with more bytes, or, once the input is closed, report the
@@ -49,10 +50,26 @@ export function inputWindow(): usize { return window; }
 /** inputWindowSize is the window's size: exported, for TypeScript's chunking. */
 export function inputWindowSize(): u32 { return WINDOW_SIZE; }
 
-/** feed takes `n` bytes from the window into the stream. Unless the input is
- * held, consumed bytes are dropped first when they are the larger part, so the
- * pending buffer stays within about twice the largest unit plus one chunk. */
+/** feed takes `n` bytes from the window into the stream: for a host that
+ * cannot write where inputSpace() says (a copy more than feedSpace). */
 export function feed(n: u32): void {
+  const len = min(n, WINDOW_SIZE);
+  memory.copy(inputSpace(len), window, <usize>len);
+  feedSpace(len);
+}
+
+// The room that the last inputSpace() made: its address and size.
+let roomAt: usize = 0;
+let room: usize = 0;
+
+/** inputSpace makes room for a chunk of up to `n` bytes (at most the window's
+ * size) at the end of the pending bytes and returns its address, where
+ * TypeScript writes the chunk before it calls feedSpace(): the bytes go
+ * straight to where the core keeps them, with no copy from the window. Unless
+ * the input is held, consumed bytes are dropped first when they are the
+ * larger part, so the pending buffer stays within about twice the largest
+ * unit plus one chunk. May grow memory. */
+export function inputSpace(n: u32): usize {
   const len = <usize>min(n, WINDOW_SIZE);
   if (holding) {
     if (pending.len + len > pending.cap) nextSegment(len);
@@ -60,8 +77,21 @@ export function feed(n: u32): void {
     if (pos >= pending.len - pos) dropConsumed();
     // A first segment of the usual size, rather than growth step by step.
     if (pending.cap < SEGMENT) pending.reserve(SEGMENT - pending.len);
+    pending.reserve(len);
   }
-  pending.append(window, len);
+  roomAt = pending.ptr + pending.len;
+  room = len;
+  return roomAt;
+}
+
+/** feedSpace takes into the stream the first `n` bytes of the room that the
+ * last inputSpace() made: no more than that room, and nothing where the
+ * pending bytes changed since (another call in between), so that a host's
+ * mistake loses input rather than takes bytes never written. */
+export function feedSpace(n: u32): void {
+  const len = min(<usize>n, room);
+  if (pending.ptr + pending.len == roomAt && pending.len + len <= pending.cap) pending.len += len;
+  room = 0;
 }
 
 // nextSegment sets the full segment aside, held, and moves the unconsumed
@@ -124,6 +154,7 @@ export function resetInput(): void {
   release();
   holding = false;
   pending.reset();
+  room = 0;
   pos = 0;
   base = 0;
   closed = false;

@@ -72,6 +72,9 @@ class Index {
       if (e == 0) {
         const id = <u32>this.count() + 1;
         store<u32>(at, id);
+        if (this.content.len + bytes > this.content.cap) roomFor(this.content, bytes);
+        if (this.entries.len + ENTRY > this.entries.cap) roomFor(this.entries, ENTRY);
+        if (this.hashes.len + 4 > this.hashes.cap) roomFor(this.hashes, 4);
         const entry = this.entries.grow(ENTRY);
         store<u32>(entry, <u32>(this.content.len / this.unit));
         store<u32>(entry, <u32>n, 4);
@@ -101,6 +104,22 @@ class Index {
       store<u32>(t + (i << 2), <u32>e + 1);
     }
   }
+}
+
+// Past this size, a buffer of the store that must grow makes room for the
+// whole store at its limit at once (roomFor).
+const BIG: usize = 256 << 10;
+// The most room roomFor makes at once, whatever the limit.
+const MOST_ROOM: usize = 16 << 20;
+
+// roomFor makes room for `n` more bytes in `v`, a buffer of the store that
+// lacks it. Past BIG, it makes room up to the store's limit: room never
+// written costs no memory (a page is only given on its first write), while
+// growing step by step copies the buffer into fresh pages at each doubling
+// and leaves the old ones behind, written for nothing but the next copy.
+function roomFor(v: Vec, n: usize): void {
+  const most = min(limit, MOST_ROOM);
+  v.reserve(v.cap >= BIG && v.len + n < most ? most - v.len : n);
 }
 
 /** Store is one epoch's strings and stacks. */

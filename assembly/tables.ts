@@ -17,13 +17,15 @@ import {
   E_STRING_DUPLICATE, E_STRING_EVENT, E_STRING_SHORT, E_STRING_TOO_LARGE, E_TABLE_VARINT,
 } from './error-codes';
 
-const STRING_ENTRY: usize = 16; // u64 id, u32 byte offset, u32 length
+// A string entry's address is where the string lies in the input, which holds
+// the generation's batches in place (input.ts holdInput) as long as the
+// tables are in use: its bytes are not copied.
+const STRING_ENTRY: usize = 16; // u64 id, u32 address, u32 length
 const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
 const FRAME: usize = 32; // u64 pc, u64 func string ID, u64 file string ID, u64 line
 
 const stringIds = new IdMap();
 const strings = new Vec();
-const stringBytes = new Vec();
 const stackIds = new IdMap();
 const stacks = new Vec();
 const stackPcs = new Vec();
@@ -39,7 +41,7 @@ let stackLimit: u64 = 0;
 
 /** resetTables empties the tables for the next generation. */
 export function resetTables(): void {
-  stringIds.clear(); strings.reset(); stringBytes.reset();
+  stringIds.clear(); strings.reset();
   stackIds.clear(); stacks.reset(); stackPcs.reset();
   pcIds.clear(); frames.reset();
   stringLimit = 0;
@@ -73,7 +75,7 @@ function denseLimit(entries: Vec, size: usize): u64 {
 export function stringAt(id: u64): usize {
   const e = strings.ptr + <usize>stringIds.get(id, 0) * STRING_ENTRY;
   stringLen = load<u32>(e, 12);
-  return stringBytes.ptr + <usize>load<u32>(e, 8);
+  return <usize>load<u32>(e, 8);
 }
 /** stringLen is the length of the string stringAt found. */
 export let stringLen: u32 = 0;
@@ -110,13 +112,12 @@ export function addStrings(p: usize, len: usize, off: u64, gen: u64): i32 {
     if (n > MAX_STRING_SIZE) return hold(E_STRING_TOO_LARGE, off, gen, n, MAX_STRING_SIZE);
     const have = <u64>rdLeft();
     if (have < n) return hold(E_STRING_SHORT, off, gen, have, n);
-    const at = stringBytes.len;
-    stringBytes.append(rdPos, <usize>n);
+    const at = rdPos;
     rdStart(rdPos + <usize>n, rdLeft() - <usize>n);
     if (hasString(id)) {
       let old: u64 = 0;
       if (id != 0) old = span(stringAt(id), stringLen);
-      return hold(E_STRING_DUPLICATE, off, gen, id, span(stringBytes.ptr + at, <usize>n), old);
+      return hold(E_STRING_DUPLICATE, off, gen, id, span(at, <usize>n), old);
     }
     stringIds.set(id, <u32>(strings.len / STRING_ENTRY));
     const e = strings.grow(STRING_ENTRY);
@@ -256,7 +257,7 @@ export function indexTables(): void {
   startEpochIfFull();
   stringStore.reset();
   for (let e = strings.ptr; e < strings.ptr + strings.len; e += STRING_ENTRY) {
-    stringStore.push32(internString(stringBytes.ptr + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12)));
+    stringStore.push32(internString(<usize>load<u32>(e, 8), <usize>load<u32>(e, 12)));
   }
   stringLimit = denseLimit(strings, STRING_ENTRY);
   byId(stringStoreById, stringLimit, strings, STRING_ENTRY, stringStore);

@@ -37,7 +37,6 @@ export class Core {
   readonly views: Views = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)) };
 
   private readonly module: WebAssembly.Module;
-  private window = 0;
   private windowSize = 0;
   // Chunks not yet in the core: queue[head..], the first from queueAt on.
   private queue: Uint8Array[] = [];
@@ -65,8 +64,8 @@ export class Core {
 
   /** pull gives the core a synchronous source of input, read only when the
    * core asks for more and the queue is empty: `read` fills the start of
-   * `into` (the core's own input window, so the bytes are copied once, from
-   * the file straight into the core) and returns how many bytes it wrote, 0
+   * `into` (the core's own memory, where it keeps its input, so the bytes are
+   * copied once, from the file straight to their place in the core) and returns how many bytes it wrote, 0
    * at the end of the input, which then counts as closed. A regular file is
    * best read so: no chunk is allocated, and nothing waits on an event loop. */
   pull(read: (into: Uint8Array) => number): void {
@@ -167,7 +166,6 @@ export class Core {
 
   private attach(instance: WebAssembly.Instance): void {
     this.exports = instance.exports as unknown as CoreExports;
-    this.window = this.exports.inputWindow();
     this.windowSize = this.exports.inputWindowSize();
     this.views.u8 = new Uint8Array(0); // another instance's memory: refresh
     this.refresh();
@@ -175,15 +173,18 @@ export class Core {
 
   /** supply moves the next window of queued input into the core (or, the
    * queue empty, reads the pulled source into it), or closes the core once
-   * the queue is empty and close() was called. It returns
-   * false when there is nothing to give: the caller must feed or close. */
+   * the queue is empty and close() was called. The bytes go straight to
+   * where the core keeps them (inputSpace), not through its window: one copy
+   * less. It returns false when there is nothing to give: the caller must
+   * feed or close. */
   private supply(): boolean {
     if (this.head < this.queue.length) {
       const chunk = this.queue[this.head];
       const n = Math.min(chunk.length - this.queueAt, this.windowSize);
-      this.views.u8.set(chunk.subarray(this.queueAt, this.queueAt + n), this.window);
-      this.exports.feed(n);
+      const at = this.exports.inputSpace(n);
       this.refresh();
+      this.views.u8.set(chunk.subarray(this.queueAt, this.queueAt + n), at);
+      this.exports.feedSpace(n);
       this.queueAt += n;
       if (this.queueAt === chunk.length) {
         this.queue[this.head++] = EMPTY;
@@ -193,10 +194,11 @@ export class Core {
       return true;
     }
     if (this.source !== null && !this.closing) {
-      const n = this.source(this.views.u8.subarray(this.window, this.window + this.windowSize));
+      const at = this.exports.inputSpace(this.windowSize);
+      this.refresh();
+      const n = this.source(this.views.u8.subarray(at, at + this.windowSize));
       if (n > 0) {
-        this.exports.feed(n);
-        this.refresh();
+        this.exports.feedSpace(n);
         return true;
       }
       this.source = null;

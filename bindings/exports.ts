@@ -16,6 +16,10 @@ export interface CoreExports {
   inputWindowSize(): number;
   /** feed takes `n` bytes from the input window into the stream. May grow memory. */
   feed(n: number): void;
+  /** inputSpace makes room for up to `n` bytes (at most inputWindowSize()) at the end of the core's input and returns its address, for a chunk written there directly: one copy less than through the window. May grow memory. */
+  inputSpace(n: number): number;
+  /** feedSpace takes the first `n` bytes written at inputSpace()'s address into the stream (call it next, with no other call between). */
+  feedSpace(n: number): void;
   /** close tells the core that no more input will come. */
   close(): void;
   /** reset forgets everything, ready for a new trace. */
