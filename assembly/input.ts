@@ -1,8 +1,9 @@
 // The input stream. TypeScript writes each chunk of the trace where
 // inputSpace() says, at the end of the bytes the core keeps (`pending`), and
 // calls feedSpace(); or into a fixed window, and calls feed(), which copies it
-// there. The core keeps the bytes it has not consumed yet in `pending`. Readers look ahead from `pos` without consuming, and consume only
-// once a whole unit (an event, a batch) is there, so that any unit may straddle
+// there. The core keeps the bytes it has not consumed yet in `pending`.
+// Readers look ahead from `pos` without consuming, and consume only once a
+// whole unit (an event, a batch) is there, so that any unit may straddle
 // chunk boundaries: when a unit is incomplete they answer NEED_INPUT and are
 // called again with more bytes, or, once the input is closed, report the
 // truncation as Go does.

@@ -65,8 +65,9 @@ export class Core {
   /** pull gives the core a synchronous source of input, read only when the
    * core asks for more and the queue is empty: `read` fills the start of
    * `into` (the core's own memory, where it keeps its input, so the bytes are
-   * copied once, from the file straight to their place in the core) and returns how many bytes it wrote, 0
-   * at the end of the input, which then counts as closed. A regular file is
+   * copied once, from the file straight to their place in the core) and
+   * returns how many bytes it wrote, 0 at the end of the input, which then
+   * counts as closed. A regular file is
    * best read so: no chunk is allocated, and nothing waits on an event loop. */
   pull(read: (into: Uint8Array) => number): void {
     if (this.closing) throw new Error('gotrace: pull after close');
