@@ -54,14 +54,16 @@ export function inputWindowSize(): u32 { return WINDOW_SIZE; }
 /** feed takes `n` bytes from the window into the stream: for a host that
  * cannot write where inputSpace() says (a copy more than feedSpace). */
 export function feed(n: u32): void {
-  const len = min(n, WINDOW_SIZE);
-  memory.copy(inputSpace(len), window, <usize>len);
-  feedSpace(len);
+  const len = <usize>min(n, WINDOW_SIZE);
+  memory.copy(roomFor(len, true), window, len);
+  pending.len += len;
 }
 
-// The room that the last inputSpace() made: its address and size.
+// The room that the last inputSpace() made: its address and size, and
+// whether it is the window (see roomFor).
 let roomAt: usize = 0;
 let room: usize = 0;
+let roomInWindow = false;
 
 /** inputSpace makes room for a chunk of up to `n` bytes (at most the window's
  * size) at the end of the pending bytes and returns its address, where
@@ -71,17 +73,9 @@ let room: usize = 0;
  * larger part, so the pending buffer stays within about twice the largest
  * unit plus one chunk. May grow memory. */
 export function inputSpace(n: u32): usize {
-  const len = <usize>min(n, WINDOW_SIZE);
-  if (holding) {
-    if (pending.len + len > pending.cap) nextSegment(len);
-  } else {
-    if (pos >= pending.len - pos) dropConsumed();
-    // A first segment of the usual size, rather than growth step by step.
-    if (pending.cap < SEGMENT) pending.reserve(SEGMENT - pending.len);
-    pending.reserve(len);
-  }
-  roomAt = pending.ptr + pending.len;
-  room = len;
+  room = <usize>min(n, WINDOW_SIZE);
+  roomAt = roomFor(room, false);
+  roomInWindow = roomAt == window;
   return roomAt;
 }
 
@@ -91,8 +85,34 @@ export function inputSpace(n: u32): usize {
  * mistake loses input rather than takes bytes never written. */
 export function feedSpace(n: u32): void {
   const len = min(<usize>n, room);
-  if (pending.ptr + pending.len == roomAt && pending.len + len <= pending.cap) pending.len += len;
   room = 0;
+  if (roomInWindow) {
+    roomInWindow = false;
+    if (len > 0) feed(<u32>len);
+    return;
+  }
+  if (pending.ptr + pending.len == roomAt && pending.len + len <= pending.cap) pending.len += len;
+}
+
+// roomFor makes room for `len` bytes at the end of the pending bytes and
+// returns where they go. While a generation is held, a chunk that would take
+// it past the size limit is checked against the bytes that actually come, as
+// feed() always did: unless `exact` (the chunk's size is known), its room is
+// the window, and feedSpace() feeds what came from there. A file's last read
+// brings fewer bytes than asked for, or none.
+function roomFor(len: usize, exact: bool): usize {
+  if (holding) {
+    if (pending.len + len > pending.cap) {
+      if (!exact && keptBytes + pending.len + len > MAX_VEC) return window;
+      nextSegment(len);
+    }
+  } else {
+    if (pos >= pending.len - pos) dropConsumed();
+    // A first segment of the usual size, rather than growth step by step.
+    if (pending.cap < SEGMENT) pending.reserve(SEGMENT - pending.len);
+    pending.reserve(len);
+  }
+  return pending.ptr + pending.len;
 }
 
 // nextSegment sets the full segment aside, held, and moves the unconsumed
@@ -156,6 +176,7 @@ export function resetInput(): void {
   holding = false;
   pending.reset();
   room = 0;
+  roomInWindow = false;
   pos = 0;
   base = 0;
   closed = false;
