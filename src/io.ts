@@ -114,7 +114,8 @@ export class Output {
  * its file descriptor: process.stdout is made on first use, and making it
  * loads Node's streams, about 5 ms of a run that prints one summary. Where
  * stdout is a non-blocking pipe that is full (EAGAIN), the rest goes through
- * process.stdout, which waits for it.
+ * process.stdout, which waits for it; a failure of that write (EPIPE where
+ * the reader has gone) is this call's, not an unhandled 'error' event.
  */
 export async function writeStdout(text: string): Promise<void> {
   const bytes = Buffer.from(text);
@@ -123,7 +124,12 @@ export async function writeStdout(text: string): Promise<void> {
     while (done < bytes.length) done += writeSync(1, bytes, done);
   } catch (e) {
     if ((e as { code?: string } | null)?.code !== 'EAGAIN') throw e;
-    if (!process.stdout.write(bytes.subarray(done))) await once(process.stdout, 'drain');
+    const out = process.stdout;
+    await new Promise<void>((resolve, reject) => {
+      // Kept: the stream may report its failure as an event after the callback.
+      out.on('error', reject);
+      out.write(bytes.subarray(done), (err) => (err ? reject(err) : resolve()));
+    });
   }
 }
 

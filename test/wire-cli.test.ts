@@ -63,10 +63,25 @@ describe('writeStdout', () => {
     written.fd1 = [];
     written.full = 4;
     const rest: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (rest.push(Buffer.from(s).toString()), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(((s: string | Uint8Array, done?: (e?: Error | null) => void) => {
+      rest.push(Buffer.from(s).toString());
+      done?.();
+      return true;
+    }) as typeof process.stdout.write);
     await writeStdout('a summary\n');
     expect(written.fd1).toEqual(['a su']);
     expect(rest).toEqual(['mmary\n']);
+  });
+
+  it("fails with the rest's write error (EPIPE: the reader has gone), which the command line ends quietly on", async () => {
+    written.fd1 = [];
+    written.full = 4;
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    vi.spyOn(process.stdout, 'write').mockImplementation(((_s: string | Uint8Array, done?: (e?: Error | null) => void) => {
+      done?.(epipe);
+      return false;
+    }) as typeof process.stdout.write);
+    await expect(writeStdout('a summary\n')).rejects.toBe(epipe);
   });
 });
 
