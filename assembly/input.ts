@@ -59,11 +59,10 @@ export function feed(n: u32): void {
   pending.len += len;
 }
 
-// The room that the last inputSpace() made: its address and size, and
-// whether it is the window (see roomFor).
+// The room that the last inputSpace() made: its address (the window's where
+// roomFor says so: pending's blocks all lie past the window) and size.
 let roomAt: usize = 0;
 let room: usize = 0;
-let roomInWindow = false;
 
 /** inputSpace makes room for a chunk of up to `n` bytes (at most the window's
  * size) at the end of the pending bytes and returns its address, where
@@ -75,7 +74,6 @@ let roomInWindow = false;
 export function inputSpace(n: u32): usize {
   room = <usize>min(n, WINDOW_SIZE);
   roomAt = roomFor(room, false);
-  roomInWindow = roomAt == window;
   return roomAt;
 }
 
@@ -86,8 +84,7 @@ export function inputSpace(n: u32): usize {
 export function feedSpace(n: u32): void {
   const len = min(<usize>n, room);
   room = 0;
-  if (roomInWindow) {
-    roomInWindow = false;
+  if (roomAt == window) {
     if (len > 0) feed(<u32>len);
     return;
   }
@@ -176,7 +173,6 @@ export function resetInput(): void {
   holding = false;
   pending.reset();
   room = 0;
-  roomInWindow = false;
   pos = 0;
   base = 0;
   closed = false;
