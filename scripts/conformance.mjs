@@ -16,14 +16,14 @@
 // Needs the built command line (`npm run build`). Traces run one at a time by
 // default (-j for more); each has a time limit, since a hang is a failure too.
 // Exits 1 when some trace differs, 2 when the corpus or the CLI is missing.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canon, errorWords, FOLDERS, manifestRows } from './corpus.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FOLDERS = ['traces', 'go-tests', 'fuzz'];
 /** Headers of the old formats (Go 1.11-1.21), which this sweep leaves out. */
 const OLD_HEADER = /^go 1\.(11|19|21) trace\0/;
 
@@ -62,11 +62,8 @@ function cases(opts) {
   for (const folder of FOLDERS) {
     const manifest = join(opts.corpus, folder, 'MANIFEST.tsv');
     if (!existsSync(manifest)) usage(`no ${manifest}`);
-    for (const line of readFileSync(manifest, 'utf8').split('\n')) {
-      if (!line) continue;
-      const [name, verdict, , events, sha, error = '', canonSha = ''] = line.split('\t');
+    for (const [name, verdict, , events, sha, error = '', canonSha = ''] of manifestRows(opts.corpus, folder)) {
       const path = join(opts.corpus, folder, name);
-      if (!name.endsWith('.trace')) continue;
       if (opts.filter && !`${folder}/${name}`.includes(opts.filter)) continue;
       const old = OLD_HEADER.test(header(path));
       // Old traces with a tie-insensitive reading are compared on that.
@@ -94,7 +91,7 @@ function run(opts, c) {
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const message = stderr.trim().replace(/^gotrace: /, '').replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
+      const message = errorWords(stderr);
       const sha = c.canon ? canonical(opts, Buffer.concat(kept)) : hash.digest('hex');
       done({ sha, verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
     });
@@ -103,9 +100,9 @@ function run(opts, c) {
 
 /** canonical is the sha256 of the tie-insensitive form of a reading (tools/canon.py). */
 function canonical(opts, text) {
-  const r = spawnSync('python3', [join(opts.corpus, '../tools/canon.py')], { input: text, maxBuffer: 1 << 30 });
-  if (r.status !== 0) return `canon.py failed: ${r.stderr}`;
-  return createHash('sha256').update(r.stdout).digest('hex');
+  const r = canon(opts.corpus, text);
+  if (r.error !== undefined) return `canon.py failed: ${r.error}`;
+  return createHash('sha256').update(r.out).digest('hex');
 }
 
 /** compare says how our reading of `c` differs from Go's ('' where it does not). */

@@ -53,14 +53,14 @@
 // differing case is kept under --out (default /tmp/dmg) as a folder with the
 // damaged trace, both outputs and errors, and info.txt; summary.tsv there has
 // one line per case. Exits 1 when some case differs.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canon, errorWords, FOLDERS, manifestRows } from './corpus.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FOLDERS = ['traces', 'go-tests', 'fuzz'];
 const KINDS = ['cut', 'cut-header', 'cut-batch', 'cut-varint', 'cut-edge', 'set', 'flip', 'cont', 'del', 'dup', 'swap', 'val', 'nudge', 'hdr'];
 const GO = '/opt/go-toolchains/go1.27/bin/go';
 
@@ -107,9 +107,7 @@ function version(bytes) {
 function traces(opts) {
   const list = [];
   for (const folder of FOLDERS) {
-    for (const line of readFileSync(join(opts.corpus, folder, 'MANIFEST.tsv'), 'utf8').split('\n')) {
-      const name = line.split('\t')[0];
-      if (!name?.endsWith('.trace')) continue;
+    for (const [name] of manifestRows(opts.corpus, folder)) {
       const id = `${folder}/${name}`;
       if (opts.only && !opts.only.test(id)) continue;
       const bytes = readFileSync(join(opts.corpus, folder, name));
@@ -306,10 +304,10 @@ function run(cmd, args, dir, who, timeout, env) {
   });
 }
 
-/** canon is the tie-insensitive form of an old-format printout (canon.py). */
-function canon(opts, text) {
-  const r = spawnSync('python3', [join(opts.corpus, '../tools/canon.py')], { input: text, maxBuffer: 1 << 30 });
-  return r.status === 0 ? r.stdout : Buffer.from(`canon.py failed: ${r.stderr}`);
+/** canonical is the tie-insensitive form of an old-format printout (canon.py). */
+function canonical(opts, text) {
+  const r = canon(opts.corpus, text);
+  return r.error === undefined ? r.out : Buffer.from(`canon.py failed: ${r.error}`);
 }
 
 /** firstDifference is the first line where two printouts differ. */
@@ -325,7 +323,7 @@ function firstDifference(a, b) {
 /** judge compares our reading with Go's: the category ('' where identical) and what differs. */
 function judge(opts, c, go, ours) {
   const goMsg = go.err.trimEnd();
-  const ourMsg = ours.err.trim().replace(/^gotrace: /, '').replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
+  const ourMsg = errorWords(ours.err);
   if (go.timedOut) return ['go-hang', 'Go did not finish in time'];
   if (go.code !== 0 && go.code !== 1) return ['go-crash', `Go exited ${go.code ?? go.signal}: ${goMsg.split('\n')[0]}`];
   if (ours.timedOut) return ['ours-hang', 'ours did not finish in time'];
@@ -333,7 +331,7 @@ function judge(opts, c, go, ours) {
   let same = go.out.equals(ours.out);
   let goOut = go.out, ourOut = ours.out;
   if (!same && c.old) {
-    goOut = canon(opts, go.out); ourOut = canon(opts, ours.out);
+    goOut = canonical(opts, go.out); ourOut = canonical(opts, ours.out);
     same = goOut.equals(ourOut);
   }
   const diffs = [];
