@@ -2,7 +2,7 @@
 // RSS), its reading of both readers' outputs, its arithmetic and table, and
 // bench/gen's traces as Go 1.27 reads them (skipped without Go).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,32 @@ describe("the readers' outputs", () => {
     const out = 'format      Go 1.26\nbytes       21076312\nevents      4031945\ngenerations 3\n\nevents by kind:\n  Sync    4\n';
     expect(ourEventCount(out)).toBe(4031945);
     expect(ourEventCount('events by kind:\n  Sync  4\n')).toBeNull();
+  });
+});
+
+describe('the core alone (bench/core-only.mjs)', () => {
+  const root = join(import.meta.dirname, '..');
+  const wasm = join(root, 'build', 'gotrace.wasm');
+  const fixture = (name: string) => join(root, 'test', 'fixtures', 'events', 'traces', name);
+  const run = (trace: string) => measure([process.execPath, join(root, 'bench', 'core-only.mjs'), wasm, trace]);
+
+  // Its time bounds the readers' only if it does all of their core's work:
+  // every event of Go's reading (an event's line in Go's -d=parsed starts
+  // with M=), across generations and formats.
+  it.each(['go1.27-annotations-stress', 'go1.22-stress-start-stop', 'test-go122-gc-stress'])(
+    "steps the core through every event of Go's reading of %s", (name) => {
+      const m = run(fixture(`${name}.trace`));
+      expect(m.status).toBe(0);
+      const goEvents = readFileSync(fixture(`${name}.want`), 'utf8').split('\n').filter((l) => l.startsWith('M=')).length;
+      expect(goEvents).toBeGreaterThan(100);
+      expect(ourEventCount(m.stdout)).toBe(goEvents);
+    });
+
+  it('fails where the core fails, naming its error code', () => {
+    const m = run(fixture('cut-go1.22-annotations-1000.trace'));
+    expect(m.status).toBe(1);
+    expect(m.stderr).toMatch(/the core failed with error code \d+/);
+    expect(ourEventCount(m.stdout)).toBeNull();
   });
 });
 
