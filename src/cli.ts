@@ -14,7 +14,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { isEPIPE, isReported } from './io';
+import { exit, isEPIPE, isReported, stderr } from './io';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
 import { register as events } from './commands/events';
@@ -151,7 +151,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (e) {
     // The reader of our output went away (`gotrace wire T | head`): done.
     if (isEPIPE(e)) return 0;
-    process.stderr.write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);
+    stderr().write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);
     return 1;
   }
 }
@@ -171,7 +171,5 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  main().then((status) => {
-    process.exitCode = status;
-  });
+  void main().then(exit);
 }

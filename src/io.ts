@@ -86,13 +86,53 @@ function errnoText(e: unknown): string {
   return m ? m[1] : msg;
 }
 
+/** written holds the standard streams the command line has written to (see stdout() and exit()). */
+const written = new Set<Writable>();
+
+/** stdout is process.stdout, noted as written to: exit() waits for what is written to it. */
+export function stdout(): Writable {
+  written.add(process.stdout);
+  return process.stdout;
+}
+
+/** stderr is process.stderr, noted as written to: exit() waits for what is written to it. */
+export function stderr(): Writable {
+  written.add(process.stderr);
+  return process.stderr;
+}
+
+/**
+ * exit ends the process with `status` once everything written through
+ * stdout() and stderr() has been taken by the system. It leaves through
+ * process.exit rather than by letting the event loop empty: there Node 20
+ * waits for every background task of V8 with the main thread blocked, and a
+ * concurrent compilation that needs a collection from the main thread waits
+ * for it in turn, so the process hangs after its last line
+ * (nodejs/node#54918). process.exit drops what is queued and does not wait.
+ */
+export async function exit(status: number): Promise<never> {
+  await Promise.all([...written].map(settled));
+  process.exit(status);
+}
+
+/** settled resolves once what was written to `stream` has been taken, or the stream has failed. */
+function settled(stream: Writable): Promise<void> {
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    // A reader gone (EPIPE) fails the write: nothing more can go out.
+    stream.once('error', () => resolve());
+    // Writes are taken in order: this one's callback comes after all before it.
+    stream.write('', () => resolve());
+  });
+}
+
 /** Output collects text and writes it to a stream in large pieces, waiting
  * for the stream to drain when it asks to. */
 export class Output {
   private buffered = '';
 
   /** The constructor takes the stream to write to (stdout by default). */
-  constructor(private readonly stream: Writable = process.stdout, private readonly size = CHUNK) {}
+  constructor(private readonly stream: Writable = stdout(), private readonly size = CHUNK) {}
 
   /** write adds `text`; it writes out once a piece is large enough. */
   async write(text: string): Promise<void> {
@@ -124,7 +164,7 @@ export async function writeStdout(text: string): Promise<void> {
     while (done < bytes.length) done += writeSync(1, bytes, done);
   } catch (e) {
     if ((e as { code?: string } | null)?.code !== 'EAGAIN') throw e;
-    const out = process.stdout;
+    const out = stdout();
     await new Promise<void>((resolve, reject) => {
       // Kept: the stream may report its failure as an event after the callback.
       out.on('error', reject);

@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { type Sink, writeEvent } from '../eventstring';
 import { type Int64 } from '../int64';
-import { isEPIPE, openTrace } from '../io';
+import { isEPIPE, openTrace, stdout } from '../io';
 import { keepFreedMemory } from '../memory';
 import { Reader, type Source } from '../reader';
 import { encodeInto, type Tables } from '../tables';
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .addHelpText('after', JSON_HELP)
     .action(async (path: string, opts: { json?: boolean }) => {
       keepFreedMemory();
-      await events(openTrace(path), process.stdout, opts.json ? 'json' : 'text');
+      await events(openTrace(path), stdout(), opts.json ? 'json' : 'text');
     });
 }
 
@@ -116,7 +116,7 @@ class ByteSink implements Sink {
  * text, or JSON Lines. Events before a failure are printed; then the
  * TraceError is thrown.
  */
-export async function events(input: Source, stream: Writable = process.stdout, mode: 'text' | 'json' = 'text'): Promise<void> {
+export async function events(input: Source, stream: Writable = stdout(), mode: 'text' | 'json' = 'text'): Promise<void> {
   const reader = new Reader(input);
   const out = new ByteSink(stream);
   // Write errors arrive as events too; a reader of the output that goes away

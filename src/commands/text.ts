@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { textHeader, textToTrace, TextError } from '../text';
 import { parseTxtar } from '../txtar';
 import { WireReader } from '../wire';
-import { CliError, openTrace, Output } from '../io';
+import { CliError, openTrace, Output, stdout } from '../io';
 import { wire } from './wire';
 
 /** register adds the `text` subcommand and its two actions to the program. */
@@ -103,6 +103,6 @@ async function readAll(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 }
 
 /** writeBytes writes binary output to stdout and waits until it is taken. */
-async function writeBytes(bytes: Uint8Array, stream: Writable = process.stdout): Promise<void> {
+async function writeBytes(bytes: Uint8Array, stream: Writable = stdout()): Promise<void> {
   if (!stream.write(bytes)) await once(stream, 'drain');
 }
