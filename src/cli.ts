@@ -14,7 +14,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { exit, isEPIPE, isReported, stderr } from './io';
+import { exit, isEPIPE, isReported, stderr, stdout } from './io';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
 import { register as events } from './commands/events';
@@ -36,7 +36,9 @@ export async function program(): Promise<Command> {
     .version(version(), '-V, --version', 'print the version of gotrace')
     .showHelpAfterError()
     // Usage errors and --help end main() with a status rather than the process.
-    .exitOverride();
+    .exitOverride()
+    // Help and errors through io's streams, which exit() waits for.
+    .configureOutput({ writeOut: (s) => stdout().write(s), writeErr: (s) => stderr().write(s) });
   for (const register of COMMANDS) register(p);
   return p;
 }
