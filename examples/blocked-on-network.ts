@@ -16,12 +16,11 @@
 //                         blockedOnNetwork++
 //                     ...
 //
-// Run it on a trace with the package built (`npm run build`), from this
-// folder's compiled form or through a TypeScript runner:
-//
-//     npx tsx examples/blocked-on-network.ts < trace.out
-//
-// In your own code, import from 'gotrace' instead of '../src/index'.
+// test/api-helpers.test.ts runs it on traces whose answer Go printed. Run
+// as a program it reads the trace on standard input, once the core is built
+// (`npm run asbuild`), through a TypeScript runner (tsx, say:
+// `npx tsx examples/blocked-on-network.ts < trace.out`; not a dependency of
+// gotrace). In your own code, import from 'gotrace' instead of '../src/index'.
 import { EventKind, GoState, Reader, ResourceKind, type Source } from '../src/index';
 
 /** Blocking is what the example counts. */
