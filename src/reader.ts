@@ -321,7 +321,7 @@ function checkSource(source: unknown): asserts source is Source {
   if (isBytes(source)) return;
   if (typeof Blob !== 'undefined' && source instanceof Blob) return;
   if (hasMethod(source, 'getReader') || hasMethod(source, Symbol.asyncIterator) || hasMethod(source, PULL)) return;
-  throw new TypeError(`gotrace: ${SOURCES}, not ${what(source, 'read it with fs.createReadStream(name))')}`);
+  throw new TypeError(`gotrace: ${SOURCES}, not ${what(source, 'read it with fs.createReadStream(name)')}`);
 }
 
 /**
@@ -346,7 +346,7 @@ function isBytes(x: unknown): x is Uint8Array | ArrayBuffer {
 /** bytesOf is the Uint8Array of in-memory input, or a TypeError for anything else. */
 function bytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
   if (isBytes(source)) return ArrayBuffer.isView(source) ? source : new Uint8Array(source);
-  throw new TypeError(`gotrace: a trace in memory is a Uint8Array or an ArrayBuffer, not ${what(source, 'read it with fs.readFileSync(name))')}`);
+  throw new TypeError(`gotrace: a trace in memory is a Uint8Array or an ArrayBuffer, not ${what(source, 'read it with fs.readFileSync(name)')}`);
 }
 
 /** chunkOf checks that a chunk from a stream is bytes (a stream of text is a mistake). */

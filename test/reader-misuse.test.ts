@@ -308,7 +308,7 @@ describe('sources of the wrong type are TypeErrors that say what is accepted', (
     ['undefined', undefined, /not undefined/],
     ['a plain object', {}, /not an object/],
     ['a number', 42, /not a number/],
-    ['a file name', 'trace.out', /not a string \(a file name\? read it with fs\.createReadStream\(name\)\)/],
+    ['a file name', 'trace.out', /not a string \(a file name\? read it with fs\.createReadStream\(name\)\)$/],
   ] as const) {
     it(`new Reader(${what})`, () => {
       expect(() => new Reader(source as unknown as Source)).toThrow(TypeError);
@@ -323,6 +323,7 @@ describe('sources of the wrong type are TypeErrors that say what is accepted', (
     expect(() => readAll('hello' as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => readAll('hello' as unknown as Uint8Array)).toThrow(inMemory);
     expect(() => readAll([1, 2, 3] as unknown as Uint8Array)).toThrow(inMemory);
+    expect(() => readAll('t.out' as unknown as Uint8Array)).toThrow(/, not a string \(a file name\? read it with fs\.readFileSync\(name\)\)$/);
     expect(() => readEventsSync(null as unknown as Uint8Array).next()).toThrow(TypeError);
   });
 
