@@ -30,7 +30,22 @@ export function openTrace(path: string): AsyncIterable<Uint8Array> {
   } catch (e) {
     throw new CliError(`failed to read trace file: open ${path}: ${errnoText(e)}`);
   }
+  if (isDirectory(fd)) {
+    // Go 1.27 opens a directory, fails its first read and says "bad file
+    // format: not a Go execution trace?"; naming the directory says more.
+    closeSync(fd);
+    throw new CliError(`failed to read trace file: read ${path}: is a directory`);
+  }
   return isFile(fd) ? new FileSource(fd, true) : createReadStream('', { fd, highWaterMark: CHUNK });
+}
+
+/** isDirectory reports whether `fd` is a directory (which opens, but cannot be read). */
+function isDirectory(fd: number): boolean {
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** isFile reports whether `fd` is a regular file (which reads never block on). */
