@@ -38,9 +38,18 @@ export interface Stats {
   events: number;
   /** byKind counts the events of each kind, by Go's kind name. */
   byKind: Map<string, number>;
-  /** generations counts the generations (the Sync events that start one). */
+  /**
+   * generations counts the generations (the Sync events that start one); 0
+   * for formats before Go 1.22 (see oldFormat), which have none.
+   */
   generations: number;
-  /** first and last are the times of the first and last events (null for no events). */
+  /**
+   * first and last are the times of the first and last events (null for
+   * none). In an old format, they are those of the trace's own events: Go's
+   * reader adds a Sync before the first, one nanosecond before it in the
+   * format's time (which Go prints as Time=-1 where that is 0), and one after
+   * the last, which stand for no time of the program's.
+   */
   first: Int64 | null;
   last: Int64 | null;
   /** context counts the events that ran on a goroutine, a proc and a thread (Go's -1 is none). */
@@ -57,6 +66,14 @@ interface Counted {
   readonly proc: Int64;
   readonly thread: Int64;
   readonly tables: unknown;
+}
+
+/** OLD_FORMATS_BEFORE is the first format version with generations (Go 1.22's); older ones are converted by Go's reader. */
+const OLD_FORMATS_BEFORE = 22;
+
+/** oldFormat reports whether `version` is a format before generations (Go 1.11 to 1.21), which Go's reader converts. */
+export function oldFormat(version: number): boolean {
+  return version > 0 && version < OLD_FORMATS_BEFORE;
 }
 
 /** CHECK_EVERY is how many events are read between checks of V8's young generation (see YoungGeneration). */
@@ -77,6 +94,9 @@ class Tally {
   generations = 0;
   first: Int64 | null = null;
   last: Int64 | null = null;
+  /** second and beforeLast are the times of the second event and of the one before the last (see Stats.first). */
+  second: Int64 | null = null;
+  beforeLast: Int64 | null = null;
   // process.hrtime rather than performance.now(): the latter loads perf_hooks
   // (eleven of Node's modules) at start-up.
   readonly start = process.hrtime.bigint();
@@ -116,6 +136,7 @@ class Tally {
     let proc = 0;
     let thread = 0;
     let last: Int64 = 0;
+    let beforeLast: Int64 = 0;
     for (;;) {
       let ev: Counted;
       if (batch !== null) {
@@ -128,13 +149,15 @@ class Tally {
       const kind = ev.kind;
       counts[kind]!++;
       if (kind === EventKind.Sync && ev.tables !== null) generations++;
+      beforeLast = last;
       last = ev.time;
-      if (events++ === 0) this.first ??= last;
+      if (events++ < 2) this.early(last);
       if (ev.goroutine !== -1) goroutine++;
       if (ev.proc !== -1) proc++;
       if (ev.thread !== -1) thread++;
     }
     if (events === 0) return;
+    this.beforeLast = events > 1 ? beforeLast : this.last;
     this.events += events;
     this.generations += generations;
     this.context[0] += goroutine;
@@ -143,13 +166,22 @@ class Tally {
     this.last = last;
   }
 
+  /** early notes the time `t` of one of the first two events of a batch, if it is one of the trace's first two. */
+  private early(t: Int64): void {
+    if (this.first === null) this.first = t;
+    else if (this.second === null) this.second = t;
+  }
+
   /** summary makes the Stats of the reading `r`. */
   summary(r: { version: number; bytesRead: number }): Stats {
     const byKind = new Map<string, number>();
     this.counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
+    const old = oldFormat(r.version);
+    // An old format's first and last events are the Syncs Go's reader adds around the trace's own.
+    const [first, last] = !old ? [this.first, this.last] : this.events > 2 ? [this.second, this.beforeLast] : [null, null];
     return {
-      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: this.generations,
-      first: this.first, last: this.last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
+      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: old ? 0 : this.generations,
+      first, last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
     };
   }
 }
@@ -191,7 +223,7 @@ export function formatStats(s: Stats): string {
     ['format', s.version ? `Go 1.${s.version}` : 'unknown'],
     ['bytes', String(s.bytes)],
     ['events', String(s.events)],
-    ['generations', String(s.generations)],
+    ['generations', oldFormat(s.version) ? `none (formats before Go 1.${OLD_FORMATS_BEFORE} have none)` : String(s.generations)],
   ];
   if (s.first !== null && s.last !== null) {
     const ns = span(s.first, s.last);
