@@ -33,6 +33,16 @@ export function openTrace(path: string): AsyncIterable<Uint8Array> {
   return isFile(fd) ? new FileSource(fd, true) : createReadStream('', { fd, highWaterMark: CHUNK });
 }
 
+/** traceSize is the size of the trace `input` from openTrace, where it is a file (null for a pipe or a terminal). */
+export function traceSize(input: AsyncIterable<Uint8Array>): number | null {
+  if (!(input instanceof FileSource)) return null;
+  try {
+    return fstatSync(input.fd).size;
+  } catch {
+    return null;
+  }
+}
+
 /** isFile reports whether `fd` is a regular file (which reads never block on). */
 function isFile(fd: number): boolean {
   try {
@@ -51,7 +61,7 @@ function isFile(fd: number): boolean {
 class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   private done = false;
 
-  constructor(private readonly fd: number, private readonly owned: boolean) {}
+  constructor(readonly fd: number, private readonly owned: boolean) {}
 
   [PULL](into: Uint8Array): number {
     if (this.done) return 0;

@@ -6,8 +6,9 @@
 import type { Command } from 'commander';
 import { type Int64 } from '../int64';
 import { EventKind } from '../kinds';
-import { openTrace, writeStdout } from '../io';
+import { openTrace, traceSize, writeStdout } from '../io';
 import { keepFreedMemory, YoungGeneration } from '../memory';
+import { type Progress, progressFor } from '../progress';
 import { Reader, type Source } from '../reader';
 import { type Event } from '../event';
 import { Cursor } from '../cursor';
@@ -19,12 +20,14 @@ export function register(program: Command): void {
     .description('count the events of a trace by kind, and time the reading')
     .argument('<trace>', "the trace file ('-' for stdin)")
     .option('--cursor', 'read through a Cursor (no object per event) instead of a Reader')
-    .action(async (path: string, opts: { cursor?: boolean }) => {
+    .option('--quiet', 'show no progress on a terminal')
+    .action(async (path: string, opts: { cursor?: boolean; quiet?: boolean }) => {
       const input = openTrace(path);
       // A Reader copies records for its events; a Cursor does not (see keepFreedMemory).
       if (!opts.cursor) keepFreedMemory();
       const young = new YoungGeneration();
-      await writeStdout(formatStats(await (opts.cursor ? statsCursor(input, young) : stats(input, young))));
+      const progress = progressFor(traceSize(input), opts.quiet === true, false);
+      await writeStdout(formatStats(await (opts.cursor ? statsCursor(input, young, progress) : stats(input, young, progress))));
     });
 }
 
@@ -102,11 +105,12 @@ class Tally {
   readonly start = process.hrtime.bigint();
   private nextCheck = CHECK_EVERY;
 
-  /** The constructor takes the young generation to check as the reading goes (see poll), if any. */
-  constructor(private readonly young?: YoungGeneration) {}
+  /** The constructor takes the young generation to check and the progress to tell as the reading goes (see poll), if any. */
+  constructor(private readonly young?: YoungGeneration, private readonly progress: Progress | null = null) {}
 
-  /** poll checks the young generation once every CHECK_EVERY events. */
-  poll(): void {
+  /** poll, after each batch, tells the progress of `bytesRead`, and checks the young generation once every CHECK_EVERY events. */
+  poll(bytesRead: number): void {
+    this.progress?.step(bytesRead, this.events);
     if (this.events < this.nextCheck) return;
     this.nextCheck = this.events + CHECK_EVERY;
     this.young?.check();
@@ -188,25 +192,34 @@ class Tally {
 
 /**
  * stats reads the trace from `input` through a Reader and summarises it;
- * `young`, where given, is checked as the reading goes (the command line's).
+ * `young` and `progress`, where given, are checked and told as the reading
+ * goes (the command line's).
  */
-export async function stats(input: Source, young?: YoungGeneration): Promise<Stats> {
-  const tally = new Tally(young);
+export async function stats(input: Source, young?: YoungGeneration, progress: Progress | null = null): Promise<Stats> {
+  const tally = new Tally(young, progress);
   const reader = new Reader(input);
-  for (let batch; (batch = await reader.nextBatch()) !== null;) {
-    tally.addBatch(batch);
-    tally.poll();
+  try {
+    for (let batch; (batch = await reader.nextBatch()) !== null;) {
+      tally.addBatch(batch);
+      tally.poll(reader.bytesRead);
+    }
+  } finally {
+    progress?.end();
   }
   return tally.summary(reader);
 }
 
 /** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
-export async function statsCursor(input: Source, young?: YoungGeneration): Promise<Stats> {
-  const tally = new Tally(young);
+export async function statsCursor(input: Source, young?: YoungGeneration, progress: Progress | null = null): Promise<Stats> {
+  const tally = new Tally(young, progress);
   const c = new Cursor(input);
-  while (await c.fill()) {
-    tally.addCursor(c);
-    tally.poll();
+  try {
+    while (await c.fill()) {
+      tally.addCursor(c);
+      tally.poll(c.bytesRead);
+    }
+  } finally {
+    progress?.end();
   }
   return tally.summary(c);
 }
