@@ -122,7 +122,8 @@ export function stderr(): Writable {
  * that rarer, but it joins the running ones, so the same deadlock can still
  * happen there (measured: 4 hangs in 500 runs on test/fixtures/exit, against
  * 22 in 200 before): only a node started without background compilation is
- * free of it.
+ * free of it, which is how the command line starts on those versions
+ * (launch.ts).
  */
 export async function exit(status: number): Promise<never> {
   await Promise.all([...written].map(settled));
