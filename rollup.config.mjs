@@ -38,7 +38,7 @@ function declarations() {
 }
 
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', declaration: false, noEmit: false, outDir: 'dist', ...options });
-const external = (id) => id.startsWith('node:') || id === 'commander';
+const external = (id) => id.startsWith('node:') || id === 'commander' || id === 'cli-progress';
 
 export default [
   {

@@ -225,7 +225,7 @@ async function inPairs<T, R>(items: T[], job: (item: T) => Promise<R>): Promise<
   return out;
 }
 
-describe.skipIf(!existsSync(GO))(`damaged traces read as Go reads them (${GO})`, () => {
+describe.skipIf(!existsSync(GO))(`damaged traces read as Go reads them (${GO}${existsSync(GO) ? '' : ': skipped, not installed'})`, () => {
   const seed = Number(process.env.DIFF_SEED ?? 2027);
   const cases = fc.sample(damaged, { seed, numRuns: 40 });
   let temp = '';
