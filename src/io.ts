@@ -211,8 +211,16 @@ export function isEPIPE(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
 }
 
-/** isReported tells errors that are reported as one line (the trace's or the
- * command line's own) from bugs, which keep their stack. */
+/** isReported tells errors that are reported as one line (the trace's, the
+ * command line's own, or the system's: a read or write that failed, such as
+ * EIO, which Node words with its code and call) from bugs, which keep their
+ * stack. */
 export function isReported(e: unknown): e is Error {
-  return e instanceof TraceError || e instanceof CliError;
+  return e instanceof TraceError || e instanceof CliError || isSystemError(e);
+}
+
+/** isSystemError reports whether `e` is Node's error of a failed system call (it has an errno code and the call's name). */
+function isSystemError(e: unknown): e is Error {
+  const { code, syscall } = (e ?? {}) as { code?: unknown; syscall?: unknown };
+  return e instanceof Error && typeof code === 'string' && typeof syscall === 'string';
 }
