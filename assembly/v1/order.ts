@@ -130,8 +130,7 @@ let nProcs: i32 = 0;
 // pairs, each proc's event being at its head - 1.
 const avail = new Vec();
 let nAvail: i32 = 0;
-// The available procs to examine, a min-heap of (position << 32 | proc).
-const toExamine = new Vec();
+const toExamine = new Vec(); // the available procs to examine: a min-heap of (position << 32 | proc)
 let nExamine: i32 = 0;
 const heap_ = new Vec();
 let nHeap: i32 = 0;
@@ -198,21 +197,17 @@ export function order(): i32 {
 
 // fillFrontier moves the next event of every available proc whose
 // transition is ready into the frontier, loading batches as procs run dry.
-// Go looks at the available procs in order, and where it takes one, puts the
-// last in its place and looks at that one next: the order of the frontier's
-// pushes, which decides between events of equal times, comes from that. Only
-// procs new there or woken can be ready (the others were not, and the state
-// they wait for has not come), so only those are looked at, in Go's order.
+// Go looks at them in order; where it takes one, the last takes its place and
+// is looked at next. That order of pushes decides between equal times. Only
+// procs new there or woken can be ready (the others wait for a state that has
+// not come), so only those are looked at, in Go's order.
 function fillFrontier(): i32 {
   while (nExamine > 0) {
-    const top = examPop();
-    let i = <i32>(top >> 32);
-    const pi = <i32>(top & 0xFFFFFFFF);
+    const top = examPop(), i = <i32>(top >> 32), pi = <i32>(top & 0xFFFFFFFF);
     if (!procs[pi].cand || i >= nAvail || availAt(i) != pi) continue; // examined since, where it was moved to
-    while (true) {
-      const r = examine(i);
+    for (let r = examine(i); r != 0; r = examine(i)) { // where one left, the last took its place
       if (r < 0) return ERROR;
-      if (r == 0 || i >= nAvail || !procs[availAt(i)].cand) break;
+      if (i >= nAvail || !procs[availAt(i)].cand) break;
     }
   }
   return 1;
@@ -259,10 +254,9 @@ function candidate(pi: i32): void {
 // ---- Procs waiting for a goroutine's state ----
 //
 // Go checks every available proc against the goroutine states before each
-// event it takes, so a proc whose next event waits for a goroutine state is
-// checked over and over: quadratic on a trace with many such procs. A proc
-// whose event is not ready waits here instead, under the state it needs
-// (goroutine, sequence number or NOSEQ, status), and is checked again only
+// event it takes: quadratic on a trace with many procs that wait. Here a proc
+// whose event is not ready stays in its place but waits under the state it
+// needs (goroutine, sequence number or NOSEQ, status), to be examined again
 // once its goroutine enters that state: the same procs become ready at the
 // same points as in Go.
 
@@ -326,6 +320,7 @@ function wake(key: u64): void {
 @inline function exAt(i: i32): u64 { return load<u64>(toExamine.ptr + (<usize>i << 3)); }
 @inline function exSet(i: i32, v: u64): void { store<u64>(toExamine.ptr + (<usize>i << 3), v); }
 
+// examPush adds `v` (position << 32 | proc) to the procs to examine.
 function examPush(v: u64): void {
   if (<usize>(nExamine + 1) << 3 > toExamine.len) toExamine.grow(8);
   let j = nExamine++;
@@ -338,9 +333,9 @@ function examPush(v: u64): void {
   exSet(j, v);
 }
 
+// examPop takes the proc to examine at the lowest position.
 function examPop(): u64 {
-  const top = exAt(0);
-  const v = exAt(--nExamine);
+  const top = exAt(0), v = exAt(--nExamine);
   let i = 0;
   while (true) {
     let j = 2 * i + 1;
