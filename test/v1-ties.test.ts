@@ -1,9 +1,9 @@
 // Old traces (Go 1.11-1.21) whose events of equal times Go orders by a rule:
 // ours must be Go's reading byte for byte, not only in the tie-insensitive
 // form. The traces (test/fixtures/v1/ties/traces.mjs) are a few events on
-// two Ps; NAME.want is what Go 1.27's `go tool trace -d=parsed` printed, in
-// every run where its maps do not matter, and in most runs where they do
-// (runs.tsv). Written by test/fixtures/v1/ties/gen.mjs, from Go only.
+// one or two Ps; NAME.want is what Go 1.27's `go tool trace -d=parsed`
+// printed, in every run where its maps do not matter, and in most runs where
+// they do (runs.tsv). Written by test/fixtures/v1/ties/gen.mjs, from Go only.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { oldTrace, TIE_TRACES } from './fixtures/v1/ties/traces.mjs';

@@ -20,7 +20,7 @@ import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1Go
   V1GoSysBlock, V1GoBlockGC, V1GoSched, V1GoPreempt, V1GoUnblock, V1GoSysExit, V1GoUnblockLocal,
   V1GoSysExitLocal, V1GCStart } from './format';
 import { EV_SIZE, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent, growEvent } from './event';
-import { sortByTime, isSorted } from './sysexit';
+import { isSorted, sortSamples } from './sysexit';
 import { pidCount, pidSlot, cpuSamples } from './parser';
 import { loadBatch } from './batch';
 import { E_OLD_BAD_TRANSITION, E_OLD_NO_ORDER, E_OLD_TIME_ORDER } from '../error-codes';
@@ -162,7 +162,7 @@ export function order(): i32 {
   const n = pidCount();
   for (let i: u32 = 0; i < n; i++) addProc(i);
   const prof = addProc(pidSlot(PROFILE_P));
-  sortByTime(cpuSamples);
+  sortSamples(cpuSamples);
   prof.buf.append(cpuSamples.ptr, cpuSamples.len);
   avail.reset(); nAvail = 0; nExamine = 0;
   for (let i = 0; i < nProcs; i++) pushAvail(i);
