@@ -32,3 +32,23 @@ describe('old traces: equal times in Go\'s order, byte for byte', () => {
     expect([...runs.values()].filter((r) => r.readings === 1 && r.n >= 16).length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('conformance\'s byte-for-byte tally of old traces', () => {
+  it('counts ours against every reading Go printed, where it printed one only, and the manifest\'s', async () => {
+    const { oldByteTally } = await import('../scripts/v1-readings.mjs');
+    const table = new Map([
+      ['t/fixed', { runs: 32, readings: new Map([['a', 32]]) }],
+      ['t/varies', { runs: 32, readings: new Map([['b', 20], ['c', 12]]) }],
+      ['t/other', { runs: 32, readings: new Map([['d', 32]]) }],
+    ]);
+    const list = [
+      { id: 't/fixed', old: true, rawSha: 'a' },
+      { id: 't/varies', old: true, rawSha: 'b' },
+      { id: 't/other', old: true, rawSha: 'd' },
+      { id: 't/new', old: false, rawSha: 'e' },
+    ];
+    const results = [{ rawSha: 'a' }, { rawSha: 'c' }, { rawSha: 'x' }, { rawSha: 'e' }];
+    expect(oldByteTally(list, results, table)).toBe(
+      '2 of 3 print one of the readings Go printed in 32 runs, 1 of 2 where it printed one only; 1 of 3 the manifest\'s');
+  });
+});
