@@ -27,5 +27,8 @@ export { Tables, type Store } from './tables';
 // Errors.
 export { TraceError } from './errors';
 
+// Compressed traces (gzip), read transparently.
+export { CompressionError } from './compression';
+
 // Go's quoting.
 export { quote } from './quote';

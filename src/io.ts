@@ -7,6 +7,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { CompressionError, compressionOf, decompressing, MAGIC_LENGTH } from './compression';
 import { TraceError } from './errors';
 import { PULL, type PullSource } from './reader';
 
@@ -21,16 +22,27 @@ export class CliError extends Error {
 /** openTrace opens the trace at `path` ('-' for stdin) for reading in chunks.
  * It fails as Go's `go tool trace` does when the file cannot be opened. A
  * regular file (stdin too, when it is one) is read synchronously, as the
- * reader asks (see FileSource); anything else (a pipe, a terminal) streams. */
+ * reader asks (see FileSource); anything else (a pipe, a terminal) streams.
+ * A compressed trace (gzip) streams too, decompressed as it is read (see
+ * compression.ts). */
 export function openTrace(path: string): AsyncIterable<Uint8Array> {
-  if (path === '-') return isFile(0) ? new FileSource(0, false) : process.stdin;
+  if (path === '-') return isFile(0) ? fileTrace(0, false) : decompressing(process.stdin);
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw new CliError(`failed to read trace file: open ${path}: ${errnoText(e)}`);
   }
-  return isFile(fd) ? new FileSource(fd, true) : createReadStream('', { fd, highWaterMark: CHUNK });
+  return isFile(fd) ? fileTrace(fd, true) : decompressing(createReadStream('', { fd, highWaterMark: CHUNK }));
+}
+
+/** fileTrace reads the regular file `fd` as a FileSource, or decompressed
+ * where its first bytes say it is compressed. */
+function fileTrace(fd: number, owned: boolean): AsyncIterable<Uint8Array> {
+  const head = new Uint8Array(MAGIC_LENGTH);
+  const first = head.subarray(0, readSync(fd, head, 0, MAGIC_LENGTH, null));
+  const file = new FileSource(fd, owned, first);
+  return compressionOf(first) === null ? file : decompressing(file);
 }
 
 /** isFile reports whether `fd` is a regular file (which reads never block on). */
@@ -51,9 +63,16 @@ function isFile(fd: number): boolean {
 class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   private done = false;
 
-  constructor(private readonly fd: number, private readonly owned: boolean) {}
+  /** The constructor takes the file and `head`, its first bytes already read (given first). */
+  constructor(private readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
 
   [PULL](into: Uint8Array): number {
+    if (this.head.length > 0) {
+      const n = Math.min(this.head.length, into.length);
+      into.set(this.head.subarray(0, n));
+      this.head = this.head.subarray(n);
+      return n;
+    }
     if (this.done) return 0;
     let n = 0;
     try {
@@ -185,8 +204,8 @@ export function isEPIPE(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
 }
 
-/** isReported tells errors that are reported as one line (the trace's or the
- * command line's own) from bugs, which keep their stack. */
+/** isReported tells errors that are reported as one line (the trace's, its
+ * compression's, or the command line's own) from bugs, which keep their stack. */
 export function isReported(e: unknown): e is Error {
-  return e instanceof TraceError || e instanceof CliError;
+  return e instanceof TraceError || e instanceof CompressionError || e instanceof CliError;
 }

@@ -6,6 +6,7 @@
 // happens per chunk of input, never per event: one step of the core yields up
 // to a thousand records, copied once and made into events 256 at a time.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
+import { compressionOf, decompress, decompressing, refuseCompressed } from './compression';
 import { coreError, errorContext, internalError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
 import { Store, Tables } from './tables';
@@ -62,8 +63,8 @@ export class Decoder {
   events: Event[] = [];
   /** at is the index in events of the next to hand out. */
   at = 0;
-  /** error is the error the reading ended with, once it has. */
-  error: TraceError | null = null;
+  /** error is the error the reading ended with, once it has: a TraceError, or the source's own failure. */
+  error: unknown = null;
   /** ended is true once every event has been read. */
   ended = false;
   /** bytes counts the input bytes given to the core. */
@@ -117,7 +118,14 @@ export class Decoder {
 
   /** fail records the reading's error (an internal one where `e` is not a TraceError). */
   fail(e: unknown): TraceError {
-    this.error ??= e instanceof TraceError ? e : this.asError(e);
+    const error = (this.error ??= e instanceof TraceError ? e : this.asError(e));
+    this.end();
+    return error as TraceError;
+  }
+
+  /** failSource records a failure of the input (a failed read, a damaged compressed stream), which is the caller's as itself. */
+  failSource(e: unknown): unknown {
+    this.error ??= e;
     this.end();
     return this.error;
   }
@@ -290,7 +298,7 @@ export class Reader implements AsyncIterable<Event> {
     return this.decoder?.core.version() ?? 0;
   }
 
-  /** bytesRead counts the bytes of input read so far. */
+  /** bytesRead counts the bytes of the trace read so far (of the decompressed trace, where the input is compressed). */
   get bytesRead(): number {
     return this.decoder?.bytes ?? 0;
   }
@@ -301,9 +309,13 @@ export class Reader implements AsyncIterable<Event> {
     const decoder = new Decoder(await load(), this.view);
     if (this.source instanceof Uint8Array || this.source instanceof ArrayBuffer) {
       const bytes = bytesOf(this.source);
-      decoder.core.feed(bytes);
-      decoder.core.close();
-      decoder.bytes = bytes.length;
+      // Compressed bytes are read as a stream, decompressed as the core asks (see compression.ts).
+      if (compressionOf(bytes) !== null) this.input = decompressing([bytes]);
+      else {
+        decoder.core.feed(bytes);
+        decoder.core.close();
+        decoder.bytes = bytes.length;
+      }
     } else if (isPull(this.source)) {
       const source = this.source;
       decoder.core.pull((into) => {
@@ -312,7 +324,7 @@ export class Reader implements AsyncIterable<Event> {
         return n;
       });
     } else {
-      this.input = chunks(this.source);
+      this.input = decompress(chunks(this.source));
     }
     return (this.decoder = decoder);
   }
@@ -362,7 +374,7 @@ export class Reader implements AsyncIterable<Event> {
       try {
         r = await this.input.next();
       } catch (e) {
-        throw d.fail(e);
+        throw d.failSource(e);
       }
       if (r.done) {
         d.core.close();
@@ -406,6 +418,7 @@ export class Reader implements AsyncIterable<Event> {
  */
 export function* readEventsSync(trace: Uint8Array | ArrayBuffer): Generator<Event, void, undefined> {
   const bytes = bytesOf(trace);
+  refuseCompressed(bytes);
   const d = new Decoder(loadSync());
   d.core.feed(bytes);
   d.core.close();
