@@ -327,7 +327,7 @@ export class Event extends RecordView {
     return { task: this.arg(0), category: this.str(this.arg(1)), message: this.str(this.arg(2)) };
   }
 
-  /** transition is the state transition in numbers (see Transition). */
+  /** @internal transition is the state transition in numbers (see Transition), for stateTransition() and the printer. */
   transition(): Transition {
     const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition =>
       ({ kind: ResourceKind.Goroutine, id, from, to, reason, stack });
