@@ -73,6 +73,9 @@ const CONSUMERS: Consumer[] = [
   { name: 'node10', type: 'commonjs', options: { ...NODE, module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' } },
 ];
 
+/** TSC_TIMEOUT bounds one run of tsc generously: a few seconds on an idle machine, many more on a busy one. */
+const TSC_TIMEOUT = 180_000;
+
 let dir = '';
 
 beforeAll(() => {
@@ -85,7 +88,7 @@ beforeAll(() => {
   execFileSync('tar', ['-xzf', tarball, '-C', join(dir, 'node_modules')]);
   renameSync(join(dir, 'node_modules/package'), join(dir, 'node_modules/gotrace'));
   symlinkSync(join(root, 'node_modules/@types'), join(dir, 'node_modules/@types'));
-});
+}, TSC_TIMEOUT);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -112,7 +115,7 @@ describe.skipIf(!built)('a TypeScript consumer of the packed package, strict', (
   for (const consumer of CONSUMERS) {
     it(`type-checks under moduleResolution ${consumer.options.moduleResolution} as ${consumer.type === 'module' ? 'an ES module' : 'CommonJS'} (${consumer.name})`, () => {
       expect(typecheck(consumer)).toBe('');
-    });
+    }, TSC_TIMEOUT);
   }
 
   it('catches the deliberate type error (the types are not `any`)', () => {
@@ -120,5 +123,5 @@ describe.skipIf(!built)('a TypeScript consumer of the packed package, strict', (
     const consumer = { ...CONSUMERS[0]!, name: 'node16-esm-error' };
     const out = typecheck(consumer, CONSUMER.replace(/^\/\/ @ts-expect-error.*\n/m, ''));
     expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^index\.ts\(21,7\): error TS2322: Type '.*EventKind' is not assignable to type 'string'\.$/)]);
-  });
+  }, TSC_TIMEOUT);
 });
