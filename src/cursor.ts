@@ -31,7 +31,8 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  * `c.event` is the current event as an Event, the same object every time and
  * re-pointed as the cursor moves: copy what you need out of it, never keep it.
  * On malformed input, fill() and next() throw a TraceError after every event
- * before the fault has been read, as Reader does.
+ * before the fault has been read, as Reader does; a failing source, its own
+ * error.
  */
 export class Cursor extends RecordView {
   /** words are the core's memory, where the current event's record is. */
@@ -85,10 +86,22 @@ export class Cursor extends RecordView {
   /**
    * fill makes sure events are waiting for nextSync(), reading the next step
    * of the trace if none are: false at the end of the trace. It throws the
-   * reading's TraceError on malformed input, as Reader does.
+   * reading's TraceError on malformed input, as Reader does. Calls of fill()
+   * and next() made without awaiting the one before queue, as Reader's do.
    */
-  async fill(): Promise<boolean> {
-    if ((this.started ? this.at + WORDS_PER_RECORD : this.at) < this.end) return true;
+  fill(): Promise<boolean> {
+    if (this.waiting() && this.reader.idle) return Promise.resolve(true);
+    return this.reader.queue(() => this.fillNow());
+  }
+
+  /** waiting reports whether events are waiting for nextSync(). */
+  private waiting(): boolean {
+    return (this.started ? this.at + WORDS_PER_RECORD : this.at) < this.end;
+  }
+
+  /** fillNow is fill, its turn come. */
+  private async fillNow(): Promise<boolean> {
+    if (this.waiting()) return true;
     const d = (this.decoder ??= await this.reader.start());
     if (!(await this.reader.fill(d))) return false;
     this.words = d.memory;
@@ -99,13 +112,23 @@ export class Cursor extends RecordView {
     return true;
   }
 
-  /** next moves to the next event, reading on as needed: false at the end of the trace. */
-  async next(): Promise<boolean> {
-    return this.nextSync() || ((await this.fill()) && this.nextSync());
+  /**
+   * next moves to the next event, reading on as needed: false at the end of
+   * the trace. Calls made together each move the cursor by one event, in
+   * order; the view shows where the last of them left it.
+   */
+  next(): Promise<boolean> {
+    if (this.reader.idle && this.nextSync()) return Promise.resolve(true);
+    return this.reader.queue(async () => this.nextSync() || ((await this.fillNow()) && this.nextSync()));
   }
 
-  /** close stops reading: it lets go of the input (cancelling a stream). */
+  /**
+   * close stops reading: it lets go of the input (cancelling a stream), and
+   * every later fill() and next(), and those waiting, fail with a
+   * ReaderClosedError (nextSync() finds no more events).
+   */
   close(): Promise<void> {
+    this.end = 0;
     return this.reader.close();
   }
 

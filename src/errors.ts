@@ -178,3 +178,21 @@ export function internalError(cause: unknown, offset = -1, generation = 0): Trac
 export function asTraceError(err: unknown): TraceError {
   return err instanceof TraceError ? err : internalError(err);
 }
+
+/**
+ * ReaderClosedError is what a call on a Reader or Cursor fails with once it
+ * has been closed (close(), or leaving a `for await` loop early, which closes
+ * it), including calls that were waiting when it was closed. It is not a
+ * TraceError: nothing is wrong with the trace, and the trace has not been
+ * read to its end, which is why such a call must not answer null as at the
+ * end. Test for it with `instanceof`, or by its code.
+ */
+export class ReaderClosedError extends Error {
+  /** code is 'ERR_READER_CLOSED', for callers that test errors by code. */
+  readonly code = 'ERR_READER_CLOSED';
+
+  constructor() {
+    super('gotrace: reader closed: close() was called, or a for await loop over the reader was left early');
+    this.name = 'ReaderClosedError';
+  }
+}

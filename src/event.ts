@@ -15,11 +15,26 @@ import { type Tables } from './tables';
 import { format } from './eventstring';
 import { eventJSON, type JSONValue } from './eventjson';
 
+/**
+ * INSPECT is the key of the method Node's util.inspect (and so console.log)
+ * calls to show an object. Symbol.for gives Node's own symbol without
+ * importing node:util, which browsers do not have.
+ */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
+/** Options is the part of util.inspect's options that INSPECT passes on. */
+interface InspectOptions {
+  depth?: number | null;
+}
+
 /** The record flag of a Sync that starts a generation: its tables come with it. */
 export const NEW_TABLES = 1;
 
 /** Go's reader state of each goroutine status on the wire (tracev2GoStatus2GoState): the same names. */
-const GO_STATE_OF_STATUS = GO_STATUSES.map((name) => GoState[name as keyof typeof GoState] ?? GoState.Undetermined);
+const GO_STATE_OF_STATUS = GO_STATUSES.map((name): GoState => {
+  const state: unknown = (GoState as unknown as Record<string, unknown>)[name];
+  return typeof state === 'number' ? state : GoState.Undetermined;
+});
 /**
  * Go's reader state of each proc status on the wire (tracev2ProcStatus2ProcState):
  * a proc in a syscall still runs; one whose syscall was abandoned is idle.
@@ -30,14 +45,42 @@ const PROC_STATE_OF_STATUS = PROC_STATUSES.map((name) => ({
 /** The wire proc status of a proc whose syscall was abandoned. */
 const PROC_SYSCALL_ABANDONED = PROC_STATUSES.indexOf('SyscallAbandoned');
 
-/** StateTransition is the detail of a StateTransition event: a goroutine or proc changing state. */
-export interface StateTransition {
+/**
+ * StateTransition is the detail of a StateTransition event: a goroutine or a
+ * proc changing state. Test `kind` (or `resource.kind`) to know which, and
+ * TypeScript knows the states' type:
+ *
+ *     const st = ev.stateTransition();
+ *     if (st.kind === ResourceKind.Goroutine && GoState.executing(st.from) && st.to === GoState.Waiting) ...
+ *
+ * or, as Go's `from, to := st.Goroutine()`, `const [from, to] = st.goroutine()`.
+ */
+export type StateTransition = GoStateTransition | ProcStateTransition;
+
+/** GoStateTransition is a goroutine's StateTransition. */
+export interface GoStateTransition extends TransitionDetail {
+  /** kind is the kind of resource that changes state: a goroutine. */
+  kind: ResourceKind.Goroutine;
+  /** from is the goroutine's state before. */
+  from: GoState;
+  /** to is the goroutine's state after. */
+  to: GoState;
+}
+
+/** ProcStateTransition is a proc's StateTransition. */
+export interface ProcStateTransition extends TransitionDetail {
+  /** kind is the kind of resource that changes state: a proc. */
+  kind: ResourceKind.Proc;
+  /** from is the proc's state before. */
+  from: ProcState;
+  /** to is the proc's state after. */
+  to: ProcState;
+}
+
+/** TransitionDetail is what goroutines' and procs' StateTransitions share. */
+export interface TransitionDetail {
   /** resource is the goroutine or proc whose state changes. */
   resource: ResourceID;
-  /** from is the state before: a GoState or ProcState, as resource.kind says. */
-  from: GoState | ProcState;
-  /** to is the state after: a GoState or ProcState, as resource.kind says. */
-  to: GoState | ProcState;
   /** reason is why, where the event says ("" elsewhere). */
   reason: string;
   /**
@@ -47,6 +90,36 @@ export interface StateTransition {
   stack: readonly StackFrame[];
   /** stackId is the stack's ID in the event's tables (0 where none; see Event.stackId). */
   stackId: Int64;
+  /**
+   * goroutine is a goroutine's transition as Go's StateTransition.Goroutine
+   * gives it: [from, to]. It throws a TypeError for a proc's, as Go panics.
+   */
+  goroutine(): [GoState, GoState];
+  /** proc is a proc's transition as Go's StateTransition.Proc gives it: [from, to]. It throws a TypeError for a goroutine's. */
+  proc(): [ProcState, ProcState];
+}
+
+/** Transitioned is the one implementation of StateTransition (methods shared, not made per event). */
+class Transitioned {
+  constructor(
+    readonly kind: ResourceKind.Goroutine | ResourceKind.Proc,
+    readonly resource: ResourceID,
+    readonly from: number,
+    readonly to: number,
+    readonly reason: string,
+    readonly stack: readonly StackFrame[],
+    readonly stackId: Int64,
+  ) {}
+
+  goroutine(): [GoState, GoState] {
+    if (this.kind !== ResourceKind.Goroutine) throw new TypeError('goroutine called on a proc state transition');
+    return [this.from, this.to];
+  }
+
+  proc(): [ProcState, ProcState] {
+    if (this.kind !== ResourceKind.Proc) throw new TypeError('proc called on a goroutine state transition');
+    return [this.from, this.to];
+  }
 }
 
 /** ExperimentalEvent is a raw view of an experimental event. */
@@ -365,11 +438,9 @@ export class Event extends RecordView {
     this.must('stateTransition', EventKind.StateTransition);
     const t = this.transition();
     const stackId = t.stack === -1 ? 0 : t.stack;
-    return {
-      resource: new ResourceID(t.kind, t.id), from: t.from, to: t.to,
-      reason: t.reason === 0 ? '' : this.str(t.reason),
-      stack: stackId === 0 ? [] : this.frames(stackId), stackId,
-    };
+    const kind = t.kind === ResourceKind.Goroutine ? ResourceKind.Goroutine : ResourceKind.Proc;
+    return new Transitioned(kind, new ResourceID(t.kind, t.id), t.from, t.to, t.reason === 0 ? '' : this.str(t.reason),
+      stackId === 0 ? [] : this.frames(stackId), stackId) as StateTransition;
   }
 
   /** sync is the detail of a Sync event. */
@@ -402,6 +473,20 @@ export class Event extends RecordView {
   /** toString is exactly Go's Event.String(). */
   override toString(): string {
     return format(this, false);
+  }
+
+  /**
+   * INSPECT shows the event to console.log and util.inspect as its JSON
+   * form (toJSON) under the name Event, not the record words and batch it
+   * is made of. Node calls it; the reference leaves it out.
+   * @internal
+   */
+  [INSPECT](depth: number, options: InspectOptions, inspect?: (x: unknown, options: InspectOptions) => string): unknown {
+    // `depth` is how many levels may still be shown, from this one: none left, a placeholder.
+    if (depth < 0) return '[Event]';
+    const json = this.toJSON();
+    if (typeof inspect !== 'function') return json;
+    return `Event ${inspect(json, { ...options, depth: options.depth == null ? null : depth })}`;
   }
 }
 

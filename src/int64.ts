@@ -53,6 +53,23 @@ export function id64(lo: number, hi: number): Int64 {
   return hi === lo >> 31 ? lo : i64(lo >>> 0, hi);
 }
 
+/**
+ * sub is a - b, exact, as an Int64: Go's Time.Sub for the times of events
+ * (durations in nanoseconds), which may be bigints where `a.time - b.time`
+ * is a type error (and mixing a number with a bigint a TypeError). It is a
+ * number unless the difference itself is past 2^53 - 1, so that two times of
+ * a host up for months, both bigints, give a number duration. Comparing
+ * needs no helper: `<` and `>` compare numbers and bigints exactly, mixed.
+ */
+export function sub(a: Int64, b: Int64): Int64 {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // Two safe integers differ by less than 2^54: exact where the result is safe.
+    const d = a - b;
+    if (Number.isSafeInteger(d)) return d;
+  }
+  return normalize(BigInt(a) - BigInt(b));
+}
+
 /** signed reinterprets an unsigned 64-bit value as Go's int64(x). */
 export function signed(x: Int64): Int64 {
   return typeof x === 'number' ? x : normalize(BigInt.asIntN(64, x));

@@ -33,6 +33,12 @@ export function openTrace(path: string): AsyncIterable<Uint8Array> {
   } catch (e) {
     throw new CliError(`failed to read trace file: open ${path}: ${errnoText(e)}`);
   }
+  if (isDirectory(fd)) {
+    // Go 1.27 opens a directory, fails its first read and says "bad file
+    // format: not a Go execution trace?"; naming the directory says more.
+    closeSync(fd);
+    throw new CliError(`failed to read trace file: read ${path}: is a directory`);
+  }
   return isFile(fd) ? fileTrace(fd, true) : decompressing(createReadStream('', { fd, highWaterMark: CHUNK }));
 }
 
@@ -43,6 +49,15 @@ function fileTrace(fd: number, owned: boolean): AsyncIterable<Uint8Array> {
   const first = head.subarray(0, readSync(fd, head, 0, MAGIC_LENGTH, null));
   const file = new FileSource(fd, owned, first);
   return compressionOf(first) === null ? file : decompressing(file);
+}
+
+/** isDirectory reports whether `fd` is a directory (which opens, but cannot be read). */
+function isDirectory(fd: number): boolean {
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** isFile reports whether `fd` is a regular file (which reads never block on). */

@@ -69,6 +69,23 @@ export enum GoState {
   Syscall,
 }
 
+/**
+ * GoState's functions are Go's methods of its GoState, called as
+ * `GoState.executing(from)`: an enum's values are numbers, which carry no
+ * methods.
+ */
+export namespace GoState {
+  /**
+   * executing reports whether a goroutine in state `s` is executing, bound
+   * to its thread (Running, or in a Syscall), as Go's GoState.Executing: a
+   * transition from or to such a state is one after which the thread's
+   * events belong to another goroutine, or to none.
+   */
+  export function executing(s: GoState): boolean {
+    return s === GoState.Running || s === GoState.Syscall;
+  }
+}
+
 /** ProcState is a proc's state as Go's reader tracks it. */
 export enum ProcState {
   /** Undetermined is the state of a proc first seen mid-trace, before the reader knows it. */
@@ -79,6 +96,17 @@ export enum ProcState {
   Running,
   /** Idle is idle (it has no thread). */
   Idle,
+}
+
+/** ProcState's functions are Go's methods of its ProcState (see GoState's). */
+export namespace ProcState {
+  /**
+   * executing reports whether a proc in state `s` is executing, bound to
+   * its thread (Running), as Go's ProcState.Executing.
+   */
+  export function executing(s: ProcState): boolean {
+    return s === ProcState.Running;
+  }
 }
 
 /** ValueKind says what a Value holds. */

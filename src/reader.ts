@@ -7,7 +7,7 @@
 // to a thousand records, copied once and made into events 256 at a time.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
 import { compressionOf, decompress, decompressing, refuseCompressed } from './compression';
-import { coreError, errorContext, internalError, TraceError } from './errors';
+import { coreError, errorContext, internalError, ReaderClosedError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
 import { Store, Tables } from './tables';
 
@@ -63,8 +63,12 @@ export class Decoder {
   events: Event[] = [];
   /** at is the index in events of the next to hand out. */
   at = 0;
-  /** error is the error the reading ended with, once it has: a TraceError, or the source's own failure. */
+  /** failed is true once the reading has ended with an error (error). */
+  failed = false;
+  /** error is what the reading ended with, once it has: a TraceError, or the source's own error. */
   error: unknown = null;
+  /** sourceFailure holds the error the source failed with, once it has (see sourceFailed). */
+  private sourceFailure: { error: unknown } | null = null;
   /** ended is true once every event has been read. */
   ended = false;
   /** bytes counts the input bytes given to the core. */
@@ -111,23 +115,39 @@ export class Decoder {
     } catch (e) {
       throw this.fail(e);
     }
-    if (status === END) this.end();
-    else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), errorContext(this.core)));
+    if (status === END) {
+      // Input that ended because the source failed is not a trace that ended.
+      if (this.sourceFailure) throw this.fail(null);
+      this.end();
+    } else if (status === ERROR) throw this.fail(coreError(this.core.errorInfo(), errorContext(this.core)));
     return false;
   }
 
-  /** fail records the reading's error (an internal one where `e` is not a TraceError). */
-  fail(e: unknown): TraceError {
-    const error = (this.error ??= e instanceof TraceError ? e : this.asError(e));
-    this.end();
-    return error as TraceError;
+  /**
+   * fail records the reading's error, once, and returns it: the source's own
+   * error where the source failed, else `e`, an internal one where `e` is not
+   * a TraceError.
+   */
+  fail(e: unknown): unknown {
+    if (!this.failed) {
+      this.failed = true;
+      this.error = this.sourceFailure ? this.sourceFailure.error : e instanceof TraceError ? e : this.asError(e);
+      this.end();
+    }
+    return this.error;
   }
 
-  /** failSource records a failure of the input (a failed read, a damaged compressed stream), which is the caller's as itself. */
-  failSource(e: unknown): unknown {
-    this.error ??= e;
-    this.end();
-    return this.error;
+  /**
+   * sourceFailed notes that the source failed with `error` (a missing file,
+   * a reset connection, a chunk that is not bytes). Go's reader takes a
+   * failed read as the end of its input there: it gives the events it can
+   * read before it (a generation it cannot finish ends with its Sync), then
+   * the read's error. So the caller ends the core's input, the core reads
+   * on as over a trace cut at that byte, and the reading ends with `error`
+   * itself, never the core's error for the cut (see fail), nor an end.
+   */
+  sourceFailed(error: unknown): void {
+    this.sourceFailure ??= { error };
   }
 
   /**
@@ -256,9 +276,82 @@ function chunks(source: Exclude<Source, Uint8Array | ArrayBuffer>): AsyncIterato
   return (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
 }
 
-/** bytesOf is the Uint8Array of in-memory input. */
+/**
+ * Input is a Source made ready for the core: bytes to hand it at once, a
+ * PullSource to read as it asks, or chunks to await.
+ */
+type Input = { bytes: Uint8Array } | { pull: PullSource } | { chunks: AsyncIterator<Uint8Array> };
+
+/**
+ * inputOf is the one place where a Source becomes Input: whatever changes
+ * the bytes on their way in (decompression, say) belongs here.
+ */
+function inputOf(source: Source): Input {
+  if (isBytes(source)) {
+    const bytes = bytesOf(source);
+    // Compressed bytes are read as a stream, decompressed as the core asks (see compression.ts).
+    return compressionOf(bytes) === null ? { bytes } : { chunks: decompressing([bytes]) };
+  }
+  if (isPull(source)) return { pull: source };
+  return { chunks: decompress(chunks(source)) };
+}
+
+/** SOURCES says what a Reader reads, for the TypeError of anything else. */
+const SOURCES = 'a trace source is a Uint8Array, an ArrayBuffer, a Blob, a ReadableStream or an async iterable of Uint8Array chunks (a Node stream, say)';
+
+/**
+ * what names a value of the wrong type in a TypeError; `hint` follows a
+ * string, which is most often a file name given where its bytes belong.
+ */
+function what(x: unknown, hint: string): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === 'string') return `a string (a file name? ${hint})`;
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x !== 'object') return `${/^[aeiou]/.test(typeof x) ? 'an' : 'a'} ${typeof x}`;
+  const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== 'Object' ? `an object (${name})` : 'an object';
+}
+
+/** hasMethod reports whether `source` is an object with a method `method` (how kinds of stream are told apart). */
+function hasMethod(source: unknown, method: string | symbol): boolean {
+  return typeof source === 'object' && source !== null && typeof (source as Record<string | symbol, unknown>)[method] === 'function';
+}
+
+/**
+ * checkSource throws a TypeError, at once, for anything a Reader cannot
+ * read, saying what it can: a wrong source found only when reading starts
+ * fails far from the mistake, and in words that name our code, not it.
+ */
+function checkSource(source: unknown): asserts source is Source {
+  if (isBytes(source)) return;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return;
+  if (hasMethod(source, 'getReader') || hasMethod(source, Symbol.asyncIterator) || hasMethod(source, PULL)) return;
+  throw new TypeError(`gotrace: ${SOURCES}, not ${what(source, 'read it with fs.createReadStream(name)')}`);
+}
+
+/**
+ * isNodeStream reports whether `source` is a Node stream (an event emitter
+ * that can be destroyed), whose failures are 'error' events.
+ */
+function isNodeStream(source: unknown): source is { on(event: 'error', f: () => void): unknown; destroy(): unknown } {
+  return hasMethod(source, 'on') && hasMethod(source, 'destroy');
+}
+
+/**
+ * isBytes reports whether `x` is bytes in memory: a Uint8Array (a Buffer
+ * too) or an ArrayBuffer, of this realm or another (a worker's, a test
+ * environment's), where instanceof does not see them.
+ */
+function isBytes(x: unknown): x is Uint8Array | ArrayBuffer {
+  if (x instanceof Uint8Array || x instanceof ArrayBuffer) return true;
+  const tag = Object.prototype.toString.call(x);
+  return tag === '[object Uint8Array]' || tag === '[object ArrayBuffer]';
+}
+
+/** bytesOf is the Uint8Array of in-memory input, or a TypeError for anything else. */
 function bytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
-  return source instanceof Uint8Array ? source : new Uint8Array(source);
+  if (isBytes(source)) return ArrayBuffer.isView(source) ? source : new Uint8Array(source);
+  throw new TypeError(`gotrace: a trace in memory is a Uint8Array or an ArrayBuffer, not ${what(source, 'read it with fs.readFileSync(name)')}`);
 }
 
 /** chunkOf checks that a chunk from a stream is bytes (a stream of text is a mistake). */
@@ -268,6 +361,9 @@ function chunkOf(chunk: unknown): Uint8Array {
   throw new TypeError(`gotrace: a trace is bytes, but the input gave a ${typeof chunk} (a stream with an encoding set?)`);
 }
 
+/** ignore is a handler that drops what it is given. */
+function ignore(): void {}
+
 /**
  * Reader reads the events of one trace, in Go's order and with Go's values,
  * streaming: it holds one generation of the trace at a time, however long
@@ -276,19 +372,40 @@ function chunkOf(chunk: unknown): Uint8Array {
  * fastest loop. Like Go's reader, on malformed input it first delivers every
  * event before the fault (the Sync that Go emits before a generation's error
  * included), then throws a TraceError; after that, it throws the same error
- * again on every call.
+ * again on every call. A source that fails (a missing file, a reset
+ * connection) ends the reading likewise, with the source's own error.
+ *
+ * Calls made without awaiting the one before queue: each gets the next
+ * events, in the order the calls were made. Once the reader is closed
+ * (close(), or leaving a `for await` loop early), every call, waiting ones
+ * included, fails with a ReaderClosedError.
  */
 export class Reader implements AsyncIterable<Event> {
   private decoder: Decoder | null = null;
+  private starting: Promise<Decoder> | null = null;
   private input: AsyncIterator<Uint8Array> | null = null;
   private readonly source: Source;
   private readonly view: boolean;
+  private closed = false;
+  /** tail settles once every call queued so far has (see queue). */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** queued counts the calls queued and not yet settled. */
+  private queued = 0;
+  /** rejects reject the calls queued and not yet settled, for close(). */
+  private readonly rejects = new Set<(e: unknown) => void>();
 
   /**
    * Reader reads `source`; nothing happens until the first event is asked
-   * for. `view` is for Cursor: steps leave their records in the core.
+   * for, but a source of the wrong type is a TypeError now. `view` is for
+   * Cursor: steps leave their records in the core.
    */
   constructor(source: Source, /** @internal */ view = false) {
+    checkSource(source);
+    // A Node stream may fail (a missing file) before the first call, even
+    // before the core has loaded: its error must wait for that call, kept by
+    // the stream (which its iterator then reports), not crash the process as
+    // an 'error' event nobody listens to.
+    if (isNodeStream(source)) source.on('error', ignore);
     this.source = source;
     this.view = view;
   }
@@ -303,28 +420,60 @@ export class Reader implements AsyncIterable<Event> {
     return this.decoder?.bytes ?? 0;
   }
 
+  /** @internal idle is true when the reader is open and no call is queued: a call may then take waiting events at once. */
+  get idle(): boolean {
+    return this.queued === 0 && !this.closed;
+  }
+
+  /**
+   * queue runs `op` once every call queued before it has settled, and
+   * settles as it does; close() rejects it at once.
+   * @internal
+   */
+  queue<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ReaderClosedError());
+    this.queued++;
+    const run = this.tail.then(() => (this.closed ? Promise.reject(new ReaderClosedError()) : op()));
+    this.tail = run.then(ignore, ignore);
+    return new Promise<T>((resolve, reject) => {
+      this.rejects.add(reject);
+      const settled = (): void => {
+        this.queued--;
+        this.rejects.delete(reject);
+      };
+      run.then((v) => (settled(), resolve(v)), (e) => (settled(), reject(e)));
+    });
+  }
+
   /** @internal start loads the core and hands it the input, once. */
-  async start(): Promise<Decoder> {
-    if (this.decoder) return this.decoder;
-    const decoder = new Decoder(await load(), this.view);
-    if (this.source instanceof Uint8Array || this.source instanceof ArrayBuffer) {
-      const bytes = bytesOf(this.source);
-      // Compressed bytes are read as a stream, decompressed as the core asks (see compression.ts).
-      if (compressionOf(bytes) !== null) this.input = decompressing([bytes]);
-      else {
-        decoder.core.feed(bytes);
-        decoder.core.close();
-        decoder.bytes = bytes.length;
-      }
-    } else if (isPull(this.source)) {
-      const source = this.source;
+  start(): Promise<Decoder> {
+    return (this.starting ??= this.open());
+  }
+
+  /** open loads the core and hands it the input (see start). */
+  private async open(): Promise<Decoder> {
+    const core = await load();
+    if (this.closed) throw new ReaderClosedError();
+    const decoder = new Decoder(core, this.view);
+    const input = inputOf(this.source);
+    if ('bytes' in input) {
+      decoder.core.feed(input.bytes);
+      decoder.core.close();
+      decoder.bytes = input.bytes.length;
+    } else if ('pull' in input) {
+      const source = input.pull;
       decoder.core.pull((into) => {
-        const n = source[PULL](into);
-        decoder.bytes += n;
-        return n;
+        try {
+          const n = source[PULL](into);
+          decoder.bytes += n;
+          return n;
+        } catch (e) {
+          decoder.sourceFailed(e);
+          return 0; // the end of the input, for the core (see sourceFailed)
+        }
       });
     } else {
-      this.input = decompress(chunks(this.source));
+      this.input = input.chunks;
     }
     return (this.decoder = decoder);
   }
@@ -334,7 +483,12 @@ export class Reader implements AsyncIterable<Event> {
    * step of the core), or null at the end of the trace. The
    * array is the caller's to keep.
    */
-  async nextBatch(): Promise<Event[] | null> {
+  nextBatch(): Promise<Event[] | null> {
+    return this.queue(() => this.nextBatchNow());
+  }
+
+  /** nextBatchNow is nextBatch, its turn come. */
+  private async nextBatchNow(): Promise<Event[] | null> {
     const d = await this.start();
     if (d.at < d.events.length) {
       const rest = d.at === 0 ? d.events : d.events.slice(d.at);
@@ -350,12 +504,13 @@ export class Reader implements AsyncIterable<Event> {
   next(): Promise<Event | null> {
     const d = this.decoder;
     // Most calls find an event waiting: no need for an async function's machinery.
-    if (d !== null && d.at < d.events.length) return Promise.resolve(d.events[d.at++]!);
-    return this.nextSlow();
+    if (d !== null && d.at < d.events.length && this.idle) return Promise.resolve(d.events[d.at++]!);
+    return this.queue(() => this.nextNow());
   }
 
-  private async nextSlow(): Promise<Event | null> {
-    const d = this.decoder ?? (await this.start());
+  /** nextNow is next, its turn come. */
+  private async nextNow(): Promise<Event | null> {
+    const d = await this.start();
     if (d.at < d.events.length) return d.events[d.at++]!;
     if (!(await this.fill(d))) return null;
     return d.events[d.at++]!;
@@ -364,35 +519,61 @@ export class Reader implements AsyncIterable<Event> {
   /** fill steps the core, feeding it input as it asks, until it yields events (true) or ends (false). */
   /** @internal */
   async fill(d: Decoder): Promise<boolean> {
-    if (d.error) throw d.error;
     for (;;) {
+      if (d.failed) throw d.error;
       if (d.ended) return false;
       if (d.step()) return true;
       if (d.ended) return false;
       if (!this.input) throw d.fail(internalError('the core asked for input after all of it was given'));
-      let r: IteratorResult<Uint8Array>;
-      try {
-        r = await this.input.next();
-      } catch (e) {
-        throw d.failSource(e);
-      }
-      if (r.done) {
-        d.core.close();
-        this.input = null;
-      } else {
-        const chunk = chunkOf(r.value);
-        d.core.feed(chunk);
-        d.bytes += chunk.length;
-      }
+      await this.read(d);
     }
   }
 
-  /** close stops reading: it lets go of the input (cancelling a stream). */
+  /**
+   * read gives the core the input's next chunk, or its end. A failure of the
+   * input ends it there too, as the source's error (see sourceFailed).
+   */
+  private async read(d: Decoder): Promise<void> {
+    const input = this.input!;
+    let chunk: Uint8Array | null = null;
+    try {
+      const r = await input.next();
+      if (!r.done) chunk = chunkOf(r.value);
+    } catch (e) {
+      if (!this.closed) d.sourceFailed(e);
+      // A chunk of the wrong type leaves a stream open: let go of it.
+      Promise.resolve().then(() => input.return?.()).catch(ignore);
+    }
+    if (this.closed) throw new ReaderClosedError();
+    if (chunk === null) {
+      d.core.close();
+      this.input = null;
+    } else {
+      d.core.feed(chunk);
+      d.bytes += chunk.length;
+    }
+  }
+
+  /**
+   * close stops reading: it lets go of the input (cancelling a stream,
+   * destroying a Node stream) and fails every call, those waiting included,
+   * with a ReaderClosedError. The events already handed out stay valid.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new ReaderClosedError();
+    for (const reject of this.rejects) reject(error);
+    this.rejects.clear();
+    this.decoder?.end();
     const input = this.input;
     this.input = null;
-    this.decoder?.end();
-    await input?.return?.();
+    const source: unknown = this.source;
+    // Destroyed, a Node stream ends a read its iterator waits on, which
+    // would otherwise hold up the iterator's return() for as long as it waits.
+    if (isNodeStream(source)) source.destroy();
+    if (input) await input.return?.();
+    else if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream && !source.locked) await source.cancel();
   }
 
   /** Symbol.asyncIterator iterates over the events; leaving the loop early closes the reader. */
@@ -400,8 +581,8 @@ export class Reader implements AsyncIterable<Event> {
     return {
       next: (): Promise<IteratorResult<Event>> => {
         const d = this.decoder;
-        if (d !== null && d.at < d.events.length) return Promise.resolve({ done: false, value: d.events[d.at++]! });
-        return this.nextSlow().then((ev) => (ev === null ? { done: true, value: undefined } : { done: false, value: ev }));
+        if (d !== null && d.at < d.events.length && this.idle) return Promise.resolve({ done: false, value: d.events[d.at++]! });
+        return this.queue(() => this.nextNow()).then((ev) => (ev === null ? { done: true, value: undefined } : { done: false, value: ev }));
       },
       return: async (): Promise<IteratorResult<Event>> => {
         await this.close();

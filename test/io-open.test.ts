@@ -1,0 +1,26 @@
+// openTrace on a path that opens but is no trace file: a directory. Go 1.27
+// (`go tool trace -d=parsed DIR`) fails its first read and prints "bad file
+// format: not a Go execution trace?"; gotrace names the directory instead,
+// in the words Go uses for a file it cannot open, never as an internal error.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { program } from '../src/cli';
+import { CliError, openTrace } from '../src/io';
+
+describe('openTrace on a directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gotrace-dir-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says it is a directory', () => {
+    expect(() => openTrace(dir)).toThrow(CliError);
+    expect(() => openTrace(dir)).toThrow(`failed to read trace file: read ${dir}: is a directory`);
+  });
+
+  it('gotrace events DIR fails with that message, not an internal error', async () => {
+    const err = await (await program()).exitOverride().parseAsync(['node', 'gotrace', 'events', dir]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as Error).message).toBe(`failed to read trace file: read ${dir}: is a directory`);
+  });
+});
