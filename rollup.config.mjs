@@ -49,7 +49,7 @@ const WASM_TYPES = `declare global {
 }`;
 
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', declaration: false, noEmit: false, outDir: 'dist', ...options });
-const external = (id) => id.startsWith('node:') || id === 'commander';
+const external = (id) => id.startsWith('node:') || id === 'commander' || id === 'cli-progress';
 
 export default [
   {

@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Every skipped test listed at the end, with the reason in its name.
+    reporters: ['default', './test/skipped-reporter.ts'],
   },
 });

@@ -18,4 +18,9 @@ echo "setup-browser: installing chromium from Debian"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends chromium >/dev/null
-/usr/bin/chromium --version
+# The version from the browser itself, not from Debian's launcher
+# (/usr/bin/chromium): the launcher's drop-in /etc/chromium.d/dev-shm reads
+# the space free on /dev/shm with findmnt, which prints one line per mount,
+# and where /dev/shm is mounted twice (containers) its test fails with
+# "[: 25276182528: unexpected operator".
+/usr/lib/chromium/chromium --version

@@ -1,8 +1,11 @@
 /**
  * The `gotrace` command line. Each subcommand lives in its own module under
  * `commands/` and registers itself through `register(program)`; add one line
- * to COMMANDS for a new one. Failures of the trace or of the command line are
+ * to COMMANDS for a new one. Failures of the trace or of its file are
  * reported as Go's tools report them: one line on stderr, exit status 1.
+ * Usage errors (an unknown command or option, a missing or extra argument)
+ * are one line too, `gotrace: <what>`, then where to read the usage, and exit
+ * status 2, as Unix tools tell misuse from failure.
  *
  * Commander is loaded only when it is needed: loading it (and the
  * child_process module it requires) costs more than a whole small run. A
@@ -13,8 +16,9 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { exit, isEPIPE, isReported, stderr, stdout } from './io';
+import { relaunch, relaunchArgs } from './launch';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
 import { register as events } from './commands/events';
@@ -34,11 +38,11 @@ export async function program(): Promise<Command> {
   const p = new Command('gotrace')
     .description('Read Go execution traces: the events Go reads, as Go reads them.')
     .version(version(), '-V, --version', 'print the version of gotrace')
-    .showHelpAfterError()
     // Usage errors and --help end main() with a status rather than the process.
     .exitOverride()
-    // Help and errors through io's streams, which exit() waits for.
-    .configureOutput({ writeOut: (s) => stdout().write(s), writeErr: (s) => stderr().write(s) });
+    // Help through io's streams, which exit() waits for. Usage errors are
+    // said by main() (see usageError), in place of Commander's words and help.
+    .configureOutput({ writeOut: (s) => stdout().write(s), writeErr: () => {}, outputError: () => {} });
   for (const register of COMMANDS) register(p);
   return p;
 }
@@ -132,6 +136,28 @@ function plain(argv: string[]): ReturnType<Plain['match']> {
   return root.commands.size > 0 ? root.match(argv.slice(2)) : null;
 }
 
+/** USAGE is the exit status of a usage error (1 is a failure of the trace or its file). */
+export const USAGE = 2;
+
+/**
+ * usageError says a usage error Commander has found in `words` (the
+ * arguments after the script) as two lines: `gotrace: <what>`, in
+ * Commander's words on one line, and which help to read, that of the
+ * command whose usage was wrong.
+ */
+export function usageError(e: CommanderError, p: Command, words: string[]): string {
+  const what = e.code === 'commander.help'
+    ? 'missing command' // a command of commands given none: Commander would print the help
+    : e.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)');
+  let names = 'gotrace';
+  for (let c: Command | undefined = p, i = 0; ; i++) {
+    c = c.commands.find((sub) => sub.name() === words[i]);
+    if (c === undefined) break;
+    names += ` ${c.name()}`;
+  }
+  return `gotrace: ${what}\nsee '${names} --help'\n`;
+}
+
 /** main runs the command line on `argv` (Node's argv: node, script, args) and
  * returns the exit status. */
 export async function main(argv: string[] = process.argv): Promise<number> {
@@ -142,12 +168,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return 0;
     }
     const { CommanderError } = await import('commander');
+    const p = await program();
     try {
-      await (await program()).parseAsync(argv);
+      await p.parseAsync(argv);
     } catch (e) {
-      // Commander has printed the usage error or the help already.
-      if (e instanceof CommanderError) return e.exitCode;
-      throw e;
+      if (!(e instanceof CommanderError)) throw e;
+      // Commander has printed the help or the version.
+      if (e.exitCode === 0) return 0;
+      stderr().write(usageError(e, p, argv.slice(2)));
+      return USAGE;
     }
     return 0;
   } catch (e) {
@@ -173,5 +202,8 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  void main().then(exit);
+  // On Node 20, the work is done by a second node started without background compilation (see launch.ts).
+  const again = relaunchArgs(process.versions.node, process.execArgv, process.argv);
+  if (again !== null) void relaunch(again);
+  else void main().then(exit);
 }

@@ -60,6 +60,16 @@ function isDirectory(fd: number): boolean {
   }
 }
 
+/** traceSize is the size of the trace `input` from openTrace, where it is a file (null for a pipe or a terminal). */
+export function traceSize(input: AsyncIterable<Uint8Array>): number | null {
+  if (!(input instanceof FileSource)) return null;
+  try {
+    return fstatSync(input.fd).size;
+  } catch {
+    return null;
+  }
+}
+
 /** isFile reports whether `fd` is a regular file (which reads never block on). */
 function isFile(fd: number): boolean {
   try {
@@ -79,7 +89,7 @@ class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   private done = false;
 
   /** The constructor takes the file and `head`, its first bytes already read (given first). */
-  constructor(private readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
+  constructor(readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
 
   [PULL](into: Uint8Array): number {
     if (this.head.length > 0) {
@@ -146,7 +156,8 @@ export function stderr(): Writable {
  * that rarer, but it joins the running ones, so the same deadlock can still
  * happen there (measured: 4 hangs in 500 runs on test/fixtures/exit, against
  * 22 in 200 before): only a node started without background compilation is
- * free of it.
+ * free of it, which is how the command line starts on those versions
+ * (launch.ts).
  */
 export async function exit(status: number): Promise<never> {
   await Promise.all([...written].map(settled));

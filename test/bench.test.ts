@@ -12,7 +12,7 @@ import { fixed, formatTable, ratio } from '../bench/lib/table.mjs';
 import { GO, genBinary, sizeBytes } from '../bench/lib/traces.mjs';
 
 describe('measure', () => {
-  it.skipIf(!existsSync(GNU_TIME))('takes the peak RSS and wall time of the whole child process', () => {
+  it.skipIf(!existsSync(GNU_TIME))(`takes the peak RSS and wall time of the whole child process${existsSync(GNU_TIME) ? '' : ` [skipped: no GNU time at ${GNU_TIME}]`}`, () => {
     // 300 MB touched, then freed: the peak must still show it.
     const script = 'let b = Buffer.alloc(300e6, 1); b = null; setTimeout(() => {}, 300)';
     const m = measure([process.execPath, '-e', script]);
@@ -30,7 +30,8 @@ describe('measure', () => {
 
 describe('the build measured', () => {
   const root = join(import.meta.dirname, '..');
-  it.skipIf(!existsSync(join(root, 'dist', 'cli.cjs')))('is a copy of dist that runs on its own, with the project\'s packages', () => {
+  const built = existsSync(join(root, 'dist', 'cli.cjs'));
+  it.skipIf(!built)(`is a copy of dist that runs on its own, with the project's packages${built ? '' : ' [skipped: dist/ is not built, run npm run build]'}`, () => {
     const cli = snapshotCli(root);
     try {
       expect(cli.startsWith(join(root, 'dist'))).toBe(false);
@@ -112,7 +113,7 @@ describe('arithmetic and layout', () => {
   });
 });
 
-describe.skipIf(!existsSync(GO))('bench/gen', () => {
+describe.skipIf(!existsSync(GO))(`bench/gen${existsSync(GO) ? '' : ` [skipped: no Go at ${GO}]`}`, () => {
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gotrace-gen-test-'));

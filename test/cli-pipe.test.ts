@@ -23,7 +23,7 @@ function headOf(args: string[]): Promise<{ status: number | null; stderr: string
   });
 }
 
-describe.skipIf(!built)('output closed early', () => {
+describe.skipIf(!built)(`output closed early${built ? '' : ' [skipped: dist/cli.cjs is not built, run npm run build]'}`, () => {
   for (const args of [['events'], ['events', '--json'], ['wire'], ['text', 'decode']]) {
     it(`gotrace ${args.join(' ')} | head`, async () => {
       expect(await headOf(args)).toEqual({ status: 0, stderr: '' });

@@ -2,14 +2,19 @@
 // test/fixtures/order/cases/, with some event arguments replaced by other
 // values, some events swapped, dropped or repeated (the batch sizes fixed up),
 // must read to the end or stop with a TraceError of the input: never a trap,
-// an internal error or a hang. Go's reading of such traces was compared
-// offline (gen.sh's converter and `go tool trace`): they read alike.
+// an internal error or a hang; what they read must be a reading (times that
+// increase, Syncs in order) that starts with the unchanged trace's
+// generations before the first changed byte (damage-relation.ts). Go's
+// reading of such traces was compared offline (gen.sh's converter and
+// `go tool trace`): they read alike.
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR, TraceError } from '../src/errors';
 import { readEventsSync } from '../src/reader';
 import { textToTrace } from '../src/text';
+import { expectSameGenerations, expectWellFormed, firstChange, safeGenerations } from './damage-relation';
+import { read } from './golden';
 
 const dir = new URL('./fixtures/order/cases/', import.meta.url);
 const cases = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8'));
@@ -73,8 +78,12 @@ function fixSizes(text: string): string {
 describe('the ordering on broken traces', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThan(50));
   it('reads them or fails with an error of the input', () => {
+    // Six cases have two generations: only changes to the second keep the
+    // first (reader-mutations.test.ts and differential.test.ts damage traces
+    // of five); the rest check the reading's form.
     fc.assert(fc.property(fc.nat(), fc.array(change, { minLength: 1, maxLength: 4 }), (pick, changes) => {
-      const trace = textToTrace(mutate(cases[pick % cases.length]!, changes));
+      const text = cases[pick % cases.length]!;
+      const trace = textToTrace(mutate(text, changes));
       let n = 0;
       try {
         for (const _ of readEventsSync(trace)) if (++n > 100_000) throw new Error('too many events');
@@ -82,6 +91,11 @@ describe('the ordering on broken traces', () => {
         expect(e).toBeInstanceOf(TraceError);
         expect((e as TraceError).code).not.toBe(INTERNAL_ERROR);
       }
+      const reading = read(trace), what = `case ${pick % cases.length} with ${JSON.stringify(changes, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`;
+      expectWellFormed(reading.text, what);
+      const original = textToTrace(fixSizes(text));
+      const safe = safeGenerations(original, firstChange(original, trace));
+      if (safe > 0) expectSameGenerations(reading, read(original), safe, what);
     }), { numRuns: 400 });
   });
 });

@@ -38,7 +38,7 @@ describe('package.json', () => {
   });
 });
 
-describe.skipIf(!built)('the built package', () => {
+describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is not built, run npm run build]'}`, () => {
   it('packs the bundles, the declarations and the command, and no sources', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);

@@ -23,7 +23,8 @@ describe.skipIf(!have)(`corpus traces through text and back (${have ? corpus : '
   const core = loadSync();
   it('has the list', () => expect(rows.length).toBeGreaterThan(70));
   for (const [name, verdict, result] of rows) {
-    it.skipIf(have && !all && big(name))(`${name}: ${verdict} ${result.slice(0, 50)}`, () => {
+    const skipped = have && !all && big(name);
+    it.skipIf(skipped)(`${name}: ${verdict} ${result.slice(0, 50)}${skipped ? ' [skipped: over 1 MB, run with GOTRACE_CORPUS=all]' : ''}`, () => {
       const bin = readFileSync(corpus + name);
       let text: string;
       try {

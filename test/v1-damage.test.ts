@@ -1,6 +1,9 @@
 // Damaged old traces (truncated, bytes changed, inserted or removed, garbage
 // after a valid header): reading must end, with the events or a TraceError of
-// gotrace's table, never a trap, an internal error or a hang. And feeding a
+// gotrace's table, never a trap, an internal error or a hang; what it reads
+// must be a reading (times that increase, Syncs in order), and as Go parses,
+// orders and checks an old trace whole before its first event, an error of
+// those stages must come before any event (damage-relation.ts). And feeding a
 // trace in chunks of any size must read exactly as feeding it whole: an old
 // trace is held until the input ends.
 import fc from 'fast-check';
@@ -11,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { ERRORS } from '../format/errors.mjs';
 import { Reader } from '../src/reader';
 import { read } from './golden';
+import { expectWellFormed, isWholeTraceError } from './damage-relation';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
 const traces = readdirSync(dir).filter((f) => f.endsWith('.trace') && !f.includes('-gc'))
@@ -18,7 +22,9 @@ const traces = readdirSync(dir).filter((f) => f.endsWith('.trace') && !f.include
 
 /** survives reads `bytes` and checks that it ended in one of the ways allowed. */
 function survives(bytes: Uint8Array): void {
-  const { error } = read(bytes);
+  const { text, error } = read(bytes);
+  expectWellFormed(text, 'damaged old trace');
+  if (isWholeTraceError(error)) expect(text, error!.message).toBe('');
   if (error === null) return;
   expect(error.code, error.message).not.toBe(900);
   expect(ERRORS[error.code], `code ${error.code} is in format/errors.mjs`).toBeDefined();

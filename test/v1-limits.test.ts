@@ -77,7 +77,7 @@ describe('old-format names longer than 64 KiB', () => {
     expect(regions).toHaveLength(6); // three goroutines' RegionBegin and RegionEnd
   });
 
-  it.skipIf(!existsSync(go127))('read as Go 1.27 reads them', () => {
+  it.skipIf(!existsSync(go127))(`read as Go 1.27 reads them${existsSync(go127) ? '' : ` [skipped: no Go 1.27 at ${go127}]`}`, () => {
     const path = join(tmp, 'long-names.trace');
     writeFileSync(path, trace);
     const go = spawnSync(go127, ['tool', 'trace', '-d=parsed', path],

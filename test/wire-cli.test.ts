@@ -110,11 +110,11 @@ describe('gotrace wire', () => {
     expect(direct.status).toBe(0);
     expect(direct.stdout).toMatch(/^format {6}Go 1\.23\n/);
     const unknown = await run('stats', '--cursr', trace);
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/^error: unknown option '--cursr'\n\(Did you mean --cursor\?\)\n/);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^gotrace: unknown option '--cursr' \(did you mean --cursor\?\)\n/);
     const extra = await run('wire', trace, trace);
-    expect(extra.status).toBe(1);
-    expect(extra.stderr).toMatch(/^error: too many arguments for 'wire'/);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/^gotrace: too many arguments for 'wire'/);
     const help = await run('stats', '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: gotrace stats \[options\] <trace>\n/);
@@ -146,7 +146,7 @@ describe('gotrace wire', () => {
 describe('the command line', () => {
   it('ends with a status, not the process, on a usage error or --help', async () => {
     const missing = await run('wire');
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/missing required argument 'trace'/);
     const help = await run('--help');
     expect(help.status).toBe(0);

@@ -8,8 +8,9 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { type Sink, writeEvent } from '../eventstring';
 import { type Int64 } from '../int64';
-import { isEPIPE, openTrace, stdout } from '../io';
+import { isEPIPE, openTrace, stdout, traceSize } from '../io';
 import { keepFreedMemory } from '../memory';
+import { type Progress, progressFor } from '../progress';
 import { Reader, type Source } from '../reader';
 import { encodeInto, type Tables } from '../tables';
 
@@ -41,10 +42,12 @@ export function register(program: Command): void {
     .description('print the events of a trace, as `go tool trace -d=parsed` does')
     .argument('<trace>', "the trace file ('-' for stdin)")
     .option('--json', 'print JSON Lines, one object per event (schema below)')
+    .option('--quiet', 'show no progress on a terminal')
     .addHelpText('after', JSON_HELP)
-    .action(async (path: string, opts: { json?: boolean }) => {
+    .action(async (path: string, opts: { json?: boolean; quiet?: boolean }) => {
       keepFreedMemory();
-      await events(openTrace(path), stdout(), opts.json ? 'json' : 'text');
+      const input = openTrace(path);
+      await events(input, stdout(), opts.json ? 'json' : 'text', progressFor(traceSize(input), opts.quiet === true, true));
     });
 }
 
@@ -114,10 +117,11 @@ class ByteSink implements Sink {
 /**
  * events prints the events of the trace read from `input` to `stream`: Go's
  * text, or JSON Lines. Events before a failure are printed; then the
- * TraceError is thrown.
+ * TraceError is thrown. `progress`, where given, is told of each batch.
  */
-export async function events(input: Source, stream: Writable = stdout(), mode: 'text' | 'json' = 'text'): Promise<void> {
+export async function events(input: Source, stream: Writable = stdout(), mode: 'text' | 'json' = 'text', progress: Progress | null = null): Promise<void> {
   const reader = new Reader(input);
+  let count = 0;
   const out = new ByteSink(stream);
   // Write errors arrive as events too; a reader of the output that goes away
   // (`gotrace events T | head`) ends the listing quietly.
@@ -127,6 +131,7 @@ export async function events(input: Source, stream: Writable = stdout(), mode: '
   let failure: unknown = null;
   try {
     for (let batch; !writeError && (batch = await reader.nextBatch()) !== null; await out.drain()) {
+      progress?.step(reader.bytesRead, count += batch.length);
       if (mode === 'json') {
         for (const ev of batch) out.text(JSON.stringify(ev) + '\n');
         continue;
@@ -141,6 +146,7 @@ export async function events(input: Source, stream: Writable = stdout(), mode: '
   } catch (e) {
     failure = e;
   }
+  progress?.end();
   try {
     if (!writeError) await out.drain(true); // the events before a failure too
   } catch (e) {

@@ -6,8 +6,9 @@
 import type { Command } from 'commander';
 import { type Int64 } from '../int64';
 import { EventKind } from '../kinds';
-import { openTrace, writeStdout } from '../io';
+import { openTrace, traceSize, writeStdout } from '../io';
 import { keepFreedMemory, YoungGeneration } from '../memory';
+import { type Progress, progressFor } from '../progress';
 import { Reader, type Source } from '../reader';
 import { type Event } from '../event';
 import { Cursor } from '../cursor';
@@ -19,12 +20,14 @@ export function register(program: Command): void {
     .description('count the events of a trace by kind, and time the reading')
     .argument('<trace>', "the trace file ('-' for stdin)")
     .option('--cursor', 'read through a Cursor (no object per event) instead of a Reader')
-    .action(async (path: string, opts: { cursor?: boolean }) => {
+    .option('--quiet', 'show no progress on a terminal')
+    .action(async (path: string, opts: { cursor?: boolean; quiet?: boolean }) => {
       const input = openTrace(path);
       // A Reader copies records for its events; a Cursor does not (see keepFreedMemory).
       if (!opts.cursor) keepFreedMemory();
       const young = new YoungGeneration();
-      await writeStdout(formatStats(await (opts.cursor ? statsCursor(input, young) : stats(input, young))));
+      const progress = progressFor(traceSize(input), opts.quiet === true, false);
+      await writeStdout(formatStats(await (opts.cursor ? statsCursor(input, young, progress) : stats(input, young, progress))));
     });
 }
 
@@ -38,9 +41,18 @@ export interface Stats {
   events: number;
   /** byKind counts the events of each kind, by Go's kind name. */
   byKind: Map<string, number>;
-  /** generations counts the generations (the Sync events that start one). */
+  /**
+   * generations counts the generations (the Sync events that start one); 0
+   * for formats before Go 1.22 (see oldFormat), which have none.
+   */
   generations: number;
-  /** first and last are the times of the first and last events (null for no events). */
+  /**
+   * first and last are the times of the first and last events (null for
+   * none). In an old format, they are those of the trace's own events: Go's
+   * reader adds a Sync before the first, one nanosecond before it in the
+   * format's time (which Go prints as Time=-1 where that is 0), and one after
+   * the last, which stand for no time of the program's.
+   */
   first: Int64 | null;
   last: Int64 | null;
   /** context counts the events that ran on a goroutine, a proc and a thread (Go's -1 is none). */
@@ -57,6 +69,14 @@ interface Counted {
   readonly proc: Int64;
   readonly thread: Int64;
   readonly tables: unknown;
+}
+
+/** OLD_FORMATS_BEFORE is the first format version with generations (Go 1.22's); older ones are converted by Go's reader. */
+const OLD_FORMATS_BEFORE = 22;
+
+/** oldFormat reports whether `version` is a format before generations (Go 1.11 to 1.21), which Go's reader converts. */
+export function oldFormat(version: number): boolean {
+  return version > 0 && version < OLD_FORMATS_BEFORE;
 }
 
 /** CHECK_EVERY is how many events are read between checks of V8's young generation (see YoungGeneration). */
@@ -77,16 +97,20 @@ class Tally {
   generations = 0;
   first: Int64 | null = null;
   last: Int64 | null = null;
+  /** second and beforeLast are the times of the second event and of the one before the last (see Stats.first). */
+  second: Int64 | null = null;
+  beforeLast: Int64 | null = null;
   // process.hrtime rather than performance.now(): the latter loads perf_hooks
   // (eleven of Node's modules) at start-up.
   readonly start = process.hrtime.bigint();
   private nextCheck = CHECK_EVERY;
 
-  /** The constructor takes the young generation to check as the reading goes (see poll), if any. */
-  constructor(private readonly young?: YoungGeneration) {}
+  /** The constructor takes the young generation to check and the progress to tell as the reading goes (see poll), if any. */
+  constructor(private readonly young?: YoungGeneration, private readonly progress: Progress | null = null) {}
 
-  /** poll checks the young generation once every CHECK_EVERY events. */
-  poll(): void {
+  /** poll, after each batch, tells the progress of `bytesRead`, and checks the young generation once every CHECK_EVERY events. */
+  poll(bytesRead: number): void {
+    this.progress?.step(bytesRead, this.events);
     if (this.events < this.nextCheck) return;
     this.nextCheck = this.events + CHECK_EVERY;
     this.young?.check();
@@ -116,6 +140,7 @@ class Tally {
     let proc = 0;
     let thread = 0;
     let last: Int64 = 0;
+    let beforeLast: Int64 = 0;
     for (;;) {
       let ev: Counted;
       if (batch !== null) {
@@ -128,13 +153,15 @@ class Tally {
       const kind = ev.kind;
       counts[kind]!++;
       if (kind === EventKind.Sync && ev.tables !== null) generations++;
+      beforeLast = last;
       last = ev.time;
-      if (events++ === 0) this.first ??= last;
+      if (events++ < 2) this.early(last);
       if (ev.goroutine !== -1) goroutine++;
       if (ev.proc !== -1) proc++;
       if (ev.thread !== -1) thread++;
     }
     if (events === 0) return;
+    this.beforeLast = events > 1 ? beforeLast : this.last;
     this.events += events;
     this.generations += generations;
     this.context[0] += goroutine;
@@ -143,38 +170,56 @@ class Tally {
     this.last = last;
   }
 
+  /** early notes the time `t` of one of the first two events of a batch, if it is one of the trace's first two. */
+  private early(t: Int64): void {
+    if (this.first === null) this.first = t;
+    else if (this.second === null) this.second = t;
+  }
+
   /** summary makes the Stats of the reading `r`. */
   summary(r: { version: number; bytesRead: number }): Stats {
     const byKind = new Map<string, number>();
     this.counts.forEach((c, k) => c > 0 && byKind.set(EventKind[k]!, c));
+    const old = oldFormat(r.version);
+    // An old format's first and last events are the Syncs Go's reader adds around the trace's own.
+    const [first, last] = !old ? [this.first, this.last] : this.events > 2 ? [this.second, this.beforeLast] : [null, null];
     return {
-      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: this.generations,
-      first: this.first, last: this.last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
+      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: old ? 0 : this.generations,
+      first, last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
     };
   }
 }
 
 /**
  * stats reads the trace from `input` through a Reader and summarises it;
- * `young`, where given, is checked as the reading goes (the command line's).
+ * `young` and `progress`, where given, are checked and told as the reading
+ * goes (the command line's).
  */
-export async function stats(input: Source, young?: YoungGeneration): Promise<Stats> {
-  const tally = new Tally(young);
+export async function stats(input: Source, young?: YoungGeneration, progress: Progress | null = null): Promise<Stats> {
+  const tally = new Tally(young, progress);
   const reader = new Reader(input);
-  for (let batch; (batch = await reader.nextBatch()) !== null;) {
-    tally.addBatch(batch);
-    tally.poll();
+  try {
+    for (let batch; (batch = await reader.nextBatch()) !== null;) {
+      tally.addBatch(batch);
+      tally.poll(reader.bytesRead);
+    }
+  } finally {
+    progress?.end();
   }
   return tally.summary(reader);
 }
 
 /** statsCursor is stats() read through a Cursor: the same summary, no object per event. */
-export async function statsCursor(input: Source, young?: YoungGeneration): Promise<Stats> {
-  const tally = new Tally(young);
+export async function statsCursor(input: Source, young?: YoungGeneration, progress: Progress | null = null): Promise<Stats> {
+  const tally = new Tally(young, progress);
   const c = new Cursor(input);
-  while (await c.fill()) {
-    tally.addCursor(c);
-    tally.poll();
+  try {
+    while (await c.fill()) {
+      tally.addCursor(c);
+      tally.poll(c.bytesRead);
+    }
+  } finally {
+    progress?.end();
   }
   return tally.summary(c);
 }
@@ -191,7 +236,7 @@ export function formatStats(s: Stats): string {
     ['format', s.version ? `Go 1.${s.version}` : 'unknown'],
     ['bytes', String(s.bytes)],
     ['events', String(s.events)],
-    ['generations', String(s.generations)],
+    ['generations', oldFormat(s.version) ? `none (formats before Go 1.${OLD_FORMATS_BEFORE} have none)` : String(s.generations)],
   ];
   if (s.first !== null && s.last !== null) {
     const ns = span(s.first, s.last);
