@@ -239,7 +239,8 @@ describe('the command line', () => {
     expect(await eventsCommand(openTrace(path), sink().stream).catch((e: unknown) => e)).toBeInstanceOf(CompressionError);
   });
 
-  it.skipIf(!existsSync(CLI))('reads a gzipped trace piped to stdin, and says in one line that a cut one is damaged (dist/cli.cjs; skipped where not built)', () => {
+  const cliBuilt = existsSync(CLI);
+  it.skipIf(!cliBuilt)(`reads a gzipped trace piped to stdin, and says in one line that a cut one is damaged (dist/cli.cjs)${cliBuilt ? '' : ' [skipped: dist/ is not built, run npm run build]'}`, () => {
     const name = GOOD[0]!;
     const gz = gzip(bytes(name));
     const run = (input: Uint8Array) => spawnSync(process.execPath, [CLI, 'events', '-'], { input, encoding: 'utf8' });

@@ -111,7 +111,7 @@ function typecheck(consumer: Consumer, code = CONSUMER): string {
   }
 }
 
-describe.skipIf(!built)('a TypeScript consumer of the packed package, strict', () => {
+describe.skipIf(!built)(`a TypeScript consumer of the packed package, strict${built ? '' : ` [skipped: ${packDir}dist/ is not built, run npm run build]`}`, () => {
   for (const consumer of CONSUMERS) {
     it(`type-checks under moduleResolution ${consumer.options.moduleResolution} as ${consumer.type === 'module' ? 'an ES module' : 'CommonJS'} (${consumer.name})`, () => {
       expect(typecheck(consumer)).toBe('');
