@@ -46,7 +46,15 @@ export function openTrace(path: string): AsyncIterable<Uint8Array> {
  * where its first bytes say it is compressed. */
 function fileTrace(fd: number, owned: boolean): AsyncIterable<Uint8Array> {
   const head = new Uint8Array(MAGIC_LENGTH);
-  const first = head.subarray(0, readSync(fd, head, 0, MAGIC_LENGTH, null));
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, MAGIC_LENGTH, null);
+  } catch (e) {
+    // A failed first read (EIO, say) is the source's error, met here rather than at the reading: let go of the file.
+    if (owned) closeSync(fd);
+    throw e;
+  }
+  const first = head.subarray(0, n);
   const file = new FileSource(fd, owned, first);
   return compressionOf(first) === null ? file : decompressing(file);
 }
@@ -231,7 +239,15 @@ export function isEPIPE(e: unknown): boolean {
 }
 
 /** isReported tells errors that are reported as one line (the trace's, its
- * compression's, or the command line's own) from bugs, which keep their stack. */
+ * compression's, the command line's own, or the system's: a read or write
+ * that failed, such as EIO, which Node words with its code and call) from
+ * bugs, which keep their stack. */
 export function isReported(e: unknown): e is Error {
-  return e instanceof TraceError || e instanceof CompressionError || e instanceof CliError;
+  return e instanceof TraceError || e instanceof CompressionError || e instanceof CliError || isSystemError(e);
+}
+
+/** isSystemError reports whether `e` is Node's error of a failed system call (it has an errno code and the call's name). */
+function isSystemError(e: unknown): e is Error {
+  const { code, syscall } = (e ?? {}) as { code?: unknown; syscall?: unknown };
+  return e instanceof Error && typeof code === 'string' && typeof syscall === 'string';
 }

@@ -2,11 +2,11 @@
 // (`go tool trace -d=parsed DIR`) fails its first read and prints "bad file
 // format: not a Go execution trace?"; gotrace names the directory instead,
 // in the words Go uses for a file it cannot open, never as an internal error.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { program } from '../src/cli';
+import { main, program } from '../src/cli';
 import { CliError, openTrace } from '../src/io';
 
 describe('openTrace on a directory', () => {
@@ -22,5 +22,24 @@ describe('openTrace on a directory', () => {
     const err = await (await program()).exitOverride().parseAsync(['node', 'gotrace', 'events', dir]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect((err as Error).message).toBe(`failed to read trace file: read ${dir}: is a directory`);
+  });
+});
+
+// /proc/self/mem opens as a regular file of size 0 whose read at offset 0
+// fails with EIO: a failed read of the source, which the command line says in
+// one line (Node's words for the call), not as a bug with its stack.
+describe.skipIf(!existsSync('/proc/self/mem'))('a read that fails (EIO), skipped where there is no /proc/self/mem', () => {
+  it('is one line on stderr and status 1', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+    let status: number;
+    try {
+      status = await main(['node', 'gotrace', 'stats', '/proc/self/mem']);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(status).toBe(1);
+    expect(lines.join('')).toBe('gotrace: EIO: i/o error, read\n');
   });
 });
