@@ -4,7 +4,7 @@
 // nothing. A fresh clone builds everything. Used by scripts/pretest.mjs (the
 // core) and by `npm run demo` (node scripts/stale.mjs: every part).
 //
-//   node scripts/stale.mjs [core] [bundles] [types]
+//   node scripts/stale.mjs [core] [bundles]
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +34,8 @@ export function oldest(files, base = root) {
 const npm = (script) => () => execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
 
 const CORE = ['build/gotrace.wasm', 'build/gotrace.debug.wasm', 'bindings/wasm-inline.ts'];
-const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts'];
+// The bundles include the type declarations, which rollup bundles too (rollup.config.mjs).
+const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
 
 /**
  * PARTS are the parts of the package in build order: what each is made from,
@@ -51,7 +52,6 @@ export const PARTS = {
       chmodSync(join(root, 'dist/cli.cjs'), 0o755);
     },
   },
-  types: { sources: ['src', 'bindings', 'tsconfig.json'], outputs: ['dist/types/src/index.d.ts'], build: npm('build:types') },
 };
 
 /** isStale reports whether a part's outputs (in `base`) are missing or older than one of its sources. */
