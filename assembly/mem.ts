@@ -24,8 +24,7 @@ export function takeBlock(size: usize): usize {
   const head = freeHeads + (<usize>ctz(size) << 2);
   const b = <usize>load<u32>(head);
   if (b) { store<u32>(head, load<u32>(b)); return b; }
-  makeRoom(size);
-  return heap.alloc(size);
+  return alloc(size);
 }
 
 // The stub runtime grows memory by at least its whole size whenever a block
@@ -35,17 +34,67 @@ export function takeBlock(size: usize): usize {
 // the block needs and a sixteenth more, so that the runtime need not.
 const ROOM: usize = 256 << 10;
 
-// makeRoom grows memory where a block of `size` bytes would pass its end.
+/** MAX_PAGES is the most memory the core takes, in 64 KiB pages: 4 GiB less
+ * a page, so that the end of every block, and the size of memory in bytes,
+ * fit in 32 bits. Past it a block's end would wrap around to the bottom of
+ * memory, where the stub runtime, which does no checking, would hand out
+ * memory already in use. */
+const MAX_PAGES: u64 = 65535;
+
+// The core's own limit on its memory, in pages (memoryLimit; MAX_PAGES unless
+// the tests lower it).
+let maxPages: u64 = MAX_PAGES;
+
+/** memoryLimit sets the most memory the core may take, in bytes (rounded
+ * down to 64 KiB pages; at most 4 GiB less a page, which 0 stands for). For
+ * the tests, which read what happens at the limit without the memory. */
+export function memoryLimit(bytes: u32): void {
+  maxPages = bytes == 0 ? MAX_PAGES : min(MAX_PAGES, <u64>bytes >> 16);
+}
+
+// makeRoom grows memory where a block of `size` bytes would pass its end,
+// and stops the reading with a named error (tooLarge) where memory cannot
+// take it: past the core's limit, or where the host refuses to grow.
 function makeRoom(size: usize): void {
   // The next block starts at the heap's top: an empty block freed at once
   // (the stub runtime takes back the last block) shows where that is.
   const top = heap.alloc(0);
   heap.free(top);
-  const end = top + size + 64; // the block's header and alignment
-  const have = <usize>memory.size() << 16;
+  const end = <u64>top + <u64>size + 64; // the block's header and alignment
+  const have = <u64>memory.size() << 16;
   if (end <= have) return;
-  const want = end + max(ROOM, end >> 4);
-  memory.grow(<i32>((want - have + 0xffff) >> 16));
+  const most = maxPages << 16;
+  if (end > most) outOfMemory(end, most);
+  const want = min(most, end + max(<u64>ROOM, end >> 4));
+  if (memory.grow(<i32>((want - have + 0xffff) >> 16)) < 0 &&
+    memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) outOfMemory(end, have);
+}
+
+// outOfMemory stops the reading where its memory would have to pass `limit`
+// bytes to reach `end`: the named error (tooLarge's, code 7) at the offset
+// where the reading stands, then a trap, as tooLarge does.
+function outOfMemory(end: u64, limit: u64): void {
+  fail(E_TOO_LARGE, offset(), 0, end, limit, TOO_LARGE_MEMORY);
+  unreachable();
+}
+
+/** alloc returns a fresh block of `size` bytes, where memory can take it:
+ * every allocation of the core goes through here or takeBlock, never to the
+ * runtime directly, which does not check that memory could grow. */
+export function alloc(size: usize): usize {
+  makeRoom(size);
+  return heap.alloc(size);
+}
+
+/** occupy takes `bytes` of memory that nothing uses or touches, as a long
+ * reading would have: the tests use it to bring the core near the top of its
+ * memory at no cost in RAM (pages never written are never given). */
+export function occupy(bytes: u32): void {
+  for (let left = <usize>bytes; left > 0;) {
+    const n = min(left, MAX_VEC);
+    alloc(n);
+    left -= n;
+  }
 }
 
 /** giveBlock hands back a block of `size` bytes (a power of two, at least 4)
@@ -60,13 +109,19 @@ export function giveBlock(ptr: usize, size: usize): void {
  * and the stub runtime's blocks stop short of 1 GiB. */
 export const MAX_VEC: usize = 1 << 29;
 
+/** TOO_LARGE_BUFFER and TOO_LARGE_MEMORY are what the third number of error
+ * 7 (tooLarge) says ran out: one buffer (past MAX_VEC), or the core's memory
+ * as a whole. */
+export const TOO_LARGE_BUFFER: u64 = 0;
+export const TOO_LARGE_MEMORY: u64 = 1;
+
 /** tooLarge stops the reading when a buffer would pass MAX_VEC (a generation
  * of more than 512 MiB, an old-format trace of millions of events): it records
  * a named error at stream offset `at` (by default where the reading stands),
  * then traps, since no caller of reserve() can go on without the room it asked
  * for; the TypeScript layer reports the recorded error. */
 export function tooLarge(need: usize, at: u64 = offset()): void {
-  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>MAX_VEC);
+  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>MAX_VEC, TOO_LARGE_BUFFER);
   unreachable();
 }
 
