@@ -18,10 +18,17 @@ const FREE_CLASSES: usize = 32;
 const freeHeads = heap.alloc(FREE_CLASSES << 2);
 memory.fill(freeHeads, 0, FREE_CLASSES << 2);
 
-/** takeBlock returns a block of `size` bytes (a power of two), an outgrown
- * one where there is one, else a fresh one. */
+// A block of class k is at least 2^k bytes: powers of two, and the largest
+// buffer's block (MAX_VEC), which is not one. takeHead is the list that a
+// block of `size` bytes may come from (size rounded up to a power of two),
+// giveHead the one a block of `size` goes to (rounded down).
+@inline function takeHead(size: usize): usize { return freeHeads + ((32 - <usize>clz(size - 1)) << 2); }
+@inline function giveHead(size: usize): usize { return freeHeads + ((31 - <usize>clz(size)) << 2); }
+
+/** takeBlock returns a block of `size` bytes (a power of two, or MAX_VEC),
+ * an outgrown one where there is one, else a fresh one. */
 export function takeBlock(size: usize): usize {
-  const head = freeHeads + (<usize>ctz(size) << 2);
+  const head = takeHead(size);
   const b = <usize>load<u32>(head);
   if (b) { store<u32>(head, load<u32>(b)); return b; }
   return alloc(size);
@@ -97,17 +104,30 @@ export function occupy(bytes: u32): void {
   }
 }
 
-/** giveBlock hands back a block of `size` bytes (a power of two, at least 4)
- * that its owner has outgrown, for takeBlock to reuse. */
+/** giveBlock hands back a block of `size` bytes (a power of two, at least 4,
+ * or MAX_VEC) that its owner has outgrown, for takeBlock to reuse. */
 export function giveBlock(ptr: usize, size: usize): void {
-  const head = freeHeads + (<usize>ctz(size) << 2);
+  const head = giveHead(size);
   store<u32>(ptr, load<u32>(head));
   store<u32>(head, <u32>ptr);
 }
 
-/** MAX_VEC is the largest buffer the core makes: buffers are powers of two,
- * and the stub runtime's blocks stop short of 1 GiB. */
-export const MAX_VEC: usize = 1 << 29;
+/** MAX_VEC is the largest buffer the core makes: buffers are powers of two
+ * up to 512 MiB, then this, as large as the stub runtime's blocks go (they
+ * stop short of 1 GiB). A goroutine's record is 48 bytes: 22 million of them
+ * fit, where Go's reader has been seen to read 12 million. */
+export const MAX_VEC: usize = (1 << 30) - 64;
+
+// The largest buffer the core makes: MAX_VEC unless the tests lower it
+// (bufferLimit).
+let maxVec: usize = MAX_VEC;
+
+/** bufferLimit sets the largest buffer the core makes, in bytes (rounded
+ * down to 64; at most MAX_VEC, which 0 stands for). For the tests, which read
+ * what happens at the limit without the memory. */
+export function bufferLimit(bytes: u32): void {
+  maxVec = bytes == 0 ? MAX_VEC : min(MAX_VEC, <usize>bytes & ~63);
+}
 
 /** TOO_LARGE_BUFFER and TOO_LARGE_MEMORY are what the third number of error
  * 7 (tooLarge) says ran out: one buffer (past MAX_VEC), or the core's memory
@@ -120,8 +140,8 @@ export const TOO_LARGE_MEMORY: u64 = 1;
  * a named error at stream offset `at` (by default where the reading stands),
  * then traps, since no caller of reserve() can go on without the room it asked
  * for; the TypeScript layer reports the recorded error. */
-export function tooLarge(need: usize, at: u64 = offset()): void {
-  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>MAX_VEC, TOO_LARGE_BUFFER);
+export function tooLarge(need: usize, at: u64 = offset(), limit: usize = maxVec): void {
+  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>limit, TOO_LARGE_BUFFER);
   unreachable();
 }
 
@@ -139,9 +159,10 @@ export class Vec {
   reserve(n: usize): usize {
     const need = this.len + n;
     if (need > this.cap) {
-      if (need > MAX_VEC || need < this.len) tooLarge(need);
+      if (need > maxVec || need < this.len) tooLarge(need);
       let cap = this.cap < 64 ? <usize>64 : this.cap;
-      while (cap < need) cap <<= 1;
+      while (cap < need && cap <= maxVec >> 1) cap <<= 1;
+      if (cap < need) cap = maxVec;
       this.move(cap);
       this.cap = cap;
     }
@@ -150,12 +171,14 @@ export class Vec {
 
   // move puts the bytes in a block of `cap` bytes: an outgrown block of that
   // size, else the allocator's (which extends in place when this block is the
-  // last one allocated), and hands the old block back when it moved.
+  // last one allocated), and hands the old block back when it moved. Not the
+  // allocator's for the largest: where it cannot extend in place, it takes twice
+  // the old size, past the largest block it can make.
   private move(cap: usize): void {
     const old = this.ptr;
     if (!old) { this.ptr = takeBlock(cap); return; }
-    const b = load<u32>(freeHeads + (<usize>ctz(cap) << 2));
-    if (b) {
+    const b = load<u32>(takeHead(cap));
+    if (b || cap == maxVec) {
       this.ptr = takeBlock(cap);
       memory.copy(this.ptr, old, this.len);
     } else {
@@ -213,6 +236,7 @@ export class U64Map {
 
   private alloc(cap: usize): void {
     // An outgrown table goes back to the blocks for reuse (giveBlock).
+    if (cap * SLOT > maxVec) tooLarge(cap * SLOT);
     this.slots = takeBlock(cap * SLOT);
     memory.fill(this.slots, 0, cap * SLOT);
     this.mask = cap - 1;

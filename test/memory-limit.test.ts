@@ -92,3 +92,35 @@ describe('the core near the top of its memory', () => {
     expect(error!.goMessage).toMatch(/^trace too large for gotrace: it needs a linear memory of \d+ bytes, more than the limit of 16777216$/);
   });
 });
+
+// Goroutine 1 creating 170,000 goroutines (1.2 MB): Go 1.27's reading has
+// this SHA-256; and creating 180,000.
+const GOROUTINES_170K_GO = '381aa416db536dcce07711474379b57b0b9e9faf18fce8968f66f9bdbe749cec';
+
+describe('the largest buffer', () => {
+  // The goroutines' records are 48 bytes each, in one buffer: past 512 MiB
+  // (11.18 million goroutines) it grows to the largest block, 1 GiB less 64
+  // bytes, not a power of two. Reading 12 million goroutines takes 47 s and
+  // 1.9 GB (scripts/stress.mjs), so the mechanism is read here at a lower
+  // limit, 8 MiB less 64 bytes, which the largest power of two below (4 MiB,
+  // 87,381 goroutines) would have stopped short of.
+  const limit = 8 * 2 ** 20 - 64;
+
+  it('grows past the largest power of two to its limit, and reads as Go reads', () => {
+    const trace = crafted('goroutines', 170_000);
+    expect(read(trace, (core) => core.bufferLimit(limit))).toEqual({ hash: GOROUTINES_170K_GO, error: null });
+  });
+
+  it('stops with the named error past its limit', () => {
+    const trace = crafted('goroutines', 180_000);
+    const { error } = read(trace, (core) => core.bufferLimit(limit));
+    expect(error).toBeInstanceOf(TraceError);
+    expect(error!.code).toBe(7);
+    const m = /^trace too large for gotrace: it needs a buffer of (\d+) bytes, more than the limit of (\d+)$/.exec(error!.goMessage);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(limit);
+    expect(Number(m![2])).toBe(limit);
+    expect(error!.offset).toBeGreaterThan(0);
+    expect(error!.offset).toBeLessThanOrEqual(trace.length);
+  });
+});
