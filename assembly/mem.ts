@@ -122,6 +122,9 @@ export const MAX_VEC: usize = (1 << 30) - 64;
 // (bufferLimit).
 let maxVec: usize = MAX_VEC;
 
+/** vecLimit is the largest buffer the core makes (MAX_VEC, or bufferLimit's). */
+export function vecLimit(): usize { return maxVec; }
+
 /** bufferLimit sets the largest buffer the core makes, in bytes (rounded
  * down to 64; at most MAX_VEC, which 0 stands for). For the tests, which read
  * what happens at the limit without the memory. */

@@ -65,7 +65,9 @@ function run(cmd, args) {
 /** verdict compares our reading with Go's: "same", "too large" (our named error), or WRONG. */
 function verdict(ours, go) {
   if (ours.status === 0 && go.status === 0 && ours.hash === go.hash) return 'same';
-  if (ours.status !== 0 && /trace too large for gotrace/.test(ours.err)) return 'too large (ours)';
+  if (ours.status !== 0 && /trace too large for gotrace/.test(ours.err)) {
+    return `ours: ${ours.err.replace(/^gotrace: trace too large for gotrace: it /, '')}; go: ${go.status === 0 ? 'read' : go.err}`;
+  }
   if (ours.status !== 0 && go.status !== 0 && ours.hash === go.hash) return 'same error';
   return `WRONG (ours ${ours.status}: ${ours.err}; go ${go.status}: ${go.err})`;
 }

@@ -74,8 +74,8 @@ describe('the core near the top of its memory', () => {
   }
 
   it('stops with the named error where its memory would pass 4 GiB', () => {
-    // The reading needs more than 8 MiB for its 256,000 PCs alone (a hash
-    // table of 16 bytes a slot): less than that is left.
+    // The reading needs more than 8 MiB: its 256,000 frames take 8 MiB in
+    // the store alone. Less than that is left.
     const { error } = read(trace, (core) => { core.occupy(LIMIT - 8 * 2 ** 20); });
     expect(error).toBeInstanceOf(TraceError);
     expect(error!.code).toBe(7);
