@@ -13,7 +13,7 @@ export const E_RAW_VARINT_OVERFLOW: u32 = 4;
 export const E_RAW_BAD_EVENT_TYPE: u32 = 5;
 /** E_RAW_EVENT_TOO_LARGE is error 6: "event of type {0} is larger than {1} bytes, more than gotrace lists". */
 export const E_RAW_EVENT_TOO_LARGE: u32 = 6;
-/** E_TOO_LARGE is error 7: "trace too large for gotrace: it needs a buffer of {0} bytes, more than the limit of {1}". */
+/** E_TOO_LARGE is error 7: "trace too large for gotrace: it needs {2room} of {0} bytes, more than the limit of {1}". */
 export const E_TOO_LARGE: u32 = 7;
 /** E_BATCH_TYPE is error 100: "expected batch event, got event {0}". */
 export const E_BATCH_TYPE: u32 = 100;

@@ -6,3 +6,4 @@ export { rawNext, rawRecord, reset } from './raw';
 export { next, records, tables, tablesLen } from './reader';
 export { namesPtr as names } from './names';
 export { storeInfo, storeLimit } from './intern';
+export { bufferLimit, memoryLimit, occupy } from './mem';

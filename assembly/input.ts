@@ -17,7 +17,7 @@
 // Segments are reused from one generation to the next, so a reading touches
 // about its largest generation of input memory, once.
 
-import { Vec, takeBlock, giveBlock, tooLarge, MAX_VEC } from './mem';
+import { Vec, takeBlock, giveBlock, tooLarge } from './mem';
 
 /** The size of the input window TypeScript writes chunks into: small beside
  * a segment, as a chunk that does not fit in a held segment leaves the rest of
@@ -25,6 +25,10 @@ import { Vec, takeBlock, giveBlock, tooLarge, MAX_VEC } from './mem';
  * microsecond). */
 export const WINDOW_SIZE: u32 = 64 << 10;
 const window = heap.alloc(WINDOW_SIZE);
+
+/** MAX_GENERATION is the most bytes of one generation's batches that the
+ * core holds (512 MiB): the reading stops with error 7 past it. */
+export const MAX_GENERATION: usize = 1 << 29;
 
 /** SEGMENT is the usual size of a block of input: the input buffer starts at
  * this size, and a held generation is kept in blocks of it. */
@@ -100,7 +104,7 @@ export function feedSpace(n: u32): void {
 function roomFor(len: usize, exact: bool): usize {
   if (holding) {
     if (pending.len + len > pending.cap) {
-      if (!exact && keptBytes + pending.len + len > MAX_VEC) return window;
+      if (!exact && keptBytes + pending.len + len > MAX_GENERATION) return window;
       nextSegment(len);
     }
   } else {
@@ -119,7 +123,7 @@ function nextSegment(n: usize): void {
   keptBytes += pos;
   // A generation past the limit is stopped at the end of the bytes it took.
   const need = keptBytes + tail + n;
-  if (need > MAX_VEC) tooLarge(need, base + <u64>(pending.len + n));
+  if (need > MAX_GENERATION) tooLarge(need, base + <u64>(pending.len + n), MAX_GENERATION);
   let size = SEGMENT;
   while (size < tail + n) size <<= 1;
   const seg = takeBlock(size);

@@ -19,7 +19,7 @@
 // as Go tells no stack from an empty one. A frame's function and file are
 // store string IDs.
 
-import { Vec } from './mem';
+import { Vec, vecLimit } from './mem';
 
 const ENTRY: usize = 8; // u32 byte offset (first frame), u32 length (frame count)
 const FRAME: usize = 32; // u64 pc, u64 func store ID, u64 file store ID, u64 line
@@ -174,6 +174,28 @@ function hashBytes(p: usize, n: usize): u32 {
   h ^= h >> 33;
   h *= 0xc4ceb9fe1a85ec53;
   return <u32>(h ^ (h >> 33));
+}
+
+/** reserveTables makes room in the live store for a generation's tables
+ * before they are interned, as if all were new: `strings` strings of
+ * `stringBytes` bytes in all, `stacks` stacks of `frames` frames. Room never
+ * written costs nothing, where growing step by step copies the store into
+ * fresh pages at each doubling and leaves the old ones behind (12.8M frames:
+ * 410 MB of frames, and about as much again outgrown). The room stops at
+ * the largest buffer: what the store has already takes none. */
+export function reserveTables(strings: usize, stringBytes: usize, stacks: usize, frames: usize): void {
+  room(live.strings.content, <u64>stringBytes);
+  room(live.strings.entries, <u64>strings * ENTRY);
+  room(live.strings.hashes, <u64>strings * 4);
+  room(live.stacks.content, <u64>frames * FRAME);
+  room(live.stacks.entries, <u64>stacks * ENTRY);
+  room(live.stacks.hashes, <u64>stacks * 4);
+}
+
+// room makes room for `n` more bytes in `v`, or as many as the largest
+// buffer has.
+function room(v: Vec, n: u64): void {
+  v.reserve(<usize>min(n, <u64>(vecLimit() - v.len)));
 }
 
 /** internString returns the store ID of the `n` bytes at `p`, adding them

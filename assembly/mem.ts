@@ -18,14 +18,20 @@ const FREE_CLASSES: usize = 32;
 const freeHeads = heap.alloc(FREE_CLASSES << 2);
 memory.fill(freeHeads, 0, FREE_CLASSES << 2);
 
-/** takeBlock returns a block of `size` bytes (a power of two), an outgrown
- * one where there is one, else a fresh one. */
+// A block of class k is at least 2^k bytes: powers of two, and the largest
+// buffer's block (MAX_VEC), which is not one. takeHead is the list that a
+// block of `size` bytes may come from (size rounded up to a power of two),
+// giveHead the one a block of `size` goes to (rounded down).
+@inline function takeHead(size: usize): usize { return freeHeads + ((32 - <usize>clz(size - 1)) << 2); }
+@inline function giveHead(size: usize): usize { return freeHeads + ((31 - <usize>clz(size)) << 2); }
+
+/** takeBlock returns a block of `size` bytes (a power of two, or MAX_VEC),
+ * an outgrown one where there is one, else a fresh one. */
 export function takeBlock(size: usize): usize {
-  const head = freeHeads + (<usize>ctz(size) << 2);
+  const head = takeHead(size);
   const b = <usize>load<u32>(head);
   if (b) { store<u32>(head, load<u32>(b)); return b; }
-  makeRoom(size);
-  return heap.alloc(size);
+  return alloc(size);
 }
 
 // The stub runtime grows memory by at least its whole size whenever a block
@@ -35,38 +41,110 @@ export function takeBlock(size: usize): usize {
 // the block needs and a sixteenth more, so that the runtime need not.
 const ROOM: usize = 256 << 10;
 
-// makeRoom grows memory where a block of `size` bytes would pass its end.
+/** MAX_PAGES is the most memory the core takes, in 64 KiB pages: 4 GiB less
+ * a page, so that the end of every block, and the size of memory in bytes,
+ * fit in 32 bits. Past it a block's end would wrap around to the bottom of
+ * memory, where the stub runtime, which does no checking, would hand out
+ * memory already in use. */
+const MAX_PAGES: u64 = 65535;
+
+// The core's own limit on its memory, in pages (memoryLimit; MAX_PAGES unless
+// the tests lower it).
+let maxPages: u64 = MAX_PAGES;
+
+/** memoryLimit sets the most memory the core may take, in bytes (rounded
+ * down to 64 KiB pages; at most 4 GiB less a page, which 0 stands for). For
+ * the tests, which read what happens at the limit without the memory. */
+export function memoryLimit(bytes: u32): void {
+  maxPages = bytes == 0 ? MAX_PAGES : min(MAX_PAGES, <u64>bytes >> 16);
+}
+
+// makeRoom grows memory where a block of `size` bytes would pass its end,
+// and stops the reading with a named error (tooLarge) where memory cannot
+// take it: past the core's limit, or where the host refuses to grow.
 function makeRoom(size: usize): void {
   // The next block starts at the heap's top: an empty block freed at once
   // (the stub runtime takes back the last block) shows where that is.
   const top = heap.alloc(0);
   heap.free(top);
-  const end = top + size + 64; // the block's header and alignment
-  const have = <usize>memory.size() << 16;
+  const end = <u64>top + <u64>size + 64; // the block's header and alignment
+  const have = <u64>memory.size() << 16;
   if (end <= have) return;
-  const want = end + max(ROOM, end >> 4);
-  memory.grow(<i32>((want - have + 0xffff) >> 16));
+  const most = maxPages << 16;
+  if (end > most) outOfMemory(end, most);
+  const want = min(most, end + max(<u64>ROOM, end >> 4));
+  if (memory.grow(<i32>((want - have + 0xffff) >> 16)) < 0 &&
+    memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) outOfMemory(end, have);
 }
 
-/** giveBlock hands back a block of `size` bytes (a power of two, at least 4)
- * that its owner has outgrown, for takeBlock to reuse. */
+// outOfMemory stops the reading where its memory would have to pass `limit`
+// bytes to reach `end`: the named error (tooLarge's, code 7) at the offset
+// where the reading stands, then a trap, as tooLarge does.
+function outOfMemory(end: u64, limit: u64): void {
+  fail(E_TOO_LARGE, offset(), 0, end, limit, TOO_LARGE_MEMORY);
+  unreachable();
+}
+
+/** alloc returns a fresh block of `size` bytes, where memory can take it:
+ * every allocation of the core goes through here or takeBlock, never to the
+ * runtime directly, which does not check that memory could grow. */
+export function alloc(size: usize): usize {
+  makeRoom(size);
+  return heap.alloc(size);
+}
+
+/** occupy takes `bytes` of memory that nothing uses or touches, as a long
+ * reading would have: the tests use it to bring the core near the top of its
+ * memory at no cost in RAM (pages never written are never given). */
+export function occupy(bytes: u32): void {
+  for (let left = <usize>bytes; left > 0;) {
+    const n = min(left, MAX_VEC);
+    alloc(n);
+    left -= n;
+  }
+}
+
+/** giveBlock hands back a block of `size` bytes (a power of two, at least 4,
+ * or MAX_VEC) that its owner has outgrown, for takeBlock to reuse. */
 export function giveBlock(ptr: usize, size: usize): void {
-  const head = freeHeads + (<usize>ctz(size) << 2);
+  const head = giveHead(size);
   store<u32>(ptr, load<u32>(head));
   store<u32>(head, <u32>ptr);
 }
 
-/** MAX_VEC is the largest buffer the core makes: buffers are powers of two,
- * and the stub runtime's blocks stop short of 1 GiB. */
-export const MAX_VEC: usize = 1 << 29;
+/** MAX_VEC is the largest buffer the core makes: buffers are powers of two
+ * up to 512 MiB, then this, as large as the stub runtime's blocks go (they
+ * stop short of 1 GiB). A goroutine's record is 48 bytes: 22 million of them
+ * fit, where Go's reader has been seen to read 12 million. */
+export const MAX_VEC: usize = (1 << 30) - 64;
+
+// The largest buffer the core makes: MAX_VEC unless the tests lower it
+// (bufferLimit).
+let maxVec: usize = MAX_VEC;
+
+/** vecLimit is the largest buffer the core makes (MAX_VEC, or bufferLimit's). */
+export function vecLimit(): usize { return maxVec; }
+
+/** bufferLimit sets the largest buffer the core makes, in bytes (rounded
+ * down to 64; at most MAX_VEC, which 0 stands for). For the tests, which read
+ * what happens at the limit without the memory. */
+export function bufferLimit(bytes: u32): void {
+  maxVec = bytes == 0 ? MAX_VEC : min(MAX_VEC, <usize>bytes & ~63);
+}
+
+/** TOO_LARGE_BUFFER and TOO_LARGE_MEMORY are what the third number of error
+ * 7 (tooLarge) says ran out: one buffer (past MAX_VEC), or the core's memory
+ * as a whole. */
+export const TOO_LARGE_BUFFER: u64 = 0;
+export const TOO_LARGE_MEMORY: u64 = 1;
 
 /** tooLarge stops the reading when a buffer would pass MAX_VEC (a generation
  * of more than 512 MiB, an old-format trace of millions of events): it records
  * a named error at stream offset `at` (by default where the reading stands),
  * then traps, since no caller of reserve() can go on without the room it asked
  * for; the TypeScript layer reports the recorded error. */
-export function tooLarge(need: usize, at: u64 = offset()): void {
-  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>MAX_VEC);
+export function tooLarge(need: usize, at: u64 = offset(), limit: usize = maxVec): void {
+  fail(E_TOO_LARGE, at, 0, <u64>need, <u64>limit, TOO_LARGE_BUFFER);
   unreachable();
 }
 
@@ -84,9 +162,10 @@ export class Vec {
   reserve(n: usize): usize {
     const need = this.len + n;
     if (need > this.cap) {
-      if (need > MAX_VEC || need < this.len) tooLarge(need);
+      if (need > maxVec || need < this.len) tooLarge(need);
       let cap = this.cap < 64 ? <usize>64 : this.cap;
-      while (cap < need) cap <<= 1;
+      while (cap < need && cap <= maxVec >> 1) cap <<= 1;
+      if (cap < need) cap = maxVec;
       this.move(cap);
       this.cap = cap;
     }
@@ -95,12 +174,14 @@ export class Vec {
 
   // move puts the bytes in a block of `cap` bytes: an outgrown block of that
   // size, else the allocator's (which extends in place when this block is the
-  // last one allocated), and hands the old block back when it moved.
+  // last one allocated), and hands the old block back when it moved. Not the
+  // allocator's for the largest: where it cannot extend in place, it takes twice
+  // the old size, past the largest block it can make.
   private move(cap: usize): void {
     const old = this.ptr;
     if (!old) { this.ptr = takeBlock(cap); return; }
-    const b = load<u32>(freeHeads + (<usize>ctz(cap) << 2));
-    if (b) {
+    const b = load<u32>(takeHead(cap));
+    if (b || cap == maxVec) {
       this.ptr = takeBlock(cap);
       memory.copy(this.ptr, old, this.len);
     } else {
@@ -158,6 +239,7 @@ export class U64Map {
 
   private alloc(cap: usize): void {
     // An outgrown table goes back to the blocks for reuse (giveBlock).
+    if (cap * SLOT > maxVec) tooLarge(cap * SLOT);
     this.slots = takeBlock(cap * SLOT);
     memory.fill(this.slots, 0, cap * SLOT);
     this.mask = cap - 1;

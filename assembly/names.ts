@@ -13,7 +13,7 @@
 // the ordering compacts it between generations: it starts the other of two
 // arenas and moves there the names still in use.
 
-import { Vec } from './mem';
+import { Vec, alloc } from './mem';
 
 let arena = new Vec();
 let other = new Vec(); // the arena before the last compaction
@@ -65,7 +65,7 @@ export function resetNames(): void {
   arena.reset();
   store<u32>(arena.grow(4), 0); // offset 0: the empty name
   if (slots == 0) {
-    slots = heap.alloc(64 << 3);
+    slots = alloc(64 << 3);
     mask = 63;
   }
   memory.fill(slots, 0, (<usize>mask + 1) << 3);
@@ -108,7 +108,7 @@ function place(off: u32, h: u32): void {
 // are not reclaimed; doubling bounds the waste.
 function rehash(n: u32): void {
   const old = slots, oldN = mask + 1;
-  slots = heap.alloc(<usize>n << 3);
+  slots = alloc(<usize>n << 3);
   memory.fill(slots, 0, <usize>n << 3);
   mask = n - 1;
   for (let i: u32 = 0; i < oldN; i++) {

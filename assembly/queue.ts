@@ -10,6 +10,8 @@
 // and the first record pushed into the empty queue goes straight there instead
 // of through the ring (an 80-byte copy per event saved).
 
+import { alloc } from './mem';
+
 /** RECORD_SIZE is the size in bytes of one event record (README.md). */
 export const RECORD_SIZE: usize = 80;
 
@@ -110,7 +112,7 @@ export function resetQueue(): void {
 // the stub runtime the old ring is not reclaimed; doubling bounds the waste.
 function grow(): void {
   const newCap: u32 = cap == 0 ? 8 : cap << 1;
-  const fresh = heap.alloc(<usize>newCap * RECORD_SIZE);
+  const fresh = alloc(<usize>newCap * RECORD_SIZE);
   if (count > 0) {
     const first = min(count, cap - head); // records from head to the end of the ring
     memory.copy(fresh, ring + <usize>head * RECORD_SIZE, <usize>first * RECORD_SIZE);

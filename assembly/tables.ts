@@ -7,11 +7,12 @@
 // Like Go's dataTable, a table treats ID 0 as always present (the empty string,
 // the empty stack), so that inserting ID 0 fails as a duplicate.
 
-import { IdMap, U64Map, Vec } from './mem';
+import { IdMap, Vec } from './mem';
+import { uvarint, varValue } from './input';
 import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal } from './batch';
 import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
 import { ERROR } from './errors';
-import { epoch, internStack, internString, startEpochIfFull } from './intern';
+import { epoch, internStack, internString, reserveTables, startEpochIfFull } from './intern';
 import {
   E_FRAME_PC, E_STACK_DUPLICATE, E_STACK_EVENT, E_STACK_FILE_STRING, E_STACK_FUNC_STRING, E_STACK_TOO_LARGE,
   E_STRING_DUPLICATE, E_STRING_EVENT, E_STRING_SHORT, E_STRING_TOO_LARGE, E_TABLE_VARINT,
@@ -20,17 +21,31 @@ import {
 // A string entry's address is where the string lies in the input, which holds
 // the generation's batches in place (input.ts holdInput) as long as the
 // tables are in use: its bytes are not copied.
+// So are the frames': a frame is a u32, the address of its four varints (PC,
+// func string ID, file string ID, line), read again where they are needed;
+// and a stack is a list of frame numbers, u32 each. Where a generation's
+// stacks bring millions of frames, this holds 4 bytes a distinct PC and 4 a
+// frame of a stack, where a copy of each frame (32 bytes) and the stacks' u64
+// PCs held 40 (20,000 stacks of 128 distinct frames: 584 MB peak, now 479).
 const STRING_ENTRY: usize = 16; // u64 id, u32 address, u32 length
-const STACK_ENTRY: usize = 16; // u64 id, u32 first PC, u32 frame count
-const FRAME: usize = 32; // u64 pc, u64 func string ID, u64 file string ID, u64 line
+const STACK_ENTRY: usize = 16; // u64 id, u32 first frame in stackFrameIds, u32 frame count
+const FRAME: usize = 32; // a frame in the store: u64 pc, u64 func store ID, u64 file store ID, u64 line
 
 const stringIds = new IdMap();
 const strings = new Vec();
 const stackIds = new IdMap();
 const stacks = new Vec();
-const stackPcs = new Vec();
-const pcIds = new U64Map();
+const stackFrameIds = new Vec();
 const frames = new Vec();
+
+// The PC table: the frame of each PC of the generation, an open-addressing
+// hash table of frame numbers + 1 (u32; 0: free), at most half full, whose
+// keys, the PCs, are read again from the frames: 4 bytes a slot where a table
+// of u64 keys took 16 (12.8M distinct PCs: 128 MiB where it took 512, and as
+// much again in the tables it outgrew).
+const pcSlots = new Vec();
+let pcShift: u32 = 0; // 32 - log2(slots)
+let pcCount: usize = 0;
 
 // One past the largest string and stack ID, where the IDs are dense (as the
 // runtime writes them), once a generation's tables are complete (indexTables):
@@ -42,8 +57,8 @@ let stackLimit: u64 = 0;
 /** resetTables empties the tables for the next generation. */
 export function resetTables(): void {
   stringIds.clear(); strings.reset();
-  stackIds.clear(); stacks.reset(); stackPcs.reset();
-  pcIds.clear(); frames.reset();
+  stackIds.clear(); stacks.reset(); stackFrameIds.reset();
+  memory.fill(pcSlots.ptr, 0, pcSlots.len); pcCount = 0; frames.reset();
   stringLimit = 0;
   stackLimit = 0;
 }
@@ -137,18 +152,11 @@ export function addStacks(p: usize, len: usize, off: u64, gen: u64): i32 {
     if (readEntryHead(EvStack, E_STACK_EVENT, off, gen) == ERROR) return ERROR;
     const id = entryId, n = entryCount;
     if (n > MAX_FRAMES_PER_STACK) return hold(E_STACK_TOO_LARGE, off, gen, n, MAX_FRAMES_PER_STACK);
-    const first = stackPcs.len >> 3;
+    const first = stackFrameIds.len >> 2;
     for (let i: u64 = 0; i < n; i++) {
       if (readFrame(i, id, off, gen) == ERROR) return ERROR;
     }
-    if (hasStack(id)) {
-      let old: u64 = 0;
-      if (id != 0) {
-        const e = stacks.ptr + <usize>stackIds.get(id, 0) * STACK_ENTRY;
-        old = span(stackPcs.ptr + (<usize>load<u32>(e, 8) << 3), <usize>load<u32>(e, 12));
-      }
-      return hold(E_STACK_DUPLICATE, off, gen, id, span(stackPcs.ptr + (first << 3), <usize>n), old);
-    }
+    if (hasStack(id)) return duplicateStack(id, first, <usize>n, off, gen);
     stackIds.set(id, <u32>(stacks.len / STACK_ENTRY));
     const e = stacks.grow(STACK_ENTRY);
     store<u64>(e, id);
@@ -158,28 +166,101 @@ export function addStacks(p: usize, len: usize, off: u64, gen: u64): i32 {
   return 1;
 }
 
-// readFrame reads frame i of stack `id`: its PC joins the stack, and its frame
-// joins the PC table unless the PC has one.
+// duplicateStack holds the error of stack `id` listed again, its `n` frames
+// from `first` in stackFrameIds: Go prints both lists of PCs, which are laid
+// out here for the message (dupPcs), as u64s.
+function duplicateStack(id: u64, first: usize, n: usize, off: u64, gen: u64): i32 {
+  let oldFirst: usize = 0, oldN: usize = 0;
+  if (id != 0) {
+    const e = stacks.ptr + <usize>stackIds.get(id, 0) * STACK_ENTRY;
+    oldFirst = <usize>load<u32>(e, 8);
+    oldN = <usize>load<u32>(e, 12);
+  }
+  dupPcs.reset();
+  const p = dupPcs.grow((n + oldN) << 3);
+  for (let i: usize = 0; i < n; i++) store<u64>(p + (i << 3), framePc(stackFrameIds.get32(first + i)));
+  for (let i: usize = 0; i < oldN; i++) store<u64>(p + ((n + i) << 3), framePc(stackFrameIds.get32(oldFirst + i)));
+  return hold(E_STACK_DUPLICATE, off, gen, id, span(p, n), id != 0 ? span(p + (n << 3), oldN) : 0);
+}
+const dupPcs = new Vec();
+
+// readFrame reads frame i of stack `id`: its number joins the stack, and the
+// frame joins the PC table unless the PC has one (the first frame seen for a
+// PC wins).
 function readFrame(i: u64, id: u64, off: u64, gen: u64): i32 {
-  let pc: u64 = 0, fn: u64 = 0, file: u64 = 0;
+  const at = rdPos;
+  let pc: u64 = 0;
   for (let field: u32 = 0; field < 4; field++) {
     const err = rdUvarint();
     // The four frame fields' errors (PC, funcID, fileID, line) are consecutive codes.
     if (err) return hold(E_FRAME_PC + field, off, gen, i + 1, id, err);
     if (field == 0) pc = rdVal;
-    else if (field == 1) fn = rdVal;
-    else if (field == 2) file = rdVal;
   }
-  stackPcs.push64(pc);
-  if (!pcIds.has(pc)) {
-    pcIds.set(pc, <u32>(frames.len / FRAME));
-    const f = frames.grow(FRAME);
-    store<u64>(f, pc);
-    store<u64>(f, fn, 8);
-    store<u64>(f, file, 16);
-    store<u64>(f, rdVal, 24);
-  }
+  stackFrameIds.push32(frameOf(pc, at));
   return 1;
+}
+
+// frameOf returns the frame number of `pc`, the frame at `at` becoming it
+// where the PC has none yet.
+function frameOf(pc: u64, at: usize): u32 {
+  if ((pcCount + 1) * 2 > pcSlots.len >> 2) growPcs();
+  const mask = (pcSlots.len >> 2) - 1;
+  let i = pcHome(pc);
+  while (true) {
+    const s = pcSlots.ptr + (i << 2);
+    const v = load<u32>(s);
+    if (v == 0) {
+      const f = <u32>(frames.len >> 2);
+      frames.push32(<u32>at);
+      store<u32>(s, f + 1);
+      pcCount++;
+      return f;
+    }
+    if (framePc(v - 1) == pc) return v - 1;
+    i = (i + 1) & mask;
+  }
+}
+
+// pcHome is the slot where `pc`'s probe starts: the top bits of its
+// Fibonacci hash, as many as the table has slots.
+@inline function pcHome(pc: u64): usize {
+  return <usize>(<u32>((pc * 0x9E3779B97F4A7C15) >> 32) >> pcShift);
+}
+
+// growPcs doubles the PC table (at least 1024 slots) and puts every frame
+// back by its PC: the frames' PCs are distinct.
+function growPcs(): void {
+  const cap = max<usize>(1024, (pcSlots.len >> 2) << 1);
+  pcSlots.reset();
+  const t = pcSlots.grow(cap << 2);
+  memory.fill(t, 0, cap << 2);
+  pcShift = 32 - <u32>ctz(cap);
+  const mask = cap - 1;
+  for (let f: u32 = 0; f < <u32>(frames.len >> 2); f++) {
+    let i = pcHome(framePc(f));
+    while (load<u32>(t + (i << 2)) != 0) i = (i + 1) & mask;
+    store<u32>(t + (i << 2), f + 1);
+  }
+}
+
+// The fields of the frame that readFrameAt read last.
+let fPc: u64 = 0, fFunc: u64 = 0, fFile: u64 = 0, fLine: u64 = 0;
+
+// readFrameAt reads frame `f` (a frame number) again, where the input holds
+// it, into fPc, fFunc, fFile and fLine. The frame was read whole before.
+function readFrameAt(f: u32): void {
+  rdStart(<usize>frames.get32(<usize>f), 40);
+  rdUvarint(); fPc = rdVal;
+  rdUvarint(); fFunc = rdVal;
+  rdUvarint(); fFile = rdVal;
+  rdUvarint(); fLine = rdVal;
+}
+
+// framePc is frame `f`'s PC, read without disturbing the batch being read.
+@inline function framePc(f: u32): u64 {
+  const p = <usize>frames.get32(<usize>f);
+  uvarint(p, p + 10);
+  return varValue;
 }
 
 /** validateStackStrings checks that every frame of every stack names strings
@@ -193,11 +274,11 @@ export function validateStackStrings(off: u64, gen: u64): i32 {
   for (let e = stacks.ptr; e < end; e += STACK_ENTRY) {
     const id = load<u64>(e);
     if (found && id >= bestId) continue;
-    const pcs = stackPcs.ptr + (<usize>load<u32>(e, 8) << 3);
+    const ids = stackFrameIds.ptr + (<usize>load<u32>(e, 8) << 2);
     const n = <usize>load<u32>(e, 12);
     for (let i: usize = 0; i < n; i++) {
-      const f = frames.ptr + <usize>pcIds.get(load<u64>(pcs + (i << 3)), 0) * FRAME;
-      const fn = load<u64>(f, 8), file = load<u64>(f, 16);
+      readFrameAt(load<u32>(ids + (i << 2)));
+      const fn = fFunc, file = fFile;
       let code: u32 = 0, str: u64 = 0;
       if (!hasString(fn)) { code = E_STACK_FUNC_STRING; str = fn; }
       else if (!hasString(file)) { code = E_STACK_FILE_STRING; str = file; }
@@ -255,6 +336,9 @@ export const MISSING_ID: u64 = u64.MAX_VALUE;
  * by-ID arrays where the IDs are dense. */
 export function indexTables(): void {
   startEpochIfFull();
+  let stringBytes: usize = 0;
+  for (let e = strings.ptr; e < strings.ptr + strings.len; e += STRING_ENTRY) stringBytes += <usize>load<u32>(e, 12);
+  reserveTables(strings.len / STRING_ENTRY, stringBytes, stacks.len / STACK_ENTRY, stackFrameIds.len >> 2);
   stringStore.reset();
   for (let e = strings.ptr; e < strings.ptr + strings.len; e += STRING_ENTRY) {
     stringStore.push32(internString(<usize>load<u32>(e, 8), <usize>load<u32>(e, 12)));
@@ -263,17 +347,17 @@ export function indexTables(): void {
   byId(stringStoreById, stringLimit, strings, STRING_ENTRY, stringStore);
   stackStore.reset();
   for (let e = stacks.ptr; e < stacks.ptr + stacks.len; e += STACK_ENTRY) {
-    const pcs = stackPcs.ptr + (<usize>load<u32>(e, 8) << 3);
+    const ids = stackFrameIds.ptr + (<usize>load<u32>(e, 8) << 2);
     const n = <usize>load<u32>(e, 12);
     stackFrames.reset();
     const f = stackFrames.grow(n * FRAME);
     for (let i: usize = 0; i < n; i++) {
-      const src = frames.ptr + <usize>pcIds.get(load<u64>(pcs + (i << 3)), 0) * FRAME;
+      readFrameAt(load<u32>(ids + (i << 2)));
       const dst = f + i * FRAME;
-      store<u64>(dst, load<u64>(src));
-      store<u64>(dst, storeString(load<u64>(src, 8)), 8);
-      store<u64>(dst, storeString(load<u64>(src, 16)), 16);
-      store<u64>(dst, load<u64>(src, 24), 24);
+      store<u64>(dst, fPc);
+      store<u64>(dst, storeString(fFunc), 8);
+      store<u64>(dst, storeString(fFile), 16);
+      store<u64>(dst, fLine, 24);
     }
     stackStore.push32(internStack(f, n));
   }

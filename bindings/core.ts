@@ -167,7 +167,7 @@ export class Core {
   }
 
   private attach(instance: WebAssembly.Instance): void {
-    this.exports = instance.exports as unknown as CoreExports;
+    this.exports = unsignedAddresses(instance.exports as unknown as CoreExports);
     this.windowSize = this.exports.inputWindowSize();
     this.views.u8 = new Uint8Array(0); // another instance's memory: refresh
     this.refresh();
@@ -216,3 +216,20 @@ export class Core {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** ADDRESS_EXPORTS are the exports that return an address in the core's
+ * memory. */
+const ADDRESS_EXPORTS = ['inputWindow', 'inputSpace', 'rawRecord', 'records', 'tables', 'names', 'storeInfo', 'errorInfo'] as const;
+
+/** unsignedAddresses returns the core's exports with those that return an
+ * address wrapped to read it as unsigned: WebAssembly hands a 32-bit result
+ * to JavaScript as signed, so an address past 2 GiB would come out negative
+ * and every view read through it would fail or read elsewhere. */
+function unsignedAddresses(exports: CoreExports): CoreExports {
+  const out = { ...exports };
+  for (const name of ADDRESS_EXPORTS) {
+    const f = exports[name] as (arg: number) => number;
+    (out as Record<string, unknown>)[name] = (arg: number) => f(arg) >>> 0;
+  }
+  return out;
+}

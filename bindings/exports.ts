@@ -46,6 +46,12 @@ export interface CoreExports {
   storeInfo(which: number): number;
   /** storeLimit sets the size in bytes past which the core retires its store (0: at every generation). */
   storeLimit(bytes: number): void;
+  /** bufferLimit sets the largest buffer the core makes in bytes (0: its own, 1 GiB less 64 bytes), for the tests. */
+  bufferLimit(bytes: number): void;
+  /** memoryLimit sets the most memory the core may take in bytes (0: its own limit, 4 GiB less 64 KiB), for the tests. */
+  memoryLimit(bytes: number): void;
+  /** occupy takes `bytes` of the core's memory, never touched, as a long reading would have, for the tests. */
+  occupy(bytes: number): void;
 
   /** errorInfo is the address of the error region (ERROR_* offsets). */
   errorInfo(): number;

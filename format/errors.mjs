@@ -8,7 +8,8 @@
  * word for word where Go has one, so that `gotrace events` fails with the same
  * words as `go tool trace`; placeholders `{0}`..`{3}` are the numbers, printed
  * in decimal, `{0x}` in hex, `{0ev}` as an event-type name, `{0gs}`/`{0ps}` as
- * a goroutine or proc status name.
+ * a goroutine or proc status name, `{0room}` what a reading ran out of (0 a
+ * buffer, 1 the core's linear memory as a whole: TOO_ROOMS).
  *
  * Placeholders of the ordering (200-399), as Go prints its values there:
  * `{0i}` the number as a signed 64-bit integer (goroutine, proc and thread
@@ -36,6 +37,9 @@
  * 900+ internal errors. Add rows only within your stage's range.
  */
 
+/** TOO_ROOMS words the `{room}` placeholder: what ran out, by number. */
+export const TOO_ROOMS = ['a buffer', 'a linear memory'];
+
 /** @type {Record<number, {name: string, message: string}>} */
 export const ERRORS = {
   // --- 1-99: input, header, framing, raw events ---
@@ -45,7 +49,7 @@ export const ERRORS = {
   4: { name: 'rawVarintOverflow', message: 'binary: varint overflows a 64-bit integer' },
   5: { name: 'rawBadEventType', message: 'invalid event type: {0}' },
   6: { name: 'rawEventTooLarge', message: 'event of type {0} is larger than {1} bytes, more than gotrace lists' },
-  7: { name: 'tooLarge', message: 'trace too large for gotrace: it needs a buffer of {0} bytes, more than the limit of {1}' },
+  7: { name: 'tooLarge', message: 'trace too large for gotrace: it needs {2room} of {0} bytes, more than the limit of {1}' },
 
   // --- 100-199: generations, tables ---
   100: { name: 'batchType', message: 'expected batch event, got event {0}' },

@@ -3,7 +3,7 @@
 // has some, and carries where in the input the fault lies.
 import { type Core } from '../bindings/core';
 import { type CoreErrorInfo } from '../bindings/exports';
-import { ERRORS } from '../format/errors.mjs';
+import { ERRORS, TOO_ROOMS } from '../format/errors.mjs';
 import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.mjs';
 import { V1_BY_TYPE } from '../format/events-v1.mjs';
 import { quote } from './quote';
@@ -123,6 +123,7 @@ function placeholder(x: bigint, kind: string, ctx: ErrorContext): string {
     case 'ps': return statusName(PROC_STATUSES, x);
     case 'io': return IO_ERRORS[Number(x)] ?? `I/O error ${x}`;
     case 'oldev': return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`;
+    case 'room': return TOO_ROOMS[Number(x)] ?? `room ${x}`;
   }
   if (!ctx.memory) return `{${x}:${kind}}`;
   const m = new Memory(ctx.memory, ctx.names ?? 0);

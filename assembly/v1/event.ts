@@ -4,7 +4,7 @@
 // all held at once, as Go holds them: the old format has no generations, so
 // no event can be handed on before the whole trace has been ordered.
 
-import { Vec, MAX_VEC } from '../mem';
+import { Vec } from '../mem';
 import { fail } from '../errors';
 import { E_TOO_LARGE } from '../error-codes';
 
@@ -54,9 +54,12 @@ export const PROFILE_P: i32 = 1000005;
 @inline export function evStk(e: usize): u32 { return load<u32>(e, EV_STK); }
 @inline export function evArg(e: usize, i: usize): u64 { return load<u64>(e + EV_ARGS + (i << 3)); }
 
-/** MAX_EVENTS is the most events an old trace may hold (8,388,608): they are
- * all held at once, in one buffer, which cannot pass the core's largest. */
-export const MAX_EVENTS: usize = MAX_VEC / EV_SIZE;
+// The most bytes of events an old trace may hold (512 MiB): they are all
+// held at once, in one buffer, with the trace's bytes and tables besides.
+const MAX_EVENT_BYTES: usize = 1 << 29;
+
+/** MAX_EVENTS is the most events an old trace may hold (8,388,608). */
+export const MAX_EVENTS: usize = MAX_EVENT_BYTES / EV_SIZE;
 
 /** growEvent appends room for one event to `v` and returns its address; or,
  * where `v` would pass the core's largest buffer, it records the core's
@@ -64,8 +67,8 @@ export const MAX_EVENTS: usize = MAX_VEC / EV_SIZE;
  * returns 0. Checking here, not in Vec.reserve (which would trap), ends the
  * reading as any other error ends it, at an offset that says where. */
 export function growEvent(v: Vec, at: u64): usize {
-  if (v.len + EV_SIZE > MAX_VEC) {
-    fail(E_TOO_LARGE, at, 0, <u64>(v.len + EV_SIZE), <u64>MAX_VEC);
+  if (v.len + EV_SIZE > MAX_EVENT_BYTES) {
+    fail(E_TOO_LARGE, at, 0, <u64>(v.len + EV_SIZE), <u64>MAX_EVENT_BYTES);
     return 0;
   }
   return v.grow(EV_SIZE);
