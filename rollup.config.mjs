@@ -1,6 +1,10 @@
 // The package's bundles: the library for Node as ESM and CommonJS, the
 // library for browsers as ESM with the core embedded (no fs, no fetch), and
-// the command line. Type declarations come from `tsc` (see package.json).
+// the command line; and the library's type declarations, bundled into one
+// file for `import` (index.d.ts) and one for `require` (index.d.cts), so that
+// they resolve under every moduleResolution (node10, node16, nodenext,
+// bundler) with no relative import left to resolve, and CommonJS consumers
+// get declarations that TypeScript takes as CommonJS.
 //
 // The command line is one CommonJS file of its own, without comments and
 // without the embedded core: a run's start-up is part of every measurement a
@@ -9,6 +13,7 @@
 // embedded core would be parsed on every run for nothing.
 import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
 
 const NODE_PLATFORM = fileURLToPath(new URL('./bindings/platform.ts', import.meta.url));
 const BROWSER_PLATFORM = fileURLToPath(new URL('./bindings/platform-browser.ts', import.meta.url));
@@ -26,16 +31,22 @@ function platform(file) {
   };
 }
 
-/** declarations adds dist/index.d.ts, which points at the declarations that
- * `npm run build:types` writes under dist/types. */
-function declarations() {
-  return {
-    name: 'declarations',
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/src/index.js';\n" });
-    },
-  };
-}
+/**
+ * WASM_TYPES declares, for the bundled declarations, the WebAssembly types
+ * the core's API names (Core's constructor, its exports' memory) as empty
+ * interfaces of the global WebAssembly namespace. Interfaces merge: where the
+ * consumer has them (the DOM's lib, newer @types/node) nothing changes; where
+ * it does not (a Node project on lib ES2022 with @types/node 20), the
+ * declarations still check, under `skipLibCheck: false` too, instead of
+ * failing with "Cannot find namespace 'WebAssembly'".
+ */
+const WASM_TYPES = `declare global {
+    namespace WebAssembly {
+        interface Module {}
+        interface Instance {}
+        interface Memory {}
+    }
+}`;
 
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', declaration: false, noEmit: false, outDir: 'dist', ...options });
 const external = (id) => id.startsWith('node:') || id === 'commander' || id === 'cli-progress';
@@ -44,7 +55,7 @@ export default [
   {
     input: 'src/index.ts',
     external,
-    plugins: [ts(), declarations()],
+    plugins: [ts()],
     output: { file: 'dist/index.js', format: 'es' },
   },
   {
@@ -63,5 +74,11 @@ export default [
     external,
     plugins: [platform(CLI_PLATFORM), ts({ removeComments: true })],
     output: { file: 'dist/cli.cjs', format: 'cjs', banner: '#!/usr/bin/env node' },
+  },
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: ['dist/index.d.ts', 'dist/index.d.cts'].map((file) => ({ file, format: 'es', banner: WASM_TYPES })),
   },
 ];

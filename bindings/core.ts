@@ -23,6 +23,7 @@ export interface Views {
 /** CoreTrap is thrown when the core traps (a broken invariant: a bug, or
  * memory that could not grow). The core is unusable until `reset()`. */
 export class CoreTrap extends Error {
+  /** name is 'CoreTrap', which messages and stacks show. */
   override name = 'CoreTrap';
 }
 

@@ -12,20 +12,22 @@
 // Old-format traces (Go 1.11-1.21) are checked too, on a line of their own:
 // Go's reading of them orders ties differently from run to run, so both
 // readings go through the corpus's tools/canon.py first (MANIFEST column 7).
+// A second line says how many we print byte for byte as Go does: as one of
+// the readings Go printed in many runs (scripts/v1-go-readings.tsv), where it
+// never varied, and as the manifest's one run.
 //
 // Needs the built command line (`npm run build`). Traces run one at a time by
 // default (-j for more); each has a time limit, since a hang is a failure too.
 // Exits 1 when some trace differs, 2 when the corpus or the CLI is missing.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canon, errorWords, FOLDERS, manifestRows } from './corpus.mjs';
+import { goReadings, isOld, oldByteTally } from './v1-readings.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Headers of the old formats (Go 1.11-1.21), which this sweep leaves out. */
-const OLD_HEADER = /^go 1\.(11|19|21) trace\0/;
 
 function parseArgs(argv) {
   const opts = { corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.cjs'), jobs: 1, filter: '', timeout: 120 };
@@ -47,15 +49,6 @@ function usage(msg) {
   process.exit(2);
 }
 
-/** header is the first 16 bytes of a file, as text. */
-function header(path) {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.alloc(16);
-  const n = readSync(fd, buf, 0, 16, 0);
-  closeSync(fd);
-  return buf.subarray(0, n).toString('latin1');
-}
-
 /** cases lists the traces to check, with Go's reading from the manifests. */
 function cases(opts) {
   const list = [];
@@ -65,10 +58,10 @@ function cases(opts) {
     for (const [name, verdict, , events, sha, error = '', canonSha = ''] of manifestRows(opts.corpus, folder)) {
       const path = join(opts.corpus, folder, name);
       if (opts.filter && !`${folder}/${name}`.includes(opts.filter)) continue;
-      const old = OLD_HEADER.test(header(path));
+      const old = isOld(path);
       // Old traces with a tie-insensitive reading are compared on that.
       const canon = old && canonSha.trim() !== '';
-      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha: canon ? canonSha.trim() : sha, error: error.trim(), old, canon });
+      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha: canon ? canonSha.trim() : sha, rawSha: sha, error: error.trim(), old, canon });
     }
   }
   return list;
@@ -84,7 +77,7 @@ function run(opts, c) {
     let lines = 0;
     child.stdout.on('data', (b) => {
       if (c.canon) kept.push(b);
-      else hash.update(b);
+      hash.update(b);
       for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
     });
     child.stderr.on('data', (b) => (stderr += b));
@@ -92,8 +85,9 @@ function run(opts, c) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const message = errorWords(stderr);
-      const sha = c.canon ? canonical(opts, Buffer.concat(kept)) : hash.digest('hex');
-      done({ sha, verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
+      const rawSha = hash.digest('hex');
+      const sha = c.canon ? canonical(opts, Buffer.concat(kept)) : rawSha;
+      done({ sha, rawSha, verdict: code === 0 ? 'ok' : 'error', code, signal, message, lines });
     });
   });
 }
@@ -144,7 +138,10 @@ async function main() {
   });
   const secs = ((performance.now() - start) / 1000).toFixed(1);
   console.log(`${tally.new[0]} of ${tally.new[1]} identical (${secs} s)`);
-  if (tally.old[1]) console.log(`old formats: ${tally.old[0]} of ${tally.old[1]} identical (ties canonicalised where Go's reading varies)`);
+  if (tally.old[1]) {
+    console.log(`old formats: ${tally.old[0]} of ${tally.old[1]} identical (ties canonicalised where Go's reading varies)`);
+    console.log(`old formats byte for byte: ${oldByteTally(list, results, goReadings(ROOT))}`);
+  }
   if (differing.length) console.log(`differing:\n${differing.join('\n')}`);
   if (wording.length) console.log(`identical, but with other words for the error:\n${wording.join('\n')}`);
   process.exitCode = differing.length ? 1 : 0;

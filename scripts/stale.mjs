@@ -5,7 +5,7 @@
 // generated files and the core) and by `npm run demo` (node scripts/stale.mjs:
 // every part).
 //
-//   node scripts/stale.mjs [gen] [core] [bundles] [types]
+//   node scripts/stale.mjs [gen] [core] [bundles]
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,8 @@ export function oldest(files, base = root) {
 const npm = (script) => () => execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
 
 const CORE = ['build/gotrace.wasm', 'build/gotrace.debug.wasm', 'bindings/wasm-inline.ts'];
-const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts'];
+// The bundles include the type declarations, which rollup bundles too (rollup.config.mjs).
+const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
 
 /**
  * pendingGenerators lists the generated files (scripts/gen.mjs) under `base`
@@ -74,7 +75,6 @@ export const PARTS = {
       chmodSync(join(root, 'dist/cli.cjs'), 0o755);
     },
   },
-  types: { sources: ['src', 'bindings', 'tsconfig.json'], outputs: ['dist/types/src/index.d.ts'], build: npm('build:types') },
 };
 
 /** isStale reports whether a part's outputs (in `base`) are missing or older

@@ -22,7 +22,7 @@ export class TraceError extends Error {
   readonly code: number;
   /** goMessage is the message without the location: Go's wording. */
   readonly goMessage: string;
-  /** offset is the byte offset in the input where the fault lies (-1 where unknown). */
+  /** offset is the byte offset in the trace where the fault lies (-1 where unknown): in the decompressed trace, where the input is compressed. */
   readonly offset: number;
   /** generation is the generation number from the batch headers (0 where none). */
   readonly generation: number;

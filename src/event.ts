@@ -400,7 +400,7 @@ export class Event extends RecordView {
     return { task: this.arg(0), category: this.str(this.arg(1)), message: this.str(this.arg(2)) };
   }
 
-  /** transition is the state transition in numbers (see Transition). */
+  /** @internal transition is the state transition in numbers (see Transition), for stateTransition() and the printer. */
   transition(): Transition {
     const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition =>
       ({ kind: ResourceKind.Goroutine, id, from, to, reason, stack });
@@ -478,7 +478,8 @@ export class Event extends RecordView {
   /**
    * INSPECT shows the event to console.log and util.inspect as its JSON
    * form (toJSON) under the name Event, not the record words and batch it
-   * is made of.
+   * is made of. Node calls it; the reference leaves it out.
+   * @internal
    */
   [INSPECT](depth: number, options: InspectOptions, inspect?: (x: unknown, options: InspectOptions) => string): unknown {
     // `depth` is how many levels may still be shown, from this one: none left, a placeholder.

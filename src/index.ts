@@ -5,7 +5,7 @@
 
 // The core and its loading.
 export {
-  init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo,
+  init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo, type CoreExports,
   NEED_INPUT, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS,
 } from '../bindings/index';
 
@@ -18,6 +18,7 @@ export { Cursor } from './cursor';
 export {
   Event, type StateTransition, type GoStateTransition, type ProcStateTransition, type TransitionDetail, type ExperimentalEvent,
 } from './event';
+export { type JSONValue } from './eventjson';
 export {
   EventKind, ResourceKind, GoState, ProcState, ValueKind, ResourceID, Value, NO_GOROUTINE, NO_PROC, NO_THREAD,
   NO_TASK, BACKGROUND_TASK, type StackFrame, type Metric, type Label, type Range, type RangeAttribute, type Task,
@@ -28,6 +29,9 @@ export { Tables, type Store } from './tables';
 
 // Errors.
 export { TraceError, ReaderClosedError } from './errors';
+
+// Compressed traces (gzip), read transparently.
+export { CompressionError } from './compression';
 
 // Go's quoting.
 export { quote } from './quote';

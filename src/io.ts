@@ -7,6 +7,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { CompressionError, compressionOf, decompressing, MAGIC_LENGTH } from './compression';
 import { TraceError } from './errors';
 import { PULL, type PullSource } from './reader';
 
@@ -21,9 +22,11 @@ export class CliError extends Error {
 /** openTrace opens the trace at `path` ('-' for stdin) for reading in chunks.
  * It fails as Go's `go tool trace` does when the file cannot be opened. A
  * regular file (stdin too, when it is one) is read synchronously, as the
- * reader asks (see FileSource); anything else (a pipe, a terminal) streams. */
+ * reader asks (see FileSource); anything else (a pipe, a terminal) streams.
+ * A compressed trace (gzip) streams too, decompressed as it is read (see
+ * compression.ts). */
 export function openTrace(path: string): AsyncIterable<Uint8Array> {
-  if (path === '-') return isFile(0) ? new FileSource(0, false) : process.stdin;
+  if (path === '-') return isFile(0) ? fileTrace(0, false) : decompressing(process.stdin);
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -36,7 +39,24 @@ export function openTrace(path: string): AsyncIterable<Uint8Array> {
     closeSync(fd);
     throw new CliError(`failed to read trace file: read ${path}: is a directory`);
   }
-  return isFile(fd) ? new FileSource(fd, true) : createReadStream('', { fd, highWaterMark: CHUNK });
+  return isFile(fd) ? fileTrace(fd, true) : decompressing(createReadStream('', { fd, highWaterMark: CHUNK }));
+}
+
+/** fileTrace reads the regular file `fd` as a FileSource, or decompressed
+ * where its first bytes say it is compressed. */
+function fileTrace(fd: number, owned: boolean): AsyncIterable<Uint8Array> {
+  const head = new Uint8Array(MAGIC_LENGTH);
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, MAGIC_LENGTH, null);
+  } catch (e) {
+    // A failed first read (EIO, say) is the source's error, met here rather than at the reading: let go of the file.
+    if (owned) closeSync(fd);
+    throw e;
+  }
+  const first = head.subarray(0, n);
+  const file = new FileSource(fd, owned, first);
+  return compressionOf(first) === null ? file : decompressing(file);
 }
 
 /** isDirectory reports whether `fd` is a directory (which opens, but cannot be read). */
@@ -76,9 +96,16 @@ function isFile(fd: number): boolean {
 class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   private done = false;
 
-  constructor(readonly fd: number, private readonly owned: boolean) {}
+  /** The constructor takes the file and `head`, its first bytes already read (given first). */
+  constructor(readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
 
   [PULL](into: Uint8Array): number {
+    if (this.head.length > 0) {
+      const n = Math.min(this.head.length, into.length);
+      into.set(this.head.subarray(0, n));
+      this.head = this.head.subarray(n);
+      return n;
+    }
     if (this.done) return 0;
     let n = 0;
     try {
@@ -211,12 +238,12 @@ export function isEPIPE(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'EPIPE';
 }
 
-/** isReported tells errors that are reported as one line (the trace's, the
- * command line's own, or the system's: a read or write that failed, such as
- * EIO, which Node words with its code and call) from bugs, which keep their
- * stack. */
+/** isReported tells errors that are reported as one line (the trace's, its
+ * compression's, the command line's own, or the system's: a read or write
+ * that failed, such as EIO, which Node words with its code and call) from
+ * bugs, which keep their stack. */
 export function isReported(e: unknown): e is Error {
-  return e instanceof TraceError || e instanceof CliError || isSystemError(e);
+  return e instanceof TraceError || e instanceof CompressionError || e instanceof CliError || isSystemError(e);
 }
 
 /** isSystemError reports whether `e` is Node's error of a failed system call (it has an errno code and the call's name). */

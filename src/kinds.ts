@@ -9,38 +9,63 @@ import { type Int64 } from './int64';
  * The numbering and the names (EventKind[kind]) are Go's.
  */
 export enum EventKind {
+  /** Bad is no kind: the zero value, never the kind of an event read. */
   Bad = 0,
+  /** Sync marks a point where the trace can be read from: the start of a generation, with its clock snapshot (sync()). */
   Sync,
+  /** Metric is a sample of a runtime metric (metric()). */
   Metric,
+  /** Label attaches a label to a resource, such as a goroutine's role in the GC (label()). */
   Label,
+  /** StackSample is a stack sampled by the CPU profiler (stack). */
   StackSample,
+  /** RangeBegin starts a range of time during which the runtime was doing something, such as a GC phase (range()). */
   RangeBegin,
+  /** RangeActive says a range was already under way where the trace starts, or where a generation starts (range()). */
   RangeActive,
+  /** RangeEnd ends a range (range(), rangeAttributes()). */
   RangeEnd,
+  /** TaskBegin starts a user task, from runtime/trace.NewTask (task()). */
   TaskBegin,
+  /** TaskEnd ends a user task (task()). */
   TaskEnd,
+  /** RegionBegin starts a user region, from runtime/trace.StartRegion or WithRegion (region()). */
   RegionBegin,
+  /** RegionEnd ends a user region (region()). */
   RegionEnd,
+  /** Log is a user log message, from runtime/trace.Log or Logf (log()). */
   Log,
+  /** StateTransition is a change of state of a goroutine or a proc (stateTransition()). */
   StateTransition,
+  /** Experimental is an event of an experiment the trace format carries (experimental()). */
   Experimental,
 }
 
 /** ResourceKind says what a ResourceID names; None for globally scoped ranges. */
 export enum ResourceKind {
+  /** None is no resource: the scope of a range that is global. */
   None = 0,
+  /** Goroutine: the ID is a goroutine ID. */
   Goroutine,
+  /** Proc: the ID is a P (proc) ID. */
   Proc,
+  /** Thread: the ID is an M (thread) ID. */
   Thread,
 }
 
 /** GoState is a goroutine's state as Go's reader tracks it. */
 export enum GoState {
+  /** Undetermined is the state of a goroutine first seen mid-trace, before the reader knows it. */
   Undetermined = 0,
+  /** NotExist is the state of a goroutine not yet created, or exited. */
   NotExist,
+  /** Runnable is ready to run, waiting for a proc. */
   Runnable,
+  /** Running is running on a proc. */
   Running,
+  /** Waiting is blocked (on a channel, a lock, I/O, a sleep…). */
   Waiting,
+  /** Syscall is in a system call. */
   Syscall,
 }
 
@@ -63,9 +88,13 @@ export namespace GoState {
 
 /** ProcState is a proc's state as Go's reader tracks it. */
 export enum ProcState {
+  /** Undetermined is the state of a proc first seen mid-trace, before the reader knows it. */
   Undetermined = 0,
+  /** NotExist is the state of a proc that does not exist (GOMAXPROCS lowered, or not yet raised). */
   NotExist,
+  /** Running is running (it has a thread). */
   Running,
+  /** Idle is idle (it has no thread). */
   Idle,
 }
 
@@ -82,8 +111,11 @@ export namespace ProcState {
 
 /** ValueKind says what a Value holds. */
 export enum ValueKind {
+  /** Bad is no value: the zero value. */
   Bad = 0,
+  /** Uint64 is a 64-bit unsigned integer (Value.uint64()). */
   Uint64,
+  /** String is a string (String(value)). */
   String,
 }
 

@@ -6,6 +6,7 @@
 // happens per chunk of input, never per event: one step of the core yields up
 // to a thousand records, copied once and made into events 256 at a time.
 import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
+import { compressionOf, decompress, decompressing, refuseCompressed } from './compression';
 import { coreError, errorContext, internalError, ReaderClosedError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
 import { Store, Tables } from './tables';
@@ -286,9 +287,13 @@ type Input = { bytes: Uint8Array } | { pull: PullSource } | { chunks: AsyncItera
  * the bytes on their way in (decompression, say) belongs here.
  */
 function inputOf(source: Source): Input {
-  if (isBytes(source)) return { bytes: bytesOf(source) };
+  if (isBytes(source)) {
+    const bytes = bytesOf(source);
+    // Compressed bytes are read as a stream, decompressed as the core asks (see compression.ts).
+    return compressionOf(bytes) === null ? { bytes } : { chunks: decompressing([bytes]) };
+  }
   if (isPull(source)) return { pull: source };
-  return { chunks: chunks(source) };
+  return { chunks: decompress(chunks(source)) };
 }
 
 /** SOURCES says what a Reader reads, for the TypeError of anything else. */
@@ -410,7 +415,7 @@ export class Reader implements AsyncIterable<Event> {
     return this.decoder?.core.version() ?? 0;
   }
 
-  /** bytesRead counts the bytes of input read so far. */
+  /** bytesRead counts the bytes of the trace read so far (of the decompressed trace, where the input is compressed). */
   get bytesRead(): number {
     return this.decoder?.bytes ?? 0;
   }
@@ -594,6 +599,7 @@ export class Reader implements AsyncIterable<Event> {
  */
 export function* readEventsSync(trace: Uint8Array | ArrayBuffer): Generator<Event, void, undefined> {
   const bytes = bytesOf(trace);
+  refuseCompressed(bytes);
   const d = new Decoder(loadSync());
   d.core.feed(bytes);
   d.core.close();

@@ -228,7 +228,10 @@ export class Store {
   /** @internal entries reads the store; the Tables of its generations share it, and with it their decoded strings and stacks. */
   readonly entries: StoreEntries;
 
-  /** The constructor takes the core whose live store is epoch `epoch`. */
+  /**
+   * The constructor takes the core whose live store is epoch `epoch`.
+   * @param epoch epoch is the number of the epoch whose strings and stacks the store holds.
+   */
   constructor(core: Core, readonly epoch: number) {
     this.entries = new StoreEntries(core, epoch);
   }

@@ -7,6 +7,7 @@
 import { Core, loadSync, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS } from '../bindings/index';
 import { FRAME_FIELDS, specFor } from '../format/events.mjs';
 import { quote } from './quote';
+import { decompressing } from './compression';
 import { TraceError, asTraceError, coreError } from './errors';
 
 /** RawEvent is one event of the wire listing. */
@@ -198,10 +199,10 @@ function u64Text(dv: DataView, p: number): string {
 /** WireSource is what `readWire` reads: a whole trace, or its chunks. */
 export type WireSource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** readWire lists the raw events of a trace, read chunk by chunk. */
+/** readWire lists the raw events of a trace, read chunk by chunk (and decompressed, where compressed: see compression.ts). */
 export async function* readWire(source: WireSource, core?: Core): AsyncGenerator<RawEvent> {
   const reader = new WireReader(core);
-  const chunks = source instanceof Uint8Array ? [source] : source;
+  const chunks = decompressing(source instanceof Uint8Array ? [source] : source);
   for await (const chunk of chunks) {
     reader.feed(chunk);
     for (let ev; (ev = reader.next()); ) yield ev;

@@ -8,9 +8,11 @@
 // Chromium comes from Debian (scripts/setup-browser.sh); without it the
 // test skips.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type StaticServer } from './browser/server';
@@ -93,6 +95,7 @@ describe.skipIf(skip)(`the browser bundle in headless Chromium${skip ? ` (${skip
   let page: Page;
   const fetched: string[] = [];
   const pageErrors: string[] = [];
+  let gzDir = '';
 
   beforeAll(async () => {
     await buildBundle();
@@ -103,6 +106,12 @@ describe.skipIf(skip)(`the browser bundle in headless Chromium${skip ? ` (${skip
     };
     for (const name of [...GOOD, ...BAD]) {
       routes[`/traces/${name}.trace`] = { file: join(traces, name + '.trace'), type: 'application/octet-stream' };
+    }
+    // The good traces gzipped too, as traces are stored (served as they are, not as a Content-Encoding).
+    gzDir = mkdtempSync(join(tmpdir(), 'gotrace-browser-'));
+    for (const name of GOOD) {
+      writeFileSync(join(gzDir, name + '.trace.gz'), gzipSync(readFileSync(join(traces, name + '.trace'))));
+      routes[`/traces/${name}.trace.gz`] = { file: join(gzDir, name + '.trace.gz'), type: 'application/octet-stream' };
     }
     server = await serve(routes);
     // Playwright gives each launch a fresh profile in a temporary folder.
@@ -121,11 +130,12 @@ describe.skipIf(skip)(`the browser bundle in headless Chromium${skip ? ` (${skip
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (gzDir) rmSync(gzDir, { recursive: true, force: true });
   });
 
   /** read runs the page's readTrace on the served trace `name`. */
-  const read = (name: string, how: string, query = ''): Promise<Reading> =>
-    page.evaluate(`readTrace(${JSON.stringify(`/traces/${name}.trace${query}`)}, ${JSON.stringify(how)})`);
+  const read = (name: string, how: string, query = '', ext = '.trace'): Promise<Reading> =>
+    page.evaluate(`readTrace(${JSON.stringify(`/traces/${name}${ext}${query}`)}, ${JSON.stringify(how)})`);
 
   for (const name of GOOD) {
     for (const [how, input] of Object.entries(INPUTS)) {
@@ -142,6 +152,16 @@ describe.skipIf(skip)(`the browser bundle in headless Chromium${skip ? ` (${skip
       expect(reading.chunks).toBeGreaterThan(1);
       expectGoText(reading, name);
     });
+  }
+
+  for (const name of GOOD) {
+    for (const [how, input] of Object.entries(INPUTS)) {
+      it(`${name}, gzipped, from ${input}: Go's events of the trace (DecompressionStream)`, async () => {
+        const reading = await read(name, how, '', '.trace.gz');
+        expect(reading.error).toBeNull();
+        expectGoText(reading, name);
+      });
+    }
   }
 
   for (const name of BAD) {

@@ -9,21 +9,25 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const built = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts']
+const built = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts']
   .every((f) => existsSync(root + f));
 if (!built) console.warn('package.test.ts: dist/ is not built (npm run build): the bundle checks are skipped');
 
 describe('package.json', () => {
-  it('lists types first, then browser, import, require and default', () => {
-    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'browser', 'import', 'require', 'default']);
+  it('lists browser, import, require and default, each with its types first', () => {
+    const e = pkg.exports['.'];
+    expect(Object.keys(e)).toEqual(['browser', 'import', 'require', 'default']);
+    for (const condition of Object.values(e)) expect(Object.keys(condition as object)).toEqual(['types', 'default']);
   });
 
-  it('points every condition into dist/ and has no side effects', () => {
-    const e = pkg.exports['.'];
-    expect(e).toMatchObject({
-      types: './dist/index.d.ts', browser: './dist/browser.js',
-      import: './dist/index.js', require: './dist/index.cjs', default: './dist/index.js',
+  it('points every condition into dist/, CommonJS at declarations of its own, and has no side effects', () => {
+    expect(pkg.exports['.']).toEqual({
+      browser: { types: './dist/index.d.ts', default: './dist/browser.js' },
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+      default: { types: './dist/index.d.ts', default: './dist/index.js' },
     });
+    expect(pkg.types).toBe('./dist/index.d.ts');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
@@ -38,10 +42,12 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
   it('packs the bundles, the declarations and the command, and no sources', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'README.md', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
+    // The declarations are bundled: nothing left for a consumer's resolution to find beside them.
+    expect(files.filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.cts')).sort()).toEqual(['dist/index.d.cts', 'dist/index.d.ts']);
   });
 
   it('loads as an ES module and as CommonJS, with the same API', async () => {

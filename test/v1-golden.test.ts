@@ -32,6 +32,21 @@ describe('old traces read as Go reads them', () => {
   }
 });
 
+// exact.tsv: for each fixture, how many readings Go printed in some runs and,
+// where it printed one only, that reading's sha256 (test/fixtures/v1/exact.mjs).
+const exact = file('exact.tsv').toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'))
+  .filter(([, , readings]) => readings === '1');
+
+describe('old traces read byte for byte as Go reads them, where its reading never varies', () => {
+  it('has such fixtures', () => expect(exact.length).toBeGreaterThanOrEqual(8));
+  for (const [name, runs, , sha] of exact) {
+    it(`${name} (one reading in ${runs} runs of Go)`, () => {
+      const { text } = read(file(name + '.trace'));
+      expect(createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex')).toBe(sha);
+    });
+  }
+});
+
 // Rows of damaged.tsv: base trace, damage, Go's error ("" where it read the
 // trace, "panic: …" where it crashed), sha256 of the form of its printout.
 const rows = file('damaged.tsv').toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));

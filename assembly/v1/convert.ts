@@ -50,9 +50,15 @@ export let haveBuiltins = true;
 let preInit = true;
 let lastStwReason: u64 = 0;
 let traceVersion: u32 = 0;
-// Goroutines created before the first Gomaxprocs, in order; a deleted one is NONE.
+// Goroutines created before the first Gomaxprocs, in the order Go's map of
+// them gives most often: while it never held more than 8, its 8 slots (a new
+// one takes the first free slot, one that gets a status frees its own), and
+// after that, which Go then gives in an order of no rule, in order of
+// creation. A free slot or a goroutine that got a status is NONE.
 const createdList = new Vec();
 const createdIndex = new U64Map();
+let createdMany = false;
+const MAP_SLOTS: usize = 8;
 // Ps seen so far, and the thread each P runs on (index into procThreads).
 const seenProcs = new U64Map();
 const procMs = new U64Map();
@@ -75,7 +81,7 @@ export function initConvert(ver: u32, maxString: u64, nInline: u32): void {
   traceVersion = ver;
   preInit = true;
   lastStwReason = 0;
-  createdList.reset(); createdIndex.clear();
+  createdList.reset(); createdIndex.clear(); createdMany = false;
   seenProcs.clear(); procMs.clear(); procThreads.reset();
   taskIndex.clear(); taskInfo.reset();
   inlineBase = maxString + 1;
@@ -140,10 +146,7 @@ export function convert(e: usize, out: usize, extra: Vec): i32 {
     }
     case v1.V1GoCreate: {
       if (!preInit) break;
-      if (!createdIndex.has(a0)) {
-        createdIndex.set(a0, <u32>(createdList.len >> 3));
-        createdList.push64(a0);
-      }
+      if (!createdIndex.has(a0)) created(a0);
       return SKIP;
     }
     case v1.V1GoSysBlock: return SKIP;
@@ -225,6 +228,22 @@ function seen(p: i32): bool {
   if (seenProcs.has(<u64><i64>p)) return true;
   seenProcs.set(<u64><i64>p, 1);
   return false;
+}
+
+// created notes goroutine `g`, created before the first Gomaxprocs, where
+// Go's map of them would put it.
+function created(g: u64): void {
+  const n = <usize>(createdList.len >> 3);
+  let slot = n;
+  if (!createdMany) {
+    for (let i: usize = 0; i < n; i++) {
+      if (createdList.get64(i) == NONE) { slot = i; break; }
+    }
+    if (slot == MAP_SLOTS) createdMany = true;
+  }
+  if (slot == n) createdList.push64(g);
+  else createdList.set64(slot, g);
+  createdIndex.set(g, <u32>slot);
 }
 
 // forget drops goroutine `g` from those created before tracing started.

@@ -5,10 +5,13 @@
 // which changes that state, and so on. Then GoSysExit events get their real
 // times and the stream is sorted by time, stably.
 //
-// Go's reader takes its Ps in map order, so events with equal times come out
-// in an order that varies from run to run; this one takes them in order of
-// first appearance. The re-sort after syscall exits get their real times is
-// in sysexit.ts.
+// Go's reader takes its Ps in map order: for up to 8 Ps, a rotation of the
+// order in which their first batches appear, starting at a random slot of
+// the map's eight, so the order of first appearance is the likeliest (and,
+// with one P, the only) one. This one takes that order, and then does as Go
+// does with it (see fillFrontier), so that where Go's reading does not vary
+// ours is Go's, byte for byte. The re-sort after syscall exits get their real
+// times is in sysexit.ts.
 
 import { Vec, U64Map } from '../mem';
 import { fail, ERROR } from '../errors';
@@ -17,7 +20,7 @@ import { V1GoCreate, V1GoWaiting, V1GoInSyscall, V1GoStart, V1GoStartLabel, V1Go
   V1GoSysBlock, V1GoBlockGC, V1GoSched, V1GoPreempt, V1GoUnblock, V1GoSysExit, V1GoUnblockLocal,
   V1GoSysExitLocal, V1GCStart } from './format';
 import { EV_SIZE, EV_TYPE, EV_BOFF, PROFILE_P, evType, evTs, evG, evArg, copyEvent, growEvent } from './event';
-import { sortByTime, isSorted } from './sysexit';
+import { isSorted, sortSamples } from './sysexit';
 import { pidCount, pidSlot, cpuSamples } from './parser';
 import { loadBatch } from './batch';
 import { E_OLD_BAD_TRANSITION, E_OLD_NO_ORDER, E_OLD_TIME_ORDER } from '../error-codes';
@@ -114,16 +117,21 @@ class Proc {
   buf: Vec = new Vec();
   head: u32 = 0;
   done: bool = false;
+  pos: i32 = 0; // where it is among the available procs
+  cand: bool = false; // whether it is to be examined: new there, or woken
   @inline count(): u32 { return <u32>(this.buf.len / EV_SIZE); }
   @inline at(i: u32): usize { return this.buf.ptr + <usize>i * EV_SIZE; }
 }
 
 const procs = new Array<Proc>();
 let nProcs: i32 = 0;
-// Available procs (indices into procs), and the frontier: a min-heap of
-// (time, proc) pairs, each proc's event being at its head - 1.
+// Available procs (indices into procs), in Go's order: those not in the
+// frontier, waiting ones included. The frontier: a min-heap of (time, proc)
+// pairs, each proc's event being at its head - 1.
 const avail = new Vec();
 let nAvail: i32 = 0;
+const toExamine = new Vec(); // the available procs to examine: a min-heap of (position << 32 | proc)
+let nExamine: i32 = 0;
 const heap_ = new Vec();
 let nHeap: i32 = 0;
 
@@ -131,12 +139,15 @@ let nHeap: i32 = 0;
 function addProc(pi: u32): Proc {
   if (nProcs == procs.length) procs.push(new Proc());
   const p = procs[nProcs++];
-  p.pi = pi; p.buf.reset(); p.head = 0; p.done = false;
+  p.pi = pi; p.buf.reset(); p.head = 0; p.done = false; p.cand = false;
   return p;
 }
 
 @inline function availAt(i: i32): i32 { return load<i32>(avail.ptr + (<usize>i << 2)); }
-@inline function availSet(i: i32, v: i32): void { store<i32>(avail.ptr + (<usize>i << 2), v); }
+@inline function availSet(i: i32, v: i32): void {
+  store<i32>(avail.ptr + (<usize>i << 2), v);
+  procs[v].pos = i;
+}
 
 // removeAvail swaps available proc `i` with the last one and drops it, as Go does.
 @inline function removeAvail(i: i32): void {
@@ -151,11 +162,10 @@ export function order(): i32 {
   const n = pidCount();
   for (let i: u32 = 0; i < n; i++) addProc(i);
   const prof = addProc(pidSlot(PROFILE_P));
-  sortByTime(cpuSamples);
+  sortSamples(cpuSamples);
   prof.buf.append(cpuSamples.ptr, cpuSamples.len);
-  avail.reset();
-  for (let i = 0; i < nProcs; i++) avail.push32(<u32>i);
-  nAvail = nProcs;
+  avail.reset(); nAvail = 0; nExamine = 0;
+  for (let i = 0; i < nProcs; i++) pushAvail(i);
   nHeap = 0;
   waitHeads.clear(); waitNodes.reset(); freeNode = 0;
   while (true) {
@@ -187,43 +197,66 @@ export function order(): i32 {
 
 // fillFrontier moves the next event of every available proc whose
 // transition is ready into the frontier, loading batches as procs run dry.
+// Go looks at them in order; where it takes one, the last takes its place and
+// is looked at next. That order of pushes decides between equal times. Only
+// procs new there or woken can be ready (the others wait for a state that has
+// not come), so only those are looked at, in Go's order.
 function fillFrontier(): i32 {
-  for (let i = 0; i < nAvail; i++) {
-    const pi = availAt(i);
-    const p = procs[pi];
-    let gone = false;
-    while (p.head >= p.count()) {
-      p.buf.reset();
-      p.head = 0;
-      const r = loadBatch(p.pi, p.buf);
+  while (nExamine > 0) {
+    const top = examPop(), i = <i32>(top >> 32), pi = <i32>(top & 0xFFFFFFFF);
+    if (!procs[pi].cand || i >= nAvail || availAt(i) != pi) continue; // examined since, where it was moved to
+    for (let r = examine(i); r != 0; r = examine(i)) { // where one left, the last took its place
       if (r < 0) return ERROR;
-      if (r == 0) { gone = true; break; }
+      if (i >= nAvail || !procs[availAt(i)].cand) break;
     }
-    if (gone) {
-      p.done = true;
-      removeAvail(i--);
-      continue;
-    }
-    const e = p.at(p.head);
-    stateTransition(e);
-    removeAvail(i--);
-    if (!ready()) {
-      park(pi);
-      continue;
-    }
-    p.head++;
-    heapPush(evTs(e), pi);
   }
   return 1;
+}
+
+// examine looks at available proc `i`: where its next event is ready, it
+// moves to the frontier, and where it has none left, it is done; both leave
+// the list (1). Otherwise it waits (0). It returns ERROR where a batch is bad.
+function examine(i: i32): i32 {
+  const pi = availAt(i);
+  const p = procs[pi];
+  p.cand = false;
+  while (p.head >= p.count()) {
+    p.buf.reset();
+    p.head = 0;
+    const r = loadBatch(p.pi, p.buf);
+    if (r < 0) return ERROR;
+    if (r == 0) {
+      p.done = true;
+      removeAvail(i);
+      return 1;
+    }
+  }
+  const e = p.at(p.head);
+  stateTransition(e);
+  if (!ready()) {
+    park(pi);
+    return 0;
+  }
+  removeAvail(i);
+  p.head++;
+  heapPush(evTs(e), pi);
+  return 1;
+}
+
+// candidate marks available proc `pi` to be examined.
+function candidate(pi: i32): void {
+  const p = procs[pi];
+  if (p.cand) return;
+  p.cand = true;
+  examPush((<u64>p.pos << 32) | <u64>pi);
 }
 
 // ---- Procs waiting for a goroutine's state ----
 //
 // Go checks every available proc against the goroutine states before each
-// event it takes, so a proc whose next event waits for a goroutine state is
-// checked over and over: quadratic on a trace with many such procs. A proc
-// whose event is not ready waits here instead, under the state it needs
-// (goroutine, sequence number or NOSEQ, status), and is checked again only
+// event it takes: quadratic on a trace with many procs that wait. Here a proc
+// whose event is not ready stays in its place but waits under the state it
+// needs (goroutine, sequence number or NOSEQ, status), to be examined again
 // once its goroutine enters that state: the same procs become ready at the
 // same points as in Go.
 
@@ -246,9 +279,11 @@ let freeNode: u32 = 0; // free nodes, a list through `next` (index + 1; 0 = none
   return s ? load<u64>(s) : 0;
 }
 
-@inline function pushAvail(pi: i32): void {
+// pushAvail appends proc `pi` to the available procs, to be examined.
+function pushAvail(pi: i32): void {
   if (<usize>nAvail << 2 >= avail.len) avail.grow(4);
   availSet(nAvail++, pi);
+  candidate(pi);
 }
 
 // park makes proc `pi` wait for the state its event (the last transition) needs.
@@ -263,20 +298,55 @@ function park(pi: i32): void {
   waitHeads.set(key, node);
 }
 
-// wake makes the procs waiting under `key` available again. (A proc that a
-// collision of keys woke too early is checked, found not ready, and waits again.)
+// wake marks the procs waiting under `key` to be examined again, where they
+// are. (A proc that a collision of keys woke too early is examined, found not
+// ready, and waits again.)
 function wake(key: u64): void {
   let node = waitHeads.get(key, 0);
   if (node == 0) return;
   waitHeads.delete(key);
   while (node != 0) {
     const at = waitNodes.ptr + (<usize>(node - 1) << 3);
-    pushAvail(<i32>load<u32>(at));
+    candidate(<i32>load<u32>(at));
     const next = load<u32>(at, 4);
     store<u32>(at, freeNode, 4);
     freeNode = node;
     node = next;
   }
+}
+
+// ---- The min-heap of procs to examine, by position ----
+
+@inline function exAt(i: i32): u64 { return load<u64>(toExamine.ptr + (<usize>i << 3)); }
+@inline function exSet(i: i32, v: u64): void { store<u64>(toExamine.ptr + (<usize>i << 3), v); }
+
+// examPush adds `v` (position << 32 | proc) to the procs to examine.
+function examPush(v: u64): void {
+  if (<usize>(nExamine + 1) << 3 > toExamine.len) toExamine.grow(8);
+  let j = nExamine++;
+  while (j > 0) {
+    const i = (j - 1) >> 1;
+    if (exAt(i) <= v) break;
+    exSet(j, exAt(i));
+    j = i;
+  }
+  exSet(j, v);
+}
+
+// examPop takes the proc to examine at the lowest position.
+function examPop(): u64 {
+  const top = exAt(0), v = exAt(--nExamine);
+  let i = 0;
+  while (true) {
+    let j = 2 * i + 1;
+    if (j >= nExamine) break;
+    if (j + 1 < nExamine && exAt(j + 1) < exAt(j)) j++;
+    if (v <= exAt(j)) break;
+    exSet(i, exAt(j));
+    i = j;
+  }
+  if (nExamine > 0) exSet(i, v);
+  return top;
 }
 
 // ---- The frontier's min-heap of (time, proc) ----
@@ -325,6 +395,6 @@ export function resetOrder(): void {
   events.reset();
   gIndex.clear();
   gStates.reset();
-  nProcs = 0; nAvail = 0; nHeap = 0;
+  nProcs = 0; nAvail = 0; nHeap = 0; nExamine = 0;
   waitHeads.clear(); waitNodes.reset(); freeNode = 0;
 }

@@ -1,13 +1,15 @@
 // The real times of syscall exits, and the stable re-sort by time that
 // follows, as Go's old parser does them after ordering: a GoSysExit is written
 // when the goroutine gets going again, but carries the time its syscall
-// really ended, which is the time Go gives it.
+// really ended, which is the time Go gives it. And the sort of the CPU
+// samples by time before the ordering, with Go's unstable sort.
 
 import { Vec, U64Map } from '../mem';
 import { fail, ERROR } from '../errors';
 import { V1GoSysBlock, V1GoInSyscall, V1GoSysExit } from './format';
 import { EV_SIZE, EV_TS, EV_BOFF, EV_BLOCKED, evType, evTs, evG, evArg, copyEvent } from './event';
 import { events } from './order';
+import { sortByKey } from '../sort';
 import { E_OLD_STRAY_SYSCALL_EXIT, E_OLD_TIME_ORDER } from '../error-codes';
 
 
@@ -156,33 +158,23 @@ function sortIndices(v: Vec, k: usize): void {
 
 const scratch = new Vec();
 
-/** sortByTime sorts the events of `v` by time, keeping the order of equal
- * times: a bottom-up merge sort, in O(n log n) whatever the input. */
-export function sortByTime(v: Vec): void {
-  if (isSorted(v)) return;
+const keys = new Vec();
+
+/** sortSamples sorts the CPU samples of `v` by time as Go does, with its
+ * unstable sort (sort.ts), whose steps decide the order of samples with
+ * equal times (a stable sort keeps another wherever there are more than 12):
+ * (time, index) pairs are sorted, then the samples are put in their order. */
+export function sortSamples(v: Vec): void {
   const n = v.len / EV_SIZE;
+  keys.reset();
+  const k = keys.grow(n << 4);
+  for (let i: usize = 0; i < n; i++) {
+    store<i64>(k + (i << 4), evTs(v.ptr + i * EV_SIZE));
+    store<u64>(k + (i << 4), <u64>i, 8);
+  }
+  sortByKey(k, <i32>n);
   scratch.reset();
-  scratch.grow(v.len);
-  let src = v.ptr, dst = scratch.ptr;
-  for (let w: usize = 1; w < n; w <<= 1) {
-    for (let lo: usize = 0; lo < n; lo += w << 1) {
-      const mid = min(lo + w, n), hi = min(lo + (w << 1), n);
-      merge(src, dst, lo, mid, hi);
-    }
-    const t = src; src = dst; dst = t;
-  }
-  if (src != v.ptr) memory.copy(v.ptr, src, v.len);
+  const out = scratch.grow(v.len);
+  for (let i: usize = 0; i < n; i++) copyEvent(out + i * EV_SIZE, v.ptr + <usize>load<u64>(k + (i << 4), 8) * EV_SIZE);
+  memory.copy(v.ptr, out, v.len);
 }
-
-// merge merges the sorted runs [lo, mid) and [mid, hi) of `src` into `dst`.
-function merge(src: usize, dst: usize, lo: usize, mid: usize, hi: usize): void {
-  let i = lo, j = mid, k = lo;
-  while (i < mid && j < hi) {
-    // Take from the right run only when strictly earlier: that keeps it stable.
-    if (evTs(src + j * EV_SIZE) < evTs(src + i * EV_SIZE)) copyEvent(dst + k++ * EV_SIZE, src + j++ * EV_SIZE);
-    else copyEvent(dst + k++ * EV_SIZE, src + i++ * EV_SIZE);
-  }
-  if (i < mid) memory.copy(dst + k * EV_SIZE, src + i * EV_SIZE, (mid - i) * EV_SIZE);
-  if (j < hi) memory.copy(dst + k * EV_SIZE, src + j * EV_SIZE, (hi - j) * EV_SIZE);
-}
-
