@@ -2,13 +2,15 @@
 // outputs are compared with its sources by modification time, so that a
 // second `npm run demo` (or a test run after a TypeScript edit) builds
 // nothing. A fresh clone builds everything. Used by scripts/pretest.mjs (the
-// core) and by `npm run demo` (node scripts/stale.mjs: every part).
+// generated files and the core) and by `npm run demo` (node scripts/stale.mjs:
+// every part).
 //
-//   node scripts/stale.mjs [core] [bundles]
+//   node scripts/stale.mjs [gen] [core] [bundles]
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GENERATORS, differs, regenerate, sourcesOf } from './gen.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,11 +40,32 @@ const CORE = ['build/gotrace.wasm', 'build/gotrace.debug.wasm', 'bindings/wasm-i
 const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
 
 /**
+ * pendingGenerators lists the generated files (scripts/gen.mjs) under `base`
+ * to write again: those older than one of their sources and not what their
+ * generator writes. A file edited by hand after its sources is left for
+ * test/generated.test.ts to report, not overwritten; one whose text is right
+ * is not touched, so that the core does not look stale.
+ */
+export function pendingGenerators(base = root) {
+  return GENERATORS.filter((g) => isStale({ sources: sourcesOf(g), outputs: [g.output] }, base) && differs(g, base));
+}
+
+/**
  * PARTS are the parts of the package in build order: what each is made from,
- * what it makes, and how. The bundles take the core (its embedded copy in
- * bindings/), so a stale core makes them stale too.
+ * what it makes, and how. The generated files are sources of the core, and
+ * the bundles take the core (its embedded copy in bindings/), so a stale part
+ * makes the next ones stale too. A part with its own test of staleness says
+ * so in `stale`.
  */
 export const PARTS = {
+  gen: {
+    sources: [...new Set(GENERATORS.flatMap(sourcesOf))],
+    outputs: GENERATORS.map((g) => g.output),
+    stale: (base) => pendingGenerators(base).length > 0,
+    build: () => {
+      for (const g of pendingGenerators()) regenerate(g);
+    },
+  },
   core: { sources: ['assembly', 'format', 'asconfig.json'], outputs: CORE, build: npm('asbuild') },
   bundles: {
     sources: ['src', 'bindings', 'rollup.config.mjs', 'tsconfig.json', 'package.json'],
@@ -54,8 +77,10 @@ export const PARTS = {
   },
 };
 
-/** isStale reports whether a part's outputs (in `base`) are missing or older than one of its sources. */
+/** isStale reports whether a part's outputs (in `base`) are missing or older
+ * than one of its sources, or what the part's own test says. */
 export function isStale(part, base = root) {
+  if (part.stale) return part.stale(base);
   return oldest(part.outputs, base) <= newest(part.sources, base);
 }
 

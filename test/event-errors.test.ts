@@ -6,8 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { type CoreErrorInfo } from '../bindings/exports';
 import { ERRORS } from '../format/errors.mjs';
 import { coreError, formatCoreError, internalError, TraceError } from '../src/errors';
-import { readFileSync } from 'node:fs';
-import { generate } from '../scripts/gen-errors.mjs';
 
 /** info is an error region with code `code` and numbers `args`. */
 const info = (code: number, ...args: bigint[]): CoreErrorInfo => ({
@@ -100,11 +98,5 @@ describe('TraceError', () => {
     const trap = internalError(new WebAssembly.RuntimeError('unreachable'));
     expect(trap.message).toBe('internal error: unreachable');
     expect(trap.code).toBe(900);
-  });
-});
-
-describe('assembly/error-codes.ts', () => {
-  it('is what scripts/gen-errors.mjs writes from format/errors.mjs', () => {
-    expect(readFileSync(new URL('../assembly/error-codes.ts', import.meta.url), 'utf8')).toBe(generate());
   });
 });

@@ -10,7 +10,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { applySpec } from './fixtures/v1/damage.mjs';
-import { generate } from '../scripts/gen-format-v1.mjs';
 import { canon } from './v1-canon';
 import { firstDifference, read } from './golden';
 
@@ -63,12 +62,6 @@ describe('damaged old traces fail as Go fails', () => {
       expect(createHash('sha256').update(Buffer.from(canon(text), 'latin1')).digest('hex')).toBe(sha);
     });
   }
-});
-
-describe('assembly/v1/format.ts', () => {
-  it('is what scripts/gen-format-v1.mjs writes from format/events-v1.mjs', () => {
-    expect(readFileSync(new URL('../assembly/v1/format.ts', import.meta.url), 'utf8')).toBe(generate());
-  });
 });
 
 /** craftSyscalls builds an old trace (Go 1.21) of `n` goroutines, one after

@@ -34,10 +34,17 @@ export const BUILTIN_STRINGS = 'forever|preempted|runtime.Gosched|sleep|chan sen
   'AllThreadsSyscall|GOMAXPROCS|start trace|stop trace|CountPagesInUse (test)|ReadMetricsSlow (test)|' +
   'ReadMemStatsSlow (test)|PageCachePagesLeaked (test)|ResetDebugLog (test)';
 const NUM_STW_REASONS: u64 = 17;
+/** NUM_BUILTIN_STRINGS is the number of BUILTIN_STRINGS. */
+export const NUM_BUILTIN_STRINGS: u64 = <u64>BUILTIN_STRINGS.split('|').length;
 
 /** builtinBase is the ID of the first builtin string; inlineBase that of the first UserLog message. */
 export let builtinBase: u64 = 0;
 export let inlineBase: u64 = 0;
+/** haveInline and haveBuiltins say whether the UserLog messages and the
+ * builtin strings have IDs: a trace whose own string IDs leave no room above
+ * them has none (see initConvert). */
+export let haveInline = true;
+export let haveBuiltins = true;
 
 // Conversion state (Go's traceV1Converter).
 let preInit = true;
@@ -60,8 +67,17 @@ const procThreads = new Vec();
 const taskIndex = new U64Map();
 const taskInfo = new Vec();
 
-/** initConvert readies the conversion of a trace of format `ver`. */
+/**
+ * initConvert readies the conversion of a trace of format `ver`, whose
+ * largest string ID is `maxString`, with `nInline` UserLog messages. Where
+ * the IDs above `maxString` cannot hold the messages, or then the builtin
+ * strings, Go's conversion finds "too many strings" but drops that error and
+ * converts on without them (and without the stacks); it then fails at the
+ * first event that needs one of them, as convert does.
+ */
 export function initConvert(ver: u32, maxString: u64, nInline: u32): void {
+  haveInline = maxString + <u64>nInline >= maxString;
+  haveBuiltins = haveInline && maxString + <u64>nInline + NUM_BUILTIN_STRINGS >= maxString + <u64>nInline;
   traceVersion = ver;
   preInit = true;
   lastStwReason = 0;
@@ -92,11 +108,13 @@ function threadOf(p: i32, dflt: i64): i64 {
 /** The results of convert besides a count of records. */
 export const SKIP: i32 = 0;
 export const UNEXPECTED: i32 = -1;
+export const NO_STRINGS: i32 = -2;
 
 /** convert writes the records event `e` becomes at `out` (room for three)
  * and returns how many: 0 where it becomes none yet, UNEXPECTED where Go has
- * no conversion for its type. `extra` receives the GoStatus events of the
- * goroutines that existed when tracing started. */
+ * no conversion for its type, NO_STRINGS where it needs a string the trace
+ * had no ID left for (initConvert). `extra` receives the GoStatus events of
+ * the goroutines that existed when tracing started. */
 export function convert(e: usize, out: usize, extra: Vec): i32 {
   const t = evType(e);
   const ts = evTs(e), pid = evP(e), boff = <u64>load<u32>(e, EV_BOFF);
@@ -160,12 +178,14 @@ function convertOne(e: usize, out: usize): i32 {
     typ = EvGoStatus; m1 = NONE; m2 = t == v1.V1GoWaiting ? GoWaiting : GoSyscall; m3 = 0;
     forget(a0);
   } else if (t == v1.V1GCSTWStart) {
+    if (!haveBuiltins) return NO_STRINGS;
     typ = EvSTWBegin;
     lastStwReason = builtin(S_STW_UNKNOWN) + stwReason(a0);
     m0 = lastStwReason; m1 = 0; m2 = 0; m3 = 0;
   } else if (t == v1.V1GCSTWDone) {
     typ = EvSTWEnd; m0 = lastStwReason; m1 = 0; m2 = 0; m3 = 0;
   } else if (t >= v1.V1UserTaskCreate && t <= v1.V1UserLog) {
+    if (t == v1.V1UserLog && !haveInline) return NO_STRINGS;
     typ = convertUser(e);
     m0 = uA0; m1 = uA1; m2 = uA2; m3 = uA3;
   } else if (t == v1.V1CPUSample) {
@@ -173,6 +193,7 @@ function convertOne(e: usize, out: usize): i32 {
   } else {
     const reason = blockReason(t);
     if (reason >= 0) {
+      if (!haveBuiltins) return NO_STRINGS;
       typ = t == v1.V1GoSched || t == v1.V1GoPreempt ? EvGoStop : EvGoBlock;
       m0 = builtin(reason); m1 = stk; m2 = 0; m3 = 0;
     } else {

@@ -19,9 +19,10 @@ import { resetBatch } from './batch';
 import { order, events, resetOrder } from './order';
 import { syscallTimes } from './sysexit';
 import { toNanoseconds, postProcess } from './postprocess';
-import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, UNEXPECTED } from './convert';
+import { initConvert, convert, BUILTIN_STRINGS, builtinBase, inlineBase, haveInline, haveBuiltins,
+  UNEXPECTED } from './convert';
 import { maxStringID, inlineCount, addInlineStrings, addBuiltinStrings, buildBlob, resetTables, hasString,
-  checkStack, missingID, MISSING_STACK } from './tables';
+  checkStack, missingID, MISSING_STACK, dropStacks } from './tables';
 import { STACK_ARGS, STRING_ARGS } from '../format';
 import {
   E_OLD_MISSING_STACK, E_OLD_MISSING_STRING, E_OLD_TOO_MANY_STRINGS, E_OLD_UNEXPECTED_TYPE,
@@ -70,8 +71,11 @@ export function v1Next(out: usize, max: u32): i32 {
       if (max - n < 2) break;
       const e = events.ptr + cursor * EV_SIZE;
       const k = convert(e, r, extra);
-      if (k == UNEXPECTED) {
+      if (k < 0) {
         if (n > 0) break;
+        // Where Go's conversion lacks the strings, it panics indexing an
+        // empty table (index out of range); we cannot panic, and say why.
+        if (k != UNEXPECTED) return fail(E_OLD_TOO_MANY_STRINGS, <u64>load<u32>(e, EV_BOFF), 0);
         return fail(E_OLD_UNEXPECTED_TYPE, <u64>load<u32>(e, EV_BOFF), 0, <u64>evType(e));
       }
       cursor++;
@@ -160,11 +164,13 @@ function prepare(): i32 {
   const data = pending.ptr + pos;
   if (collectBatches(data, pending.len - pos, offset(), traceVersion) < 0) return ERROR;
   if (order() < 0 || syscallTimes() < 0 || toNanoseconds() < 0 || postProcess() < 0) return ERROR;
-  const max = maxStringID, nInline = <u64>inlineCount();
-  if (max + nInline < max || max + nInline + 29 < max + nInline) return fail(E_OLD_TOO_MANY_STRINGS, 0, 0);
-  initConvert(traceVersion, max, <u32>nInline);
-  addInlineStrings(inlineBase);
-  addBuiltinStrings(builtinBase, BUILTIN_STRINGS);
+  // Where the trace's string IDs leave too little room above them, Go's
+  // conversion drops its "too many strings" error and reads on with the
+  // strings added so far and no stacks (see initConvert).
+  initConvert(traceVersion, maxStringID, inlineCount());
+  if (haveInline) addInlineStrings(inlineBase);
+  if (haveBuiltins) addBuiltinStrings(builtinBase, BUILTIN_STRINGS);
+  else dropStacks();
   buildBlob();
   markBlockingSyscalls();
   return 1;

@@ -111,6 +111,13 @@ export function addStack(id: u32, n: u32, quads: usize): void {
   }
 }
 
+/** dropStacks forgets every stack and frame: what Go's conversion of a trace
+ * with too many strings is left with (see initConvert in convert.ts). */
+export function dropStacks(): void {
+  stacks.reset(); stackIndex.clear(); pcs.reset();
+  frames.reset(); frameIndex.clear();
+}
+
 // ---- The strings the conversion adds ----
 
 // Their bytes (UserLog messages stay in the input).
@@ -237,7 +244,6 @@ function putStacks(s: usize, f: usize): void {
 export function resetTables(): void {
   strings.reset(); stringIndex.clear(); maxStringID = 0;
   inlines.reset(); inlineIndex.clear();
-  stacks.reset(); stackIndex.clear(); pcs.reset();
-  frames.reset(); frameIndex.clear();
+  dropStacks();
   extraBytes.reset();
 }
