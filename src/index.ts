@@ -25,7 +25,7 @@ export { type Int64 } from './int64';
 export { Tables, type Store } from './tables';
 
 // Errors.
-export { TraceError } from './errors';
+export { TraceError, messageBytes } from './errors';
 
 // Go's quoting.
 export { quote } from './quote';
