@@ -6,3 +6,4 @@ export { rawNext, rawRecord, reset } from './raw';
 export { next, records, tables, tablesLen } from './reader';
 export { namesPtr as names } from './names';
 export { storeInfo, storeLimit } from './intern';
+export { orderWork, orderVirtualMin, orderVirtualStats } from './frontier'; // debug build: the work counted, and a test knob
