@@ -133,3 +133,102 @@ describe("the virtual mode reads as Go's heap does", () => {
     });
   }
 });
+
+/** random is a small seeded generator of numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * shuffledText is the raw text of a valid Go 1.22 trace of `threads` threads
+ * besides thread 0, which creates `gs` goroutines; the others start, stop and
+ * end them. The events are made in one valid order, but each thread's times
+ * are drawn apart from it (0 to 2 ticks after its last event), so that the
+ * reader must make many threads wait, with many equal times.
+ */
+function shuffledText(seed: number, threads: number, gs: number): string {
+  const rnd = random(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const lines: string[][] = Array.from({ length: threads + 1 }, () => []);
+  const running: number[] = new Array(threads + 1).fill(0); // goroutine on each thread (0: none)
+  const seq = new Map<number, number>(); // runnable goroutines' last sequence numbers
+  const runSeq = new Map<number, number>(); // running goroutines' sequence numbers
+  let created = 0;
+  const emit = (m: number, line: string) => lines[m]!.push(`${line.replace(/^(\w+)/, `$1 dt=${Math.floor(rnd() * 3)}`)}`);
+  while (created < gs || seq.size > 0 || running.some((g, m) => m > 0 && g > 0)) {
+    const idle = running.flatMap((g, m) => (m > 0 && g === 0 ? [m] : []));
+    const busy = running.flatMap((g, m) => (m > 0 && g > 0 ? [m] : []));
+    const r = rnd();
+    if (created < gs && r < 0.3) {
+      created++;
+      seq.set(created + 1, 0);
+      emit(0, `GoCreate new_g=${created + 1} new_stack=0 stack=0`);
+    } else if (idle.length > 0 && seq.size > 0 && r < 0.7) {
+      const m = pick(idle), g = pick([...seq.keys()]);
+      const n = seq.get(g)! + 1;
+      seq.delete(g);
+      running[m] = g;
+      emit(m, `GoStart g=${g} g_seq=${n}`);
+      runSeq.set(g, n);
+    } else if (busy.length > 0) {
+      const m = pick(busy), g = running[m]!;
+      running[m] = 0;
+      const n = runSeq.get(g)!;
+      runSeq.delete(g);
+      if (rnd() < 0.5) emit(m, 'GoDestroy');
+      else {
+        emit(m, 'GoStop reason_string=0 stack=0');
+        seq.set(g, n);
+      }
+    }
+  }
+  const out = ['Trace Go1.22'];
+  const batch = (m: number | string, evs: string[]) => out.push(`EventBatch gen=1 m=${m} time=10 size=0`, ...evs);
+  batch(0, ['ProcStatus dt=0 p=0 pstatus=1', 'GoStatus dt=0 g=1 m=0 gstatus=2', ...lines[0]!]);
+  for (let m = 1; m <= threads; m++) batch(m, [`ProcStatus dt=0 p=${m} pstatus=1`, ...lines[m]!]);
+  batch('18446744073709551615', ['Frequency freq=15625000']);
+  batch('18446744073709551615', ['Stacks']);
+  batch('18446744073709551615', ['Strings']);
+  return out.join('\n') + '\n';
+}
+
+/** withSizes sets each EventBatch's size to the length of its events. */
+function withSizes(text: string): Uint8Array {
+  const lines = text.trimEnd().split('\n');
+  const starts = lines.flatMap((l, i) => (l.startsWith('EventBatch') ? [i] : []));
+  for (const [j, i] of starts.entries()) {
+    const end = starts[j + 1] ?? lines.length;
+    const body = ['Trace Go1.22', 'EventBatch gen=1 m=0 time=0 size=0', ...lines.slice(i + 1, end)].join('\n') + '\n';
+    const size = textToTrace(body).length - 16 - 5; // less the header and the batch header
+    lines[i] = lines[i]!.replace(/size=\d+/, `size=${size}`);
+  }
+  return textToTrace(lines.join('\n') + '\n');
+}
+
+describe('the virtual mode on threads that wait with equal times', () => {
+  it("reads 150 shuffled traces as Go's heap does", () => {
+    let ended = 0;
+    let entered = 0;
+    let complete = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const trace = withSizes(shuffledText(seed, 2 + (seed % 19), 10 + (seed % 40)));
+      const plain = read(trace, 1 << 30);
+      if (plain.status === -1) complete++;
+      for (const logCap of [-1, 0, 2]) {
+        const virtual = read(trace, 2, logCap);
+        expect({ seed, logCap, ...virtual, work: 0n, entered: 0, ended: 0 }).toEqual({ seed, logCap, ...plain, work: 0n, entered: 0, ended: 0 });
+        entered += virtual.entered;
+        ended += virtual.ended;
+      }
+    }
+    // The traces are valid, and the mode and its rebuilds ran.
+    expect(complete).toBe(150);
+    expect(entered).toBeGreaterThan(100);
+    expect(ended).toBeGreaterThan(100);
+  });
+});
