@@ -9,12 +9,16 @@
 //
 // - Where no two cursors have the same time, which cursor Go picks depends on
 //   the times alone: the first is the earliest, and the sort puts the rest in
-//   time order. So while the frontier has no tie, it is held here ("virtual"
-//   mode) as a heap of its own (byTime), with no sort. Go's own heap (the
-//   order of its slice, which decides among equal times) is rebuilt only when
-//   a tie appears (materialize): from the last sort, whose result the times
-//   alone decide, by replaying the log of Go's heap operations since. Then
-//   the reader goes on with Go's heap (cursor.ts) until a sort without ties.
+//   time order. And right after a sort, Go's heap is in time order, equal
+//   times in a known order (seq), and stays so while each operation leaves
+//   its cursor between its neighbors (sorted); a sort of it changes nothing.
+//   So once Go's heap is sorted, the frontier is held here ("virtual" mode)
+//   as a heap of its own (byTime, by time then seq), with no sort. Go's own
+//   heap (the order of its slice, which decides among equal times) is
+//   rebuilt only where a tie would be decided by it while it is not known to
+//   be sorted (materialize): from the last sort, by replaying the log of Go's
+//   heap operations since. Then the reader goes on with Go's heap
+//   (cursor.ts) until its next sort.
 // - A cursor whose GoStart or GoUnblock waits for its goroutine is set aside
 //   under that goroutine's ID: Go's check of such an event reads nothing but
 //   that goroutine's record, so the event is refused again until the ordering
@@ -27,7 +31,7 @@
 import { Vec, U64Map } from './mem';
 import {
   cursorCount, cursorAddr, cursorIndexAt, frontierLen, setFrontierLen, heapClear, heapAppend,
-  heapSetTime, heapRemoveAt, sortFrontier, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, nextEvent,
+  heapSetTime, heapRemoveAt, heapSwap, sortFrontier, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, nextEvent,
 } from './cursor';
 import { advance } from './order';
 import { queueOffer } from './queue';
@@ -87,8 +91,9 @@ let logMax: i32 = -1;
 // ---- An indexed min-heap of cursors by time ----
 
 // Entries are 16 bytes: i64 time, u32 cursor index, u32 unused. pos holds,
-// per cursor, 1 + its position (0: absent). Ties are broken any way: the
-// virtual mode holds no tie where the order would matter.
+// per cursor, 1 + its position (0: absent). Equal times are ordered by the
+// cursors' seq: their order in Go's heap where it is known (sorted), else
+// any (the virtual mode then holds no tie where the order would matter).
 class TimeHeap {
   ent: Vec = new Vec();
   pos: Vec = new Vec();
@@ -131,7 +136,7 @@ class TimeHeap {
   /** update gives cursor `k` (present) time `t`. */
   update(k: u32, t: i64): void {
     const i = <i32>load<u32>(this.pos.ptr + (<usize>k << 2)) - 1;
-    if (t < this.timeAt(i)) this.up(i, t, k);
+    if (before(t, k, this.timeAt(i), k)) this.up(i, t, k);
     else this.down(i, t, k);
   }
 
@@ -143,7 +148,8 @@ class TimeHeap {
     this.ent.len -= 16;
     if (i == this.n) return;
     const t = this.timeAt(this.n), last = this.keyAt(this.n);
-    if (i > 0 && t < this.timeAt((i - 1) >> 1)) this.up(i, t, last);
+    const p = (i - 1) >> 1;
+    if (i > 0 && before(t, last, this.timeAt(p), this.keyAt(p))) this.up(i, t, last);
     else this.down(i, t, last);
   }
 
@@ -151,7 +157,7 @@ class TimeHeap {
   private up(i: i32, t: i64, k: u32): void {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!(t < this.timeAt(p))) break;
+      if (!before(t, k, this.timeAt(p), this.keyAt(p))) break;
       this.put(i, this.timeAt(p), this.keyAt(p));
       i = p;
     }
@@ -163,14 +169,33 @@ class TimeHeap {
     while (true) {
       let m = 2 * i + 1;
       if (m >= this.n) break;
-      if (m + 1 < this.n && this.timeAt(m + 1) < this.timeAt(m)) m++;
-      if (!(this.timeAt(m) < t)) break;
+      if (m + 1 < this.n && before(this.timeAt(m + 1), this.keyAt(m + 1), this.timeAt(m), this.keyAt(m))) m++;
+      if (!before(this.timeAt(m), this.keyAt(m), t, k)) break;
       this.put(i, this.timeAt(m), this.keyAt(m));
       i = m;
     }
     this.put(i, t, k);
   }
 }
+
+// seqs holds, per cursor (u32), its place among equal times: its position in
+// Go's heap as last sorted, where known.
+const seqs = new Vec();
+@inline function seqOf(k: u32): u32 { return load<u32>(seqs.ptr + (<usize>k << 2)); }
+
+// before orders cursor `a` at time `ta` and cursor `b` at time `tb`: by time,
+// then by seq.
+@inline function before(ta: i64, a: u32, tb: i64, b: u32): bool {
+  return ta < tb || (ta == tb && seqOf(a) < seqOf(b));
+}
+
+// sorted is whether Go's heap is known to be in time order, each cursor at
+// the position its seq says (byPos: u32 cursor per position): so it is after
+// a sort of Go's heap, until an operation moves a cursor out of time order or
+// removes one. While it is, Go's heap is known without a rebuild, ties and
+// all, and its next sort changes nothing.
+let sorted = false;
+const byPos = new Vec();
 
 // byTime holds every cursor of the frontier; ready those not set aside.
 const byTime = new TimeHeap();
@@ -214,20 +239,24 @@ export function resetFrontier(): void {
 /** firstTime is the time of the frontier's first event (it must not be empty). */
 @inline export function firstTime(): i64 { return virtual ? byTime.firstTime() : timeAt(0); }
 
-/** sortedWithoutTies reports whether the sorted heap has no two equal times. */
-function sortedWithoutTies(): bool {
-  for (let i = 1; i < frontierLen; i++) if (timeAt(i) == timeAt(i - 1)) return false;
-  return true;
-}
-
 /** afterSort is called by the reader once it sorted Go's heap because its
- * first cursor's event must wait: where the frontier is large and has no
- * tie, the reader continues in the virtual mode, and this tries the rest as
- * Go would and returns 1 or ERROR; else it returns 0 and the reader tries
- * them in Go's heap. */
+ * first cursor's event must wait: where the frontier is large, the reader
+ * continues in the virtual mode (Go's heap is sorted: each cursor's seq is
+ * its position), and this returns 1; else 0, and the reader tries the rest
+ * in Go's heap. */
 export function afterSort(): i32 {
-  if (frontierLen < virtualMin || !sortedWithoutTies()) return 0;
+  if (frontierLen < virtualMin) return 0;
   const count = cursorCount();
+  seqs.reset();
+  memory.fill(seqs.grow(<usize>count * 4), 0, <usize>count * 4);
+  byPos.reset();
+  for (let i = 0; i < frontierLen; i++) {
+    const k = cursorIndexAt(i);
+    store<u32>(seqs.ptr + (<usize>k << 2), <u32>i);
+    store<u32>(byPos.grow(4), k);
+  }
+  sorted = true;
+  log.reset();
   byTime.reset(count);
   ready.reset(count);
   times.clear();
@@ -257,7 +286,7 @@ export function afterSort(): i32 {
  * ended (materialize) before the try, and the reader uses Go's heap. */
 export function tryFirst(dst: usize): i32 {
   // Equal first times: Go's heap decides which comes first.
-  if (times.get(<u64>byTime.firstTime(), 0) > 1) {
+  if (!sorted && times.get(<u64>byTime.firstTime(), 0) > 1) {
     materialize();
     return AGAIN;
   }
@@ -275,11 +304,12 @@ export const AGAIN: i32 = -50;
  * or AGAIN where the frontier has ties (Go's heap is back, unsorted, its
  * first cursor tried). */
 export function scan(dst: usize): i32 {
-  if (ties != 0) {
+  if (ties != 0 && !sorted) {
     materialize();
     return AGAIN;
   }
-  // Go sorts its heap here: with no ties, the times alone decide the result.
+  // Go sorts its heap here: with no ties, the times alone decide the result;
+  // a sorted heap stays as it is.
   log.reset();
   const first = byTime.first();
   setAside(first);
@@ -333,6 +363,7 @@ function moved(k: u32, flags: u32): i32 {
   store<i64>(e, before, 8);
   if (st == 1) {
     const t = load<i64>(c, 8);
+    if (sorted) sorted = staysSorted(k, t);
     byTime.update(k, t);
     if (ready.has(k)) ready.update(k, t);
     else ready.insert(k, t);
@@ -340,6 +371,7 @@ function moved(k: u32, flags: u32): i32 {
     store<u32>(e, flags, 4);
     store<i64>(e, t, 16);
   } else {
+    sorted = false;
     byTime.remove(k);
     if (ready.has(k)) ready.remove(k);
     setFrontierLen(frontierLen - 1);
@@ -351,6 +383,15 @@ function moved(k: u32, flags: u32): i32 {
   const count = <usize>cursorCount();
   if (logTooLong(count) || waits.len / WAIT > 8 * count + 4096) materialize();
   return 1;
+}
+
+// staysSorted reports whether Go's heap, sorted, stays sorted where cursor
+// `k` takes time `t`: where `t` is between its neighbors' times, Go's
+// heapUpdate moves nothing (no parent is later, no child earlier).
+function staysSorted(k: u32, t: i64): bool {
+  const i = <i32>seqOf(k);
+  if (i > 0 && t < byTime.time(load<u32>(byPos.ptr + (<usize>(i - 1) << 2)))) return false;
+  return i + 1 >= frontierLen || t <= byTime.time(load<u32>(byPos.ptr + (<usize>(i + 1) << 2)));
 }
 
 // setAside sets cursor `k` aside where its event waits for a goroutine's
@@ -414,10 +455,12 @@ function uncountTime(t: i64): void {
 }
 
 /** materialize ends the virtual mode: it rebuilds Go's heap as Go's reader
- * holds it now. Its last sort, with no tie, put the cursors in time order:
- * the times then are the log's times before, undone from the last entry to
- * the first; then each logged operation is done again on that sorted heap, at
- * the found cursor's position or the first. */
+ * holds it now. Its last sort put the cursors in time order, equal times in
+ * the order of their seq (where it had ties, the heap was sorted before it,
+ * so the seqs were its positions): the times then are the log's times
+ * before, undone from the last entry to the first; then each logged
+ * operation is done again on that sorted heap, at the found cursor's
+ * position or the first. */
 function materialize(): void {
   const count = cursorCount();
   scratch.reset();
@@ -442,6 +485,12 @@ function materialize(): void {
   }
   sortFrontier();
   countWork(<u64>frontierLen);
+  // Equal times in the order of their seq, as the sorted heap had them.
+  for (let i = 1; i < frontierLen; i++) {
+    for (let j = i; j > 0 && timeAt(j - 1) == timeAt(j) && seqOf(cursorIndexAt(j)) < seqOf(cursorIndexAt(j - 1)); j--) {
+      heapSwap(j - 1, j);
+    }
+  }
   for (let j = 0; j < entries; j++) {
     const e = log.ptr + <usize>j * LOG;
     const k = load<u32>(e), flags = load<u32>(e, 4);

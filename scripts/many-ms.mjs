@@ -4,7 +4,7 @@
 // thread that creates those goroutines does so late, one after another: each
 // early GoStart waits for its GoCreate, so a reader that retries every
 // waiting thread for each event that lands does work quadratic in N. Usage:
-// `node scripts/many-ms.mjs N > many.txt`, then `gotrace text encode many.txt
+// `node scripts/many-ms.mjs N [ties] > many.txt`, then `gotrace text encode many.txt
 // > many.trace` (or src/text.ts's textToTrace); Go reads it (go tool trace
 // -d=parsed).
 
@@ -38,11 +38,15 @@ const PER_BATCH = 4096;
  * (1..n) holds proc k, running, and at time 12 + 3k starts goroutine k + 1;
  * thread 0 holds proc 0 and runs goroutine 1, which creates goroutines 2..n+1
  * from time 3n + 110 on, one tick apart. No two threads' events have the same
- * time, so Go's order of them does not depend on how it breaks ties.
+ * time, so Go's order of them does not depend on how it breaks ties; with
+ * `ties`, each GoStart has the time of the next thread's first event.
  */
-export function manyMsText(n) {
+export function manyMsText(n, ties = false) {
   const out = ['Trace Go1.22'];
-  const late = 3 * n + 110;
+  // With ties, thread k's batch starts at 10 + k: its GoStart has the time
+  // of thread k + 1's ProcStatus.
+  const step = ties ? 1 : 3;
+  const late = step * n + 110;
   let creates = [['ProcStatus', [['dt', 1], ['p', 0], ['pstatus', 1]]],
     ['GoStatus', [['dt', 1], ['g', 1], ['m', 0], ['gstatus', 2]]]];
   // A batch holds at most 64 KiB: the creations go in batches of PER_BATCH,
@@ -57,7 +61,7 @@ export function manyMsText(n) {
     }
   }
   for (let k = 1; k <= n; k++) {
-    out.push(...batch(k, 10 + 3 * k, [
+    out.push(...batch(k, 10 + step * k, [
       ['ProcStatus', [['dt', 1], ['p', k], ['pstatus', 1]]],
       ['GoStart', [['dt', 1], ['g', k + 1], ['g_seq', 1]]],
     ]));
@@ -69,5 +73,5 @@ export function manyMsText(n) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(manyMsText(Number(process.argv[2] ?? 1000)));
+  process.stdout.write(manyMsText(Number(process.argv[2] ?? 1000), process.argv[3] === 'ties'));
 }

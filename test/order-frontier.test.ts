@@ -86,6 +86,16 @@ describe('many threads waiting for one', () => {
     expect(Number(c!.work)).toBeLessThan(10 * 4000);
   });
 
+  it('costs work linear in the threads where their times tie', () => {
+    // Each GoStart has the time of the next thread's first event: Go's heap
+    // decides their order, and stays sorted while they are taken.
+    const [a, b] = [1000, 2000].map((n) => read(textToTrace(manyMsText(n, true))));
+    expect(b!.hash).toBe(read(textToTrace(manyMsText(2000, true)), 1 << 30).hash);
+    // 10,003 and 20,003 here; 2,509,501 and 10,019,001 with Go's heap alone.
+    expect(Number(b!.work)).toBeLessThan(2.5 * Number(a!.work));
+    expect(Number(b!.work)).toBeLessThan(20 * 2000);
+  });
+
   it('costs work quadratic in the threads with Go\'s heap alone (the count sees it)', () => {
     const [a, b] = [500, 1000].map((n) => read(manyMs(n), 1 << 30));
     expect(Number(b!.work)).toBeGreaterThan(3.5 * Number(a!.work));
