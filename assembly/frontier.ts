@@ -291,19 +291,23 @@ export function tryFirst(dst: usize): i32 {
     return AGAIN;
   }
   const k = byTime.first();
+  triedFirst = k;
   const ok = offer(k, dst);
   if (ok != 1) return ok;
   return moved(k, 0);
 }
 
+/** triedFirst is the cursor whose event tryFirst offered last. */
+export let triedFirst: u32 = 0;
+
 /** AGAIN is tryFirst's status where the reader must use Go's heap. */
 export const AGAIN: i32 = -50;
 
 /** scan is the virtual mode's sort and tries after the first cursor's event
- * must wait: it returns 1 where another cursor's event was accepted, ERROR,
- * or AGAIN where the frontier has ties (Go's heap is back, unsorted, its
- * first cursor tried). */
-export function scan(dst: usize): i32 {
+ * (cursor `tried`'s) must wait: it returns 1 where another cursor's event was
+ * accepted, ERROR, or AGAIN where the frontier has ties (Go's heap is back,
+ * unsorted, its first cursor tried). */
+export function scan(dst: usize, tried: u32): i32 {
   if (ties != 0 && !sorted) {
     materialize();
     return AGAIN;
@@ -311,14 +315,16 @@ export function scan(dst: usize): i32 {
   // Go sorts its heap here: with no ties, the times alone decide the result;
   // a sorted heap stays as it is.
   log.reset();
+  // Go's loop starts after the sorted heap's first cursor, which is the one
+  // tried unless a tie put another first: that one is not tried this time.
   const first = byTime.first();
-  setAside(first);
+  setAside(tried);
   skipped.reset();
   let st: i32 = 0;
   while (ready.n > 0) {
     const k = ready.first();
     ready.remove(k);
-    if (k == first) { // Go's loop starts after it
+    if (k == first) {
       store<u32>(skipped.grow(4), k);
       continue;
     }

@@ -18,10 +18,10 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, moveOn, moveFirst, firstLimit, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, moveFirst, firstLimit, cursorAt, cursorIndexAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
-import { virtual, firstTime, afterSort, tryFirst, scan, AGAIN, countWork, resetFrontier } from './frontier';
+import { virtual, firstTime, afterSort, tryFirst, triedFirst, scan, AGAIN, countWork, resetFrontier } from './frontier';
 import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
@@ -266,22 +266,27 @@ function badID(code: u32, dst: usize, i: usize): i32 {
   // order: in Go's heap, or in frontier.ts's virtual mode (which may give
   // Go's heap back: AGAIN).
   let st: i32;
+  let tried: u32; // the cursor tried first
   if (virtual) {
     st = tryFirst(dst);
-    if (st == AGAIN) st = tryAdvance(0, dst);
-    else if (st == 0) {
+    tried = triedFirst;
+    if (st == AGAIN) {
+      tried = cursorIndexAt(0);
+      st = tryAdvance(0, dst);
+    } else if (st == 0) {
       // AGAIN: Go's heap is back, its first cursor tried; it is sorted below.
-      const r = scan(dst);
+      const r = scan(dst, tried);
       if (r != AGAIN) st = r;
     }
   } else {
+    tried = cursorIndexAt(0);
     st = tryAdvance(0, dst);
   }
   if (st == ERROR) return ERROR;
   if (st == 0) {
     sortFrontier();
     countWork(<u64>frontierLen);
-    if (afterSort()) st = scan(dst);
+    if (afterSort()) st = scan(dst, tried);
     else st = tryRest(dst);
     if (st == ERROR) return ERROR;
   }
