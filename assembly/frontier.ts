@@ -25,8 +25,12 @@
 //   changes that record (wake.ts). The rest are tried in time order from a
 //   second heap (ready), of the cursors not set aside.
 //
-// Enough threads to matter (VIRTUAL_MIN) are needed for the virtual mode:
-// for the few threads of most traces, Go's heap is as cheap.
+// Enough threads to matter (virtualMin, 256) are needed for the virtual
+// mode: for the few threads of most traces, Go's heap is as cheap. Other
+// waits (a ProcStart for its proc, a GoSwitch, a syscall's end, GC and range
+// sequences) are not set aside: such a cursor is tried again at each sort
+// while it waits, as in Go, so thousands of threads waiting that way still
+// cost work quadratic in them.
 
 import { Vec, U64Map } from './mem';
 import {
@@ -41,7 +45,7 @@ import { E_FAILED_TO_ADVANCE } from './error-codes';
 import { EvGoStart, EvGoUnblock } from './format';
 import { setWatching, touched } from './wake';
 
-/** VIRTUAL_MIN is the fewest cursors for the virtual mode. */
+// virtualMin is the fewest cursors for the virtual mode.
 let virtualMin: i32 = 256;
 
 /** virtual is whether the frontier is held here rather than in Go's heap. */
