@@ -257,8 +257,10 @@ export function ready(t: Table, id: i64, want: u32, seq: u64): i32 {
 
 /** transition moves the record to status `s` at sequence number `seq`. */
 @inline export function transition(r: usize, s: u32, seq: u64): void {
-  setStatus(r, s);
-  setSeq(r, evGen, seq);
+  touch(load<u64>(r)); // once, for both writes
+  store<u32>(r, s, R_STATUS);
+  store<u64>(r, evGen, R_SEQ_GEN);
+  store<u64>(r, seq, R_SEQ);
 }
 
 // ---- Scheduling context requirements (Go's validateCtx) ----
