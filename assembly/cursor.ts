@@ -48,6 +48,40 @@ export let frontierLen: i32 = 0;
 /** batchOffsetOf is the stream offset of the batch cursor `c` reads. */
 @inline export function batchOffsetOf(c: usize): u64 { return load<u64>(c, 72); }
 
+/** cursorCount is the number of cursors of the generation (threads with
+ * batches), in the heap or done. */
+export function cursorCount(): u32 { return <u32>(cursors.len / CURSOR); }
+/** cursorAddr is the address of cursor `k` (an index below cursorCount). */
+@inline export function cursorAddr(k: u32): usize { return cursors.ptr + <usize>k * CURSOR; }
+/** cursorIndexAt is the index of the cursor at heap position `i`. */
+@inline export function cursorIndexAt(i: i32): u32 { return load<u32>(heap.ptr + <usize>i * ENTRY, 8); }
+
+// ---- The heap as Go holds it, rebuilt and replayed by frontier.ts ----
+
+/** heapClear empties the heap, for heapAppend to refill. */
+export function heapClear(): void { heap.reset(); frontierLen = 0; }
+/** heapAppend adds cursor `k` with time `t` at the end of the heap, without
+ * restoring its order (sortFrontier does). */
+export function heapAppend(t: i64, k: u32): void {
+  const e = heap.grow(ENTRY);
+  store<i64>(e, t);
+  store<u64>(e, <u64>k, 8);
+  frontierLen++;
+}
+/** heapSetTime gives the cursor at position `i` time `t` and restores the
+ * heap as Go's heapUpdate does. */
+export function heapSetTime(i: i32, t: i64): void {
+  store<i64>(heap.ptr + <usize>i * ENTRY, t);
+  heapUpdate(i);
+}
+/** heapSwap swaps the entries at positions `i` and `j`. */
+export function heapSwap(i: i32, j: i32): void { swap(i, j); }
+/** heapRemoveAt removes the cursor at position `i` as Go's heapRemove does. */
+export function heapRemoveAt(i: i32): void { heapRemove(i); }
+/** setFrontierLen sets the number of cursors in the frontier while
+ * frontier.ts holds it in its own form (the heap is rebuilt before use). */
+export function setFrontierLen(n: i32): void { frontierLen = n; }
+
 /** resetCursors empties the heap. */
 export function resetCursors(): void { heap.reset(); frontierLen = 0; cursors.reset(); }
 

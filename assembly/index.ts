@@ -7,3 +7,4 @@ export { next, records, tables, tablesLen } from './reader';
 export { namesPtr as names } from './names';
 export { storeInfo, storeLimit } from './intern';
 export { bufferLimit, memoryLimit, occupy } from './mem';
+export { orderWork, orderVirtualMin, orderVirtualStats } from './frontier'; // debug build: the work counted, and a test knob

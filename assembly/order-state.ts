@@ -10,6 +10,7 @@ import { Vec, PagedMap } from './mem';
 import { fail, ERROR } from './errors';
 import { queuePush, recordSerial, writeRecord } from './queue';
 import { E_CTX_NEED_THREAD } from './error-codes';
+import { touch } from './wake';
 
 /** NONE is Go's NoGoroutine, NoProc and NoThread: IDs are int64 and -1 is none. */
 export const NONE: i64 = -1;
@@ -140,6 +141,7 @@ export class Table {
     // by the hundred thousand.
     for (let o: usize = 8; o < this.size; o += 8) store<u64>(r + o, 0);
     store<u64>(r, id);
+    touch(id);
     this.index.set(id, <u32>slot);
     const e = this.entry(id);
     store<u64>(e, id);
@@ -151,6 +153,7 @@ export class Table {
   remove(slot: i32): void {
     const r = this.at(slot);
     const id = load<u64>(r);
+    touch(id);
     this.index.delete(id);
     const e = this.entry(id);
     if (load<u64>(e) == id) store<u64>(e, id ^ 1);
@@ -223,6 +226,7 @@ export function threadSlot(m: i64): i32 {
 
 /** setSeq sets the record's sequence counter to (gen, seq). */
 @inline export function setSeq(r: usize, gen: u64, seq: u64): void {
+  touch(load<u64>(r));
   store<u64>(r, gen, R_SEQ_GEN);
   store<u64>(r, seq, R_SEQ);
 }
@@ -235,7 +239,10 @@ export function threadSlot(m: i64): i32 {
 
 /** status and setStatus read and write the record's wire status. */
 @inline export function status(r: usize): u32 { return load<u32>(r, R_STATUS); }
-@inline export function setStatus(r: usize, s: u32): void { store<u32>(r, s, R_STATUS); }
+@inline export function setStatus(r: usize, s: u32): void {
+  touch(load<u64>(r));
+  store<u32>(r, s, R_STATUS);
+}
 
 /** ready returns the slot of resource `id` in `t` (goroutines or procs, whose
  * records are RESOURCE_SIZE bytes) where it has status `want` and `seq` is the
@@ -250,8 +257,10 @@ export function ready(t: Table, id: i64, want: u32, seq: u64): i32 {
 
 /** transition moves the record to status `s` at sequence number `seq`. */
 @inline export function transition(r: usize, s: u32, seq: u64): void {
-  setStatus(r, s);
-  setSeq(r, evGen, seq);
+  touch(load<u64>(r)); // once, for both writes
+  store<u32>(r, s, R_STATUS);
+  store<u64>(r, evGen, R_SEQ_GEN);
+  store<u64>(r, seq, R_SEQ);
 }
 
 // ---- Scheduling context requirements (Go's validateCtx) ----

@@ -18,9 +18,10 @@ import {
   spill, spillErr, samples, sampleOrder, SAMPLE,
 } from './generation';
 import {
-  startCursors, moveOn, moveFirst, firstLimit, cursorAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
+  startCursors, moveOn, moveFirst, firstLimit, cursorAt, cursorIndexAt, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, sortFrontier, resetCursors, frontierLen,
 } from './cursor';
 import { advance, resetOrder } from './order';
+import { virtual, firstTime, afterSort, tryFirst, triedFirst, scan, AGAIN, countWork, resetFrontier } from './frontier';
 import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
@@ -75,6 +76,7 @@ export function resetReader(): void {
   resetGeneration();
   resetStore();
   resetCursors();
+  resetFrontier();
   resetOrder();
   blob.reset();
   resetV1();
@@ -93,7 +95,7 @@ export function next(): i32 {
   let n: u32 = 0;
   let st: i32 = 0;
   while (n < MAX_RECORDS) {
-    if (queueLen() == 0 && frontierLen > 0 && !done) {
+    if (queueLen() == 0 && frontierLen > 0 && !done && !virtual) {
       n = advanceFirst(n);
       if (failed) { st = ERROR; break; }
       if (n == MAX_RECORDS) break;
@@ -130,6 +132,7 @@ function advanceFirst(n: u32): u32 {
     const m = threadOf(c);
     const slotCache = threadSlotCacheOf(c);
     while (true) {
+      countWork(1);
       queueOffer(dst);
       const ok = advance(c, m, genNum, batchOffsetOf(c), slotCache);
       if (ok != 1) {
@@ -254,29 +257,55 @@ function badID(code: u32, dst: usize, i: usize): i32 {
   }
   if (nextSample < sampleCount) {
     const s = samples.ptr + <usize>load<u64>(sampleOrder.ptr + (nextSample << 4), 8) * SAMPLE;
-    if (frontierLen == 0 || load<i64>(s) < timeAt(0)) {
+    if (frontierLen == 0 || load<i64>(s) < firstTime()) {
       nextSample++;
       return sample(dst, s);
     }
   }
-  let st = tryAdvance(0, dst);
+  // The first cursor, then, where its event must wait, the rest in time
+  // order: in Go's heap, or in frontier.ts's virtual mode (which may give
+  // Go's heap back: AGAIN).
+  let st: i32;
+  let tried: u32; // the cursor tried first
+  if (virtual) {
+    st = tryFirst(dst);
+    tried = triedFirst;
+    if (st == AGAIN) {
+      tried = cursorIndexAt(0);
+      st = tryAdvance(0, dst);
+    } else if (st == 0) {
+      // AGAIN: Go's heap is back, its first cursor tried; it is sorted below.
+      const r = scan(dst, tried);
+      if (r != AGAIN) st = r;
+    }
+  } else {
+    tried = cursorIndexAt(0);
+    st = tryAdvance(0, dst);
+  }
   if (st == ERROR) return ERROR;
   if (st == 0) {
     sortFrontier();
-    for (let i = 1; i < frontierLen; i++) {
-      st = tryAdvance(i, dst);
-      if (st == ERROR) return ERROR;
-      if (st == 1) break;
-    }
-    if (st != 1) {
-      const c = cursorAt(0);
-      return fail(E_FAILED_TO_ADVANCE, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
-    }
+    countWork(<u64>frontierLen);
+    if (afterSort()) st = scan(dst, tried);
+    else st = tryRest(dst);
+    if (st == ERROR) return ERROR;
   }
   // The first record of the event went straight to `dst`, unless the
   // ordering pushed none there.
   if (!queueTaken() && !queuePop(dst)) unreachable();
   return 1;
+}
+
+// tryRest tries the cursors of the sorted heap after the first, in order,
+// until one's event is accepted (1), as Go's ReadEvent does; where none is,
+// the reading fails.
+function tryRest(dst: usize): i32 {
+  for (let i = 1; i < frontierLen; i++) {
+    const st = tryAdvance(i, dst);
+    if (st != 0) return st;
+  }
+  const c = cursorAt(0);
+  return fail(E_FAILED_TO_ADVANCE, batchOffsetOf(c), genNum, genNum, <u64>frontierLen, threadOf(c), <u64>load<u32>(c));
 }
 
 // tryAdvance offers the ordering the event of the cursor at heap position `i`,
@@ -285,6 +314,7 @@ function badID(code: u32, dst: usize, i: usize): i32 {
 function tryAdvance(i: i32, dst: usize): i32 {
   const c = cursorAt(i);
   const off = batchOffsetOf(c);
+  countWork(1);
   queueOffer(dst);
   const ok = advance(c, threadOf(c), genNum, off, threadSlotCacheOf(c));
   if (ok != 1) return ok;
@@ -368,6 +398,7 @@ function installGen(dst: usize): i32 {
   buildTablesBlob();
   nextSample = 0;
   sampleCount = samples.len / SAMPLE;
+  resetFrontier();
   if (startCursors() == ERROR) return ERROR;
   return sync(dst, mulFreq(minTs, freq), true, genOffset);
 }

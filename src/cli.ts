@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command, CommanderError } from 'commander';
 import { exit, isEPIPE, isReported, stderr, stdout } from './io';
 import { relaunch, relaunchArgs } from './launch';
+import { messageBytes, TraceError } from './errors';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
 import { register as events } from './commands/events';
@@ -182,9 +183,17 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (e) {
     // The reader of our output went away (`gotrace wire T | head`): done.
     if (isEPIPE(e)) return 0;
-    stderr().write(isReported(e) ? `gotrace: ${e.message}\n` : `gotrace: ${stackOf(e)}\n`);
+    stderr().write(isReported(e) ? reportOf(e) : `gotrace: ${stackOf(e)}\n`);
     return 1;
   }
+}
+
+/** reportOf is the line that reports error `e`: a trace's error in Go's
+ * bytes (messageBytes), which may quote bytes of the trace that are not
+ * UTF-8, as Go's message does. */
+function reportOf(e: Error): string | Uint8Array {
+  if (!(e instanceof TraceError)) return `gotrace: ${e.message}\n`;
+  return Buffer.concat([Buffer.from('gotrace: '), messageBytes(e), Buffer.from('\n')]);
 }
 
 function stackOf(e: unknown): string {

@@ -8,6 +8,8 @@ import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.m
 import { V1_BY_TYPE } from '../format/events-v1.mjs';
 import { quote } from './quote';
 
+const utf8 = new TextEncoder();
+
 /** The code of internal errors: broken invariants of gotrace itself. */
 export const INTERNAL_ERROR = 900;
 
@@ -20,21 +22,38 @@ export const INTERNAL_ERROR = 900;
 export class TraceError extends Error {
   /** code is the error's code in format/errors.mjs (900 for internal errors). */
   readonly code: number;
-  /** goMessage is the message without the location: Go's wording. */
+  /** goMessage is the message without the location: Go's wording. Where Go's
+   * message quotes bytes of the trace that are not UTF-8 (a damaged string
+   * table), a string cannot hold them: they read as U+FFFD here, and
+   * goMessageBytes has them as Go prints them. */
   readonly goMessage: string;
+  /** goMessageBytes is goMessage as the bytes Go prints: its UTF-8, except
+   * that bytes quoted from the trace are the trace's own, valid UTF-8 or not.
+   * messageBytes() adds the location, for writing the whole message. */
+  readonly goMessageBytes: Uint8Array;
   /** offset is the byte offset in the trace where the fault lies (-1 where unknown): in the decompressed trace, where the input is compressed. */
   readonly offset: number;
   /** generation is the generation number from the batch headers (0 where none). */
   readonly generation: number;
 
-  constructor(code: number, goMessage: string, offset = -1, generation = 0) {
+  /** The bytes of Go's message default to goMessage's UTF-8: only the
+   * core's errors quote bytes of the trace. */
+  constructor(code: number, goMessage: string, offset = -1, generation = 0, goMessageBytes?: Uint8Array) {
     super(goMessage + location(offset, generation));
     this.name = 'TraceError';
     this.code = code;
     this.goMessage = goMessage;
+    this.goMessageBytes = goMessageBytes ?? utf8.encode(goMessage);
     this.offset = offset;
     this.generation = generation;
   }
+}
+
+/** messageBytes is the message of `e` as bytes: Go's bytes of its wording
+ * (goMessageBytes), then where the fault lies. The command line writes these,
+ * so that its error reads as Go's byte for byte. */
+export function messageBytes(e: TraceError): Uint8Array {
+  return concatBytes([e.goMessageBytes, utf8.encode(location(e.offset, e.generation))]);
 }
 
 /** location is the message's suffix that says where the fault lies. */
@@ -87,15 +106,16 @@ class Memory {
 
   u32(at: number): number { return this.view.getUint32(at, true); }
   u64(at: number): bigint { return this.view.getBigUint64(at, true); }
-  text(at: number, length: number): string { return new TextDecoder().decode(this.bytes.subarray(at, at + length)); }
+  /** raw is a copy of `length` bytes at `at`: strings that Go prints as they are. */
+  raw(at: number, length: number): Uint8Array { return this.bytes.slice(at, at + length); }
 
   /** range prints a rangeType (u64 event type, u64 string ID) as Go's %v: {35 0}. */
   range(at: number): string { return `{${this.u64(at)} ${this.u64(at + 8)}}`; }
 
   /** name is a name of the names arena (u32 length, then bytes). */
-  name(offset: number): string {
+  name(offset: number): Uint8Array {
     const at = this.names + offset;
-    return offset === 0 ? '' : this.text(at + 4, this.u32(at));
+    return offset === 0 ? new Uint8Array(0) : this.raw(at + 4, this.u32(at));
   }
 
   /** oldEvent prints an old-format event as Go's tracev1 Event.String(). */
@@ -111,9 +131,10 @@ class Memory {
 /**
  * placeholder prints number `x` as placeholder kind `kind` says (see the
  * header of format/errors.mjs); kinds that read the core's memory print
- * nothing where it is not given.
+ * nothing where it is not given. Strings of the trace come as their bytes
+ * (Go prints them with %v, as they are), the rest as text.
  */
-function placeholder(x: bigint, kind: string, ctx: ErrorContext): string {
+function placeholder(x: bigint, kind: string, ctx: ErrorContext): string | Uint8Array | (string | Uint8Array)[] {
   switch (kind) {
     case '': return x.toString();
     case 'i': return BigInt.asIntN(64, x).toString();
@@ -129,11 +150,11 @@ function placeholder(x: bigint, kind: string, ctx: ErrorContext): string {
   const m = new Memory(ctx.memory, ctx.names ?? 0);
   const at = Number(x & 0xffffffffn), count = Number(x >> 32n);
   switch (kind) {
-    case 's': return m.text(at, count);
+    case 's': return m.raw(at, count);
     case 'pcs': return Array.from({ length: count }, (_, i) => `\t0x${m.u64(at + 8 * i).toString(16)}\n`).join('');
     case 'range': return m.range(at);
     case 'ranges': return '[' + Array.from({ length: m.u32(at) }, (_, i) => m.range(at + 8 + 16 * i)).join(' ') + ']';
-    case 'region': return `{${m.u64(at)} ${m.name(m.u32(at + 8))}}`;
+    case 'region': return [`{${m.u64(at)} `, m.name(m.u32(at + 8)), '}'];
     case 'oldq': return quote(m.oldEvent(at));
   }
   return `{${x}:${kind}?}`;
@@ -143,19 +164,50 @@ function placeholder(x: bigint, kind: string, ctx: ErrorContext): string {
  * formatCoreError words the core's error: the message of its code with the
  * placeholders filled in (`ctx` may be just the trace's version). An unknown
  * code is itself an internal error, worded so that the code can be found.
+ * Bytes of the trace that are not UTF-8 read as U+FFFD: formatCoreErrorBytes
+ * has Go's bytes.
  */
 export function formatCoreError(info: CoreErrorInfo, ctx: ErrorContext | number = {}): string {
+  return new TextDecoder().decode(formatCoreErrorBytes(info, ctx));
+}
+
+/**
+ * formatCoreErrorBytes is formatCoreError's message as the bytes Go prints:
+ * strings of the trace in it are the trace's bytes, as Go's %v prints them,
+ * whether or not they are UTF-8.
+ */
+export function formatCoreErrorBytes(info: CoreErrorInfo, ctx: ErrorContext | number = {}): Uint8Array {
   const context = typeof ctx === 'number' ? { version: ctx } : ctx;
   const row = ERRORS[info.code];
-  if (!row) return `internal error: unknown error code ${info.code} (${info.args.join(', ')})`;
-  return row.message.replace(/\{([0-3])([a-z]*)\}/g, (_: string, i: string, kind: string) =>
-    placeholder(info.args[Number(i)] ?? 0n, kind, context));
+  if (!row) return utf8.encode(`internal error: unknown error code ${info.code} (${info.args.join(', ')})`);
+  const parts: (string | Uint8Array)[] = [];
+  const holes = /\{([0-3])([a-z]*)\}/g;
+  let last = 0;
+  for (let m = holes.exec(row.message); m; m = holes.exec(row.message)) {
+    parts.push(row.message.slice(last, m.index));
+    parts.push(...[placeholder(info.args[Number(m[1])] ?? 0n, m[2]!, context)].flat());
+    last = holes.lastIndex;
+  }
+  parts.push(row.message.slice(last));
+  return concatBytes(parts.map((p) => (typeof p === 'string' ? utf8.encode(p) : p)));
+}
+
+/** concatBytes joins byte arrays into one. */
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** coreError is the TraceError the core's error region describes. */
 export function coreError(info: CoreErrorInfo, ctx: ErrorContext | number = {}): TraceError {
   const code = ERRORS[info.code] ? info.code : INTERNAL_ERROR;
-  return new TraceError(code, formatCoreError(info, ctx), exact(info.offset), exact(info.generation));
+  const bytes = formatCoreErrorBytes(info, ctx);
+  return new TraceError(code, new TextDecoder().decode(bytes), exact(info.offset), exact(info.generation), bytes);
 }
 
 /** exact turns a byte offset or generation into a number (they are far below 2^53). */

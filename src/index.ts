@@ -28,7 +28,7 @@ export { type Int64, sub } from './int64';
 export { Tables, type Store } from './tables';
 
 // Errors.
-export { TraceError, ReaderClosedError } from './errors';
+export { TraceError, ReaderClosedError, messageBytes } from './errors';
 
 // Compressed traces (gzip), read transparently.
 export { CompressionError } from './compression';
