@@ -130,8 +130,8 @@ describe("the Go blog's example gives Go's answer", () => {
   });
 
   // More traces, against Go itself where it and the shared corpus are here.
-  const corpus = new URL('../../shared/corpus/traces/', root);
-  const goTool = fileURLToPath(new URL('../../shared/tools/go-blog-example.sh', root));
+  const corpus = new URL('../shared/corpus/traces/', root);
+  const goTool = fileURLToPath(new URL('../shared/tools/go-blog-example.sh', root));
   const haveGo = existsSync(corpus) && existsSync(goTool) && existsSync('/opt/go-toolchains/go1.27/bin/go');
   for (const name of ['go1.22-stress.trace', 'go1.26-stress.trace', 'v1-stress_1_21_good.trace']) {
     it.skipIf(!haveGo)(`corpus ${name} (against Go 1.27; skipped without it or ../shared)`, async () => {
