@@ -18,7 +18,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command, CommanderError } from 'commander';
 import { exit, isEPIPE, isReported, stderr, stdout } from './io';
-import { relaunch, relaunchArgs } from './launch';
+import { relaunch, relaunchArgs, watchParent } from './launch';
 import { messageBytes, TraceError } from './errors';
 import { register as wire } from './commands/wire';
 import { register as text } from './commands/text';
@@ -214,5 +214,8 @@ if (isMain()) {
   // On Node 20, the work is done by a second node started without background compilation (see launch.ts).
   const again = relaunchArgs(process.versions.node, process.execArgv, process.argv);
   if (again !== null) void relaunch(again);
-  else void main().then(exit);
+  else {
+    watchParent();
+    void main().then(exit);
+  }
 }

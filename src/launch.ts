@@ -45,7 +45,8 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export async function relaunch(args: string[]): Promise<void> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  // The fourth descriptor, an IPC channel, is how the second node learns that this one is gone (see watchParent).
+  const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   const pass = (signal: NodeJS.Signals) => child.kill(signal);
   for (const s of SIGNALS) process.on(s, pass);
   child.on('error', (e) => {
@@ -58,4 +59,17 @@ export async function relaunch(args: string[]): Promise<void> {
     // Die of the same signal, as a shell expects; this process has no handler left for it.
     process.kill(process.pid, signal);
   });
+}
+
+/**
+ * watchParent ends the second node of relaunch when the first one is gone
+ * without passing a signal on (killed with SIGKILL, which no process can
+ * catch): its IPC channel to the first closes then. The channel does not
+ * keep this node alive, and a node not started by relaunch has none.
+ */
+export function watchParent(): void {
+  const channel = (process as { channel?: { unref(): void } }).channel;
+  if (channel === undefined || !process.execArgv.includes(NODE_FLAG)) return;
+  channel.unref();
+  process.once('disconnect', () => process.exit(1));
 }
