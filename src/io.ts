@@ -100,16 +100,15 @@ class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   constructor(readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
 
   [PULL](into: Uint8Array): number {
-    if (this.head.length > 0) {
-      const n = Math.min(this.head.length, into.length);
-      into.set(this.head.subarray(0, n));
-      this.head = this.head.subarray(n);
-      return n;
-    }
-    if (this.done) return 0;
+    // The head and what follows it in one piece: Node's gunzip, given a few
+    // bytes alone first, drops more of what it decompressed before a cut.
+    const given = Math.min(this.head.length, into.length);
+    into.set(this.head.subarray(0, given));
+    this.head = this.head.subarray(given);
+    if (this.done || given === into.length) return given;
     let n = 0;
     try {
-      n = readSync(this.fd, into, 0, into.length, null);
+      n = readSync(this.fd, into, given, into.length - given, null);
     } finally {
       // The end, or a failed read (which ends the reading): let go of the file.
       if (n === 0) {
@@ -117,7 +116,7 @@ class FileSource implements AsyncIterable<Uint8Array>, PullSource {
         if (this.owned) closeSync(this.fd);
       }
     }
-    return n;
+    return given + n;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
