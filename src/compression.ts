@@ -79,10 +79,14 @@ export function refuseCompressed(bytes: Uint8Array): void {
  * that a failure of the source is met where its chunks are asked for.
  */
 export function decompress(input: AsyncIterator<Uint8Array>): AsyncIterator<Uint8Array> {
-  let inner: Promise<AsyncIterator<Uint8Array>> | null = null;
+  let sniffing: Promise<AsyncIterator<Uint8Array>> | null = null;
+  let inner: AsyncIterator<Uint8Array> | null = null;
   return {
-    next: async () => (await (inner ??= sniff(input))).next(),
-    return: async () => (await (inner ?? Promise.resolve(input))).return?.() ?? { done: true, value: undefined },
+    next: async () => (inner ??= await (sniffing ??= sniff(input))).next(),
+    // Until the first bytes are told, letting go is letting go of the input
+    // itself: it ends the read the sniffing may wait on, where waiting for
+    // the sniffing first would wait for input that may never come.
+    return: async () => (await (inner ?? input).return?.()) ?? { done: true, value: undefined },
   };
 }
 

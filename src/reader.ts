@@ -333,8 +333,8 @@ function checkSource(source: unknown): asserts source is Source {
  * isNodeStream reports whether `source` is a Node stream (an event emitter
  * that can be destroyed), whose failures are 'error' events.
  */
-function isNodeStream(source: unknown): source is { on(event: 'error', f: () => void): unknown; destroy(): unknown } {
-  return hasMethod(source, 'on') && hasMethod(source, 'destroy');
+function isNodeStream(source: unknown): source is { on(event: 'error', f: () => void): unknown; off(event: 'error', f: () => void): unknown; destroy(): unknown } {
+  return hasMethod(source, 'on') && hasMethod(source, 'off') && hasMethod(source, 'destroy');
 }
 
 /**
@@ -548,6 +548,9 @@ export class Reader implements AsyncIterable<Event> {
     if (chunk === null) {
       d.core.close();
       this.input = null;
+      // The reading is over (ended, or failed with the source's error): a
+      // stream the caller goes on using reports its later errors as ever.
+      if (isNodeStream(this.source)) this.source.off('error', ignore);
     } else {
       d.core.feed(chunk);
       d.bytes += chunk.length;

@@ -6,7 +6,7 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cursor } from '../src/cursor';
 import { ReaderClosedError, TraceError } from '../src/errors';
@@ -196,6 +196,43 @@ describe('a closed reader says so, never that the trace ended', () => {
     await r.close();
     expect((await pending).error).toBeInstanceOf(ReaderClosedError);
     expect((await second).error).toBeInstanceOf(ReaderClosedError);
+  });
+
+  // Before its first bytes have come, the reader is still telling whether the
+  // input is compressed: close() must end that wait too, and resolve.
+  it('close() resolves, and cancels, where a web stream has given no byte yet', async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull: () => new Promise(() => {}), // never a byte
+      cancel: () => void (cancelled = true),
+    });
+    const r = new Reader(stream);
+    const pending = settle(r.next());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await settle(r.close())).toEqual({ value: undefined, error: undefined });
+    expect((await pending).error).toBeInstanceOf(ReaderClosedError);
+    expect(cancelled).toBe(true);
+  });
+
+  it('close() resolves where a Node stream has given no byte yet', async () => {
+    const stream = new PassThrough();
+    const r = new Reader(stream);
+    const pending = settle(r.next());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await settle(r.close())).toEqual({ value: undefined, error: undefined });
+    expect((await pending).error).toBeInstanceOf(ReaderClosedError);
+    expect(stream.destroyed).toBe(true);
+  });
+
+  it('a Node stream read to its end keeps no listener of the reader', async () => {
+    const stream = Readable.from([bytes(BIG)]);
+    const before = stream.listeners('error');
+    const r = new Reader(stream);
+    const ours = stream.listeners('error').filter((l) => !before.includes(l));
+    expect(ours).toHaveLength(1); // what keeps an early error (a missing file) from crashing the process
+    while ((await r.nextBatch()) !== null);
+    // Node's own iterator may hold one of its own until the stream closes; the reader's is gone.
+    expect(stream.listeners('error')).not.toContain(ours[0]);
   });
 
   it('Cursor: fill() and next() after close()', async () => {
