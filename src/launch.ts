@@ -36,7 +36,7 @@ export function relaunchArgs(nodeVersion: string, execArgv: readonly string[], a
 }
 
 /** SIGNALS are the signals passed on to the command line's second node, so that `kill` ends both. */
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
 
 /**
  * relaunch runs node with `args` on this process's standard streams and ends
@@ -45,6 +45,7 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export async function relaunch(args: string[]): Promise<void> {
   const { spawn } = await import('node:child_process');
+  const osSignals: Partial<Record<string, number>> = (await import('node:os')).constants.signals;
   // The fourth descriptor, an IPC channel, is how the second node learns that this one is gone (see watchParent).
   const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   const pass = (signal: NodeJS.Signals) => child.kill(signal);
@@ -58,6 +59,8 @@ export async function relaunch(args: string[]): Promise<void> {
     if (signal === null) process.exit(status ?? 1);
     // Die of the same signal, as a shell expects; this process has no handler left for it.
     process.kill(process.pid, signal);
+    // A signal that does not end a process by default (or is ignored here) still ends it, as a shell words it.
+    setImmediate(() => process.exit(128 + (osSignals[signal] ?? 0)));
   });
 }
 
