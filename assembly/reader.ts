@@ -191,7 +191,7 @@ function advanceFirst(n: u32): u32 {
   }
   let t = load<i64>(dst, RECORD_TIME);
   if (t <= lastTs) t = lastTs + 1;
-  store<i64>(dst, t, 8);
+  store<i64>(dst, t, RECORD_TIME);
   lastTs = t;
   return 1;
 }
