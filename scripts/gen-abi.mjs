@@ -14,7 +14,7 @@ const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(
  * aligned to its size, or ones that overlap or pass its end (but a `tail`,
  * which follows it): the table is
  * data, and a slip in it would be a silent corruption on both sides. */
-function check(l) {
+export function check(l) {
   let end = 0;
   for (const f of l.fields) {
     const size = SIZES[f.type];
