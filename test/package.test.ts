@@ -117,11 +117,13 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
     expect(events.map((e: object) => `${e}\n`).join('')).toBe(readFileSync(`${dir}go1.22-annotations.want`, 'utf8'));
   });
 
-  it('gives browsers a bundle that needs no Node module and fetches no .wasm', () => {
-    const js = readFileSync(`${root}dist/browser.js`, 'utf8');
-    expect(js).not.toMatch(/from\s*['"]node:/);
-    expect(js).not.toMatch(/require\(/);
-    expect(js).not.toMatch(/['"][^'"]*\.wasm['"]/);
+  it('gives browsers bundles (main and gotrace/core) that need no Node module and fetch no .wasm', () => {
+    for (const f of ['dist/browser.js', 'dist/core-browser.js']) {
+      const js = readFileSync(root + f, 'utf8');
+      expect(js, f).not.toMatch(/from\s*['"]node:/);
+      expect(js, f).not.toMatch(/require\(/);
+      expect(js, f).not.toMatch(/['"][^'"]*\.wasm['"]/);
+    }
   });
 
   it('starts the command with a node shebang', () => {
