@@ -1,5 +1,6 @@
 // The package's bundles: the library for Node as ESM and CommonJS, the
-// library for browsers as ESM with the core embedded (no fs, no fetch), and
+// library for browsers as ESM with the core embedded (no fs, no fetch), the
+// same for the subpath gotrace/core (the core's loader and layouts), and
 // the command line; and the library's type declarations, bundled into one
 // file for `import` (index.d.ts) and one for `require` (index.d.cts), so that
 // they resolve under every moduleResolution (node10, node16, nodenext,
@@ -51,34 +52,43 @@ const WASM_TYPES = `declare global {
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', declaration: false, noEmit: false, outDir: 'dist', ...options });
 const external = (id) => id.startsWith('node:') || id === 'commander' || id === 'cli-progress';
 
-export default [
+/** library builds entry `input` as the bundles of one package entry
+ * (`name`): Node's ES module and CommonJS, the browser's ES module, and the
+ * declarations for import and require. */
+const library = (input, name, browser) => [
   {
-    input: 'src/index.ts',
+    input,
     external,
     plugins: [ts()],
-    output: { file: 'dist/index.js', format: 'es' },
+    output: { file: `dist/${name}.js`, format: 'es' },
   },
   {
-    input: 'src/index.ts',
+    input,
     external,
     plugins: [ts()],
-    output: { file: 'dist/index.cjs', format: 'cjs', exports: 'named' },
+    output: { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named' },
   },
   {
-    input: 'src/index.ts',
+    input,
     plugins: [platform(BROWSER_PLATFORM), ts()],
-    output: { file: 'dist/browser.js', format: 'es' },
+    output: { file: `dist/${browser}.js`, format: 'es' },
   },
+  {
+    input,
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: [`dist/${name}.d.ts`, `dist/${name}.d.cts`].map((file) => ({ file, format: 'es', banner: WASM_TYPES })),
+  },
+];
+
+export default [
+  ...library('src/index.ts', 'index', 'browser'),
+  // gotrace/core: the core itself, for those who drive it (src/core.ts).
+  ...library('src/core.ts', 'core', 'core-browser'),
   {
     input: 'src/cli.ts',
     external,
     plugins: [platform(CLI_PLATFORM), ts({ removeComments: true })],
     output: { file: 'dist/cli.cjs', format: 'cjs', banner: '#!/usr/bin/env node' },
-  },
-  {
-    input: 'src/index.ts',
-    external,
-    plugins: [dts({ tsconfig: './tsconfig.json' })],
-    output: ['dist/index.d.ts', 'dist/index.d.cts'].map((file) => ({ file, format: 'es', banner: WASM_TYPES })),
   },
 ];

@@ -2,13 +2,15 @@
 // format/errors.mjs, up to four numbers that explain it, the byte offset in the
 // stream and the generation, which TypeScript turns into a message.
 
+import { ERROR_SIZE, ERROR_CODE, ERROR_OFFSET, ERROR_GENERATION, ERROR_ARGS } from './abi';
+
 /** Statuses of every stepping call (see README.md). */
 export const NEED_INPUT: i32 = 0;
 export const END: i32 = -1;
 export const ERROR: i32 = -2;
 
-// code u32, pad u32, offset u64, generation u64, args u64 x4.
-const info = memory.data(56, 8);
+// The error region: the ERROR layout of format/abi.mjs.
+const info = memory.data(<i32>ERROR_SIZE, 8);
 
 /** failed reports whether an error has been recorded. */
 export let failed = false;
@@ -22,18 +24,18 @@ export function errorInfo(): usize { return info; }
 export function fail(code: u32, offset: u64, gen: u64, a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: u64 = 0): i32 {
   if (failed) return ERROR;
   failed = true;
-  store<u32>(info, code);
-  store<u64>(info, offset, 8);
-  store<u64>(info, gen, 16);
-  store<u64>(info, a0, 24);
-  store<u64>(info, a1, 32);
-  store<u64>(info, a2, 40);
-  store<u64>(info, a3, 48);
+  store<u32>(info, code, ERROR_CODE);
+  store<u64>(info, offset, ERROR_OFFSET);
+  store<u64>(info, gen, ERROR_GENERATION);
+  store<u64>(info, a0, ERROR_ARGS);
+  store<u64>(info, a1, ERROR_ARGS + 8);
+  store<u64>(info, a2, ERROR_ARGS + 16);
+  store<u64>(info, a3, ERROR_ARGS + 24);
   return ERROR;
 }
 
 /** clearError forgets the error, for reset(). */
 export function clearError(): void {
   failed = false;
-  memory.fill(info, 0, 56);
+  memory.fill(info, 0, ERROR_SIZE);
 }

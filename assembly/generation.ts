@@ -21,6 +21,11 @@ import {
 } from './tables';
 import { EvStrings, EvStacks, EvCPUSamples, EvCPUSample, EvFrequency, EvSync, EvClockSnapshot, GO125, GO126 } from './format';
 import { sortByKey } from './sort';
+import {
+  TABLES_FLAGS, TABLES_HAS_SNAPSHOT, TABLES_FREQUENCY, TABLES_GENERATION, TABLES_SNAP_TRACE, TABLES_SNAP_MONO, TABLES_SNAP_SEC,
+  TABLES_SNAP_NSEC, TABLES_EXPERIMENTALS, TABLES_EXPERIMENTALS_AT, EXPERIMENTAL_SIZE, EXPERIMENTAL_THREAD,
+  EXPERIMENTAL_EXPERIMENT, EXPERIMENTAL_DATA_AT, EXPERIMENTAL_LENGTH,
+} from './abi';
 import { ERROR, NEED_INPUT, END } from './errors';
 import {
   E_END_OF_GENERATION_BATCH, E_GENERATION_NUMBER, E_GENERATION_ORDER, E_INCOMPLETE_GENERATION,
@@ -73,8 +78,9 @@ export const samples = new Vec();
 /** sampleOrder holds (time, index) pairs, sorted by time as Go sorts samples. */
 export const sampleOrder = new Vec();
 
-// Experimental batches: u64 thread, u32 experiment, u32 data address, u32 length, u32 unused.
-const EXP: usize = 24;
+// Experimental batches: EXPERIMENTAL entries (format/abi.mjs), whose data
+// field holds the data's address until the blob is built.
+const EXP: usize = EXPERIMENTAL_SIZE;
 const exps = new Vec();
 
 // Whether a generation is being read (reading resumes where it stopped).
@@ -198,10 +204,10 @@ function processBatch(): i32 {
   if (plain && first == syncByte) return setSync();
   if (batchExp != 0) {
     const e = exps.grow(EXP);
-    store<u64>(e, batchM);
-    store<u32>(e, batchExp, 8);
-    store<u32>(e, <u32>batchData, 12);
-    store<u32>(e, batchLen, 16);
+    store<u64>(e, batchM, EXPERIMENTAL_THREAD);
+    store<u32>(e, batchExp, EXPERIMENTAL_EXPERIMENT);
+    store<u32>(e, <u32>batchData, EXPERIMENTAL_DATA_AT);
+    store<u32>(e, batchLen, EXPERIMENTAL_LENGTH);
     return 1;
   }
   if (isEndOfGeneration()) return hold(E_END_OF_GENERATION_BATCH, batchOffset, genNum);
@@ -298,15 +304,14 @@ export function buildTablesBlob(): void {
     if (nsec < 0) { nsec += 1000000000; sec--; }
   }
   let h = blob.ptr;
-  store<u32>(h, load<u32>(h, 28) | (hasSnapshot ? 1 : 0), 28);
-  store<f64>(h, freq, 32);
-  store<u64>(h, genNum, 40);
-  store<i64>(h, mulFreq(snapTime, freq), 48);
-  store<u64>(h, snapMono, 56);
-  store<i64>(h, sec, 64);
-  store<i64>(h, nsec, 72);
-  // Experimental batches: entries (u64 thread, u32 experiment, u32 data offset
-  // from the blob's start, u32 length, u32 unused), then their data.
+  store<u32>(h, load<u32>(h, TABLES_FLAGS) | (hasSnapshot ? <u32>TABLES_HAS_SNAPSHOT : 0), TABLES_FLAGS);
+  store<f64>(h, freq, TABLES_FREQUENCY);
+  store<u64>(h, genNum, TABLES_GENERATION);
+  store<i64>(h, mulFreq(snapTime, freq), TABLES_SNAP_TRACE);
+  store<u64>(h, snapMono, TABLES_SNAP_MONO);
+  store<i64>(h, sec, TABLES_SNAP_SEC);
+  store<i64>(h, nsec, TABLES_SNAP_NSEC);
+  // Experimental batches: their entries, then their data.
   const n = exps.len / EXP;
   const offExp = (blob.len + 7) & ~7;
   blob.grow(offExp - blob.len);
@@ -314,10 +319,10 @@ export function buildTablesBlob(): void {
   for (let i: usize = 0; i < n; i++) {
     const at = blob.len;
     const e = exps.ptr + i * EXP;
-    blob.append(<usize>load<u32>(e, 12), <usize>load<u32>(e, 16));
-    store<u32>(blob.ptr + offExp + i * EXP, <u32>at, 12);
+    blob.append(<usize>load<u32>(e, EXPERIMENTAL_DATA_AT), <usize>load<u32>(e, EXPERIMENTAL_LENGTH));
+    store<u32>(blob.ptr + offExp + i * EXP, <u32>at, EXPERIMENTAL_DATA_AT);
   }
   h = blob.ptr;
-  store<u32>(h, <u32>n, 80);
-  store<u32>(h, <u32>offExp, 84);
+  store<u32>(h, <u32>n, TABLES_EXPERIMENTALS);
+  store<u32>(h, <u32>offExp, TABLES_EXPERIMENTALS_AT);
 }

@@ -20,9 +20,13 @@
 // store string IDs.
 
 import { Vec, vecLimit } from './mem';
+import {
+  FRAME_SIZE, STORE_INFO_EPOCH, STORE_INFO_STRINGS, STORE_INFO_STACKS, STORE_INFO_FRAMES, STORE_INFO_STRING_ENTRIES,
+  STORE_INFO_STACK_ENTRIES, STORE_INFO_FRAMES_AT, STORE_INFO_BYTES_AT, STORE_INFO_BYTES_LENGTH, STORE_INFO_SIZE,
+} from './abi';
 
 const ENTRY: usize = 8; // u32 byte offset (first frame), u32 length (frame count)
-const FRAME: usize = 32; // u64 pc, u64 func store ID, u64 file store ID, u64 line
+const FRAME: usize = FRAME_SIZE;
 
 // The size past which the store is retired (see above): 8 MiB unless
 // storeLimit says otherwise.
@@ -209,21 +213,21 @@ export function internStack(p: usize, count: usize): u32 { return live.stacks.in
 // The store descriptor that storeInfo fills: u32 epoch, u32 strings, u32
 // stacks, u32 frames, then the addresses of the string entries, stack
 // entries, frames and string bytes, and the string bytes' length.
-const info = heap.alloc(36);
+const info = heap.alloc(STORE_INFO_SIZE);
 
 /** storeInfo describes the live store (`which` 0) or the retired one (1),
  * for TypeScript to read in place or copy out (assembly/README.md). The
  * addresses hold until the next `next()`. */
 export function storeInfo(which: u32): usize {
   const s = which == 0 ? live : retired;
-  store<u32>(info, s.epoch);
-  store<u32>(info, <u32>s.strings.count(), 4);
-  store<u32>(info, <u32>s.stacks.count(), 8);
-  store<u32>(info, <u32>(s.stacks.content.len / FRAME), 12);
-  store<u32>(info, <u32>s.strings.entries.ptr, 16);
-  store<u32>(info, <u32>s.stacks.entries.ptr, 20);
-  store<u32>(info, <u32>s.stacks.content.ptr, 24);
-  store<u32>(info, <u32>s.strings.content.ptr, 28);
-  store<u32>(info, <u32>s.strings.content.len, 32);
+  store<u32>(info, s.epoch, STORE_INFO_EPOCH);
+  store<u32>(info, <u32>s.strings.count(), STORE_INFO_STRINGS);
+  store<u32>(info, <u32>s.stacks.count(), STORE_INFO_STACKS);
+  store<u32>(info, <u32>(s.stacks.content.len / FRAME), STORE_INFO_FRAMES);
+  store<u32>(info, <u32>s.strings.entries.ptr, STORE_INFO_STRING_ENTRIES);
+  store<u32>(info, <u32>s.stacks.entries.ptr, STORE_INFO_STACK_ENTRIES);
+  store<u32>(info, <u32>s.stacks.content.ptr, STORE_INFO_FRAMES_AT);
+  store<u32>(info, <u32>s.strings.content.ptr, STORE_INFO_BYTES_AT);
+  store<u32>(info, <u32>s.strings.content.len, STORE_INFO_BYTES_LENGTH);
   return info;
 }

@@ -14,6 +14,7 @@
 // arenas and moves there the names still in use.
 
 import { Vec, alloc } from './mem';
+import { NAME_SIZE, NAME_LENGTH, NAME_BYTES } from './abi';
 
 let arena = new Vec();
 let other = new Vec(); // the arena before the last compaction
@@ -48,7 +49,7 @@ export function intern(ptr: usize, len: u32): u32 {
     i = (i + 1) & mask;
   }
   const off = <u32>arena.len;
-  store<u32>(arena.grow(4), len);
+  store<u32>(arena.grow(NAME_SIZE), len, NAME_LENGTH);
   arena.append(ptr, len);
   if ((used + 1) * 4 > (mask + 1) * 3) rehash((mask + 1) << 1);
   place(off, h);
@@ -57,13 +58,13 @@ export function intern(ptr: usize, len: u32): u32 {
 }
 
 /** nameLen and nameBytes read the name at arena offset `off`. */
-@inline export function nameLen(off: u32): u32 { return load<u32>(arena.ptr + off); }
-@inline export function nameBytes(off: u32): usize { return arena.ptr + off + 4; }
+@inline export function nameLen(off: u32): u32 { return load<u32>(arena.ptr + off, NAME_LENGTH); }
+@inline export function nameBytes(off: u32): usize { return arena.ptr + off + NAME_BYTES; }
 
 /** resetNames forgets every name, for a new trace. */
 export function resetNames(): void {
   arena.reset();
-  store<u32>(arena.grow(4), 0); // offset 0: the empty name
+  store<u32>(arena.grow(NAME_SIZE), 0, NAME_LENGTH); // offset 0: the empty name
   if (slots == 0) {
     slots = alloc(64 << 3);
     mask = 63;
@@ -90,7 +91,7 @@ export function compactBegin(): bool {
  * was before compactBegin. */
 export function compactMove(off: u32): u32 {
   if (off == 0) return 0;
-  return intern(other.ptr + off + 4, load<u32>(other.ptr + off));
+  return intern(other.ptr + off + NAME_BYTES, load<u32>(other.ptr + off, NAME_LENGTH));
 }
 
 /** compactEnd ends a compaction. */

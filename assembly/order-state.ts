@@ -9,6 +9,7 @@
 import { Vec, PagedMap } from './mem';
 import { fail, ERROR } from './errors';
 import { queuePush, recordSerial, writeRecord } from './queue';
+import { RECORD_SERIAL, RECORD_TIME, RECORD_G, RECORD_P, RECORD_M, RECORD_ARGS, RECORD_BATCH_OFFSET } from './abi';
 import { E_CTX_NEED_THREAD } from './error-codes';
 import { touch } from './wake';
 
@@ -30,7 +31,7 @@ export const PROC_STATE = memory.data<u8>([0, 2, 3, 2, 3]);
 
 // ---- The event being advanced and its scheduling context ----
 
-/** ev is the address of the 40-byte base event being advanced. */
+/** ev is the address of the 48-byte base event being advanced (cursor.ts). */
 export let ev: usize = 0;
 /** evGen and evOffset are its generation and its batch's stream offset. */
 export let evGen: u64 = 0;
@@ -308,14 +309,14 @@ export function pushEvent(): void { pushEventHere(); }
  * events, which then make no call at all. */
 @inline export function pushEventHere(): void {
   const r = queuePush();
-  store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << 32); // no flags
-  store<i64>(r, load<i64>(ev, 8), 8);
-  store<i64>(r, curG, 16);
-  store<i64>(r, curP, 24);
-  store<i64>(r, curM, 32);
-  v128.store(r, v128.load(ev, 16), 40); // the args: a memory.copy this small costs a call
-  v128.store(r, v128.load(ev, 32), 56);
-  store<u64>(r, evOffset, 72);
+  store<u64>(r, <u64>(evType() & 0xff) | <u64>recordSerial << (RECORD_SERIAL << 3)); // no flags
+  store<i64>(r, load<i64>(ev, 8), RECORD_TIME);
+  store<i64>(r, curG, RECORD_G);
+  store<i64>(r, curP, RECORD_P);
+  store<i64>(r, curM, RECORD_M);
+  v128.store(r, v128.load(ev, 16), RECORD_ARGS); // the args: a memory.copy this small costs a call
+  v128.store(r, v128.load(ev, 32), RECORD_ARGS + 16);
+  store<u64>(r, evOffset, RECORD_BATCH_OFFSET);
 }
 
 /** pushMade queues an event the ordering makes up (Go's makeEvent) at the

@@ -2,7 +2,7 @@
 // may accept one wire event and emit up to three events for it (a GoSwitch is
 // a switch, a block and a start), so it pushes records here and the reader
 // pops them one by one before it asks the ordering for more. Records have the
-// 80-byte layout of README.md; the queue is a ring buffer that only grows, so
+// layout of format/abi.mjs (RECORD_SIZE bytes); the queue is a ring buffer that only grows, so
 // pushing and popping never allocate once it has reached its working size.
 //
 // Most events stand for one record, and the reader wants it in its output at
@@ -11,9 +11,11 @@
 // of through the ring (an 80-byte copy per event saved).
 
 import { alloc } from './mem';
+import {
+  RECORD_SIZE, RECORD_FLAGS, RECORD_SERIAL, RECORD_TIME, RECORD_G, RECORD_P, RECORD_M, RECORD_ARGS, RECORD_BATCH_OFFSET,
+} from './abi';
 
-/** RECORD_SIZE is the size in bytes of one event record (README.md). */
-export const RECORD_SIZE: usize = 80;
+export { RECORD_SIZE };
 
 /** writeRecord writes a whole record at `r`, every byte of it: the one place
  * that knows the layout (README.md), for every writer but the ordering's
@@ -24,16 +26,16 @@ export const RECORD_SIZE: usize = 80;
   r: usize, typ: u32, flags: u32, serial: u32, time: i64, g: i64, p: i64, m: i64,
   a0: u64, a1: u64, a2: u64, a3: u64, batchOffset: u64,
 ): void {
-  store<u64>(r, <u64>typ | <u64>flags << 8 | <u64>serial << 32);
-  store<i64>(r, time, 8);
-  store<i64>(r, g, 16);
-  store<i64>(r, p, 24);
-  store<i64>(r, m, 32);
-  store<u64>(r, a0, 40);
-  store<u64>(r, a1, 48);
-  store<u64>(r, a2, 56);
-  store<u64>(r, a3, 64);
-  store<u64>(r, batchOffset, 72);
+  store<u64>(r, <u64>typ | <u64>flags << (RECORD_FLAGS << 3) | <u64>serial << (RECORD_SERIAL << 3));
+  store<i64>(r, time, RECORD_TIME);
+  store<i64>(r, g, RECORD_G);
+  store<i64>(r, p, RECORD_P);
+  store<i64>(r, m, RECORD_M);
+  store<u64>(r, a0, RECORD_ARGS);
+  store<u64>(r, a1, RECORD_ARGS + 8);
+  store<u64>(r, a2, RECORD_ARGS + 16);
+  store<u64>(r, a3, RECORD_ARGS + 24);
+  store<u64>(r, batchOffset, RECORD_BATCH_OFFSET);
 }
 
 // The ring: `cap` records (a power of two) from `ring`; the oldest record is

@@ -22,6 +22,7 @@
 // input ends as Go ends, with no memory spent on it.
 
 import { Vec } from './mem';
+import { RAW_SIZE, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS } from './abi';
 import { fail, failed, clearError, NEED_INPUT, END, ERROR } from './errors';
 import { nargs, flags, known, experimentOf, F_STACK, F_DATA, GO126, MAX_EXPERIMENTAL_EVENT } from './format';
 import {
@@ -43,9 +44,9 @@ const S_ARGS: u32 = 1;    // reading the spec's arguments, then the frames
 const S_DATA_LEN: u32 = 2; // reading the data trailer's length
 const S_DATA: u32 = 3;    // waiting for the data trailer's bytes
 
-/** The records of the events of the last call, one after another: each 16
- * bytes of header (type, number of arguments, data length, data address),
- * then its arguments as u64. An event still being scanned sits at the end. */
+/** The records of the events of the last call, one after another: each a
+ * RAW header (format/abi.mjs: type, number of arguments, data length, data
+ * address), then its arguments as u64. An event still being scanned sits at the end. */
 const record = new Vec();
 // Where the current event's record starts in `record`.
 let evStart: usize = 0;
@@ -129,7 +130,7 @@ function startEvent(): i32 {
   // The common case: an event with no frames and no data whose bytes are all
   // here (a varint takes at most 10) is read in one go.
   if ((flags(t) & (F_STACK | F_DATA)) == 0 && avail() > <usize>n * 10) return readWhole(n);
-  record.grow(16);
+  record.grow(RAW_SIZE);
   scan = 1;
   argsLeft = n;
   framesLeft = 0;
@@ -140,7 +141,7 @@ function startEvent(): i32 {
 
 /** readWhole reads the `n` arguments of an event that is all in the input. */
 function readWhole(n: u32): i32 {
-  const dst = record.grow(16 + (<usize>n << 3)) + 16;
+  const dst = record.grow(RAW_ARGS + (<usize>n << 3)) + RAW_ARGS;
   const start = at();
   let p = start + 1;
   for (let i: usize = 0; i < <usize>n; i++) {
@@ -248,11 +249,11 @@ function skim(): void {
 /** deliver completes the record of the event just read and consumes it. */
 function deliver(): void {
   const r = record.ptr + evStart;
-  store<u32>(r, evType);
-  store<u32>(r, <u32>((record.len - evStart - 16) >> 3), 4);
+  store<u32>(r, evType, RAW_TYPE);
+  store<u32>(r, <u32>((record.len - evStart - RAW_SIZE) >> 3), RAW_NARGS);
   // The data trailer is the last dataLen bytes scanned; it is left in place.
-  store<u32>(r, <u32>dataLen, 8);
-  store<u32>(r, dataLen > 0 ? <u32>(at() + scan - <usize>dataLen) : 0, 12);
+  store<u32>(r, <u32>dataLen, RAW_DATA_LEN);
+  store<u32>(r, dataLen > 0 ? <u32>(at() + scan - <usize>dataLen) : 0, RAW_DATA_PTR);
   consume(scan);
   scan = 0;
 }

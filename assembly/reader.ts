@@ -22,6 +22,7 @@ import {
 } from './cursor';
 import { advance, resetOrder } from './order';
 import { virtual, firstTime, afterSort, tryFirst, triedFirst, scan, AGAIN, countWork, resetFrontier } from './frontier';
+import { RECORD_TYPE, RECORD_TIME, RECORD_ARGS, RECORD_BATCH_OFFSET } from './abi';
 import { queuePop, queueOffer, queueTaken, queueLen, setRecordSerial, writeRecord, RECORD_SIZE } from './queue';
 import { v1Next, resetV1 } from './v1/reader'; // old formats (Go 1.11-1.21), engineer v1
 import { E_EVENT_STACK_ID, E_EVENT_STRING_ID, E_FAILED_TO_ADVANCE } from './error-codes';
@@ -157,7 +158,7 @@ function advanceFirst(n: u32): u32 {
 // tables and makes its time later than the last event's, as Go's ReadEvent
 // does before it returns an event.
 @inline function finishEvent(dst: usize): i32 {
-  const typ = <usize>load<u8>(dst);
+  const typ = <usize>load<u8>(dst, RECORD_TYPE);
   // Syncs have none (their entry is 0), like most events; of the rest, most
   // have at most one stack and one string, and goroutine creations two stacks
   // and no string, checked here without a call: an ID's store ID is
@@ -188,9 +189,9 @@ function advanceFirst(n: u32): u32 {
     // The kind of STW it ends, from its STWBegin: resolved in this generation, as Go does.
     setIdArg(dst, 1, storeString(idArg(dst, 1)));
   }
-  let t = load<i64>(dst, 8);
+  let t = load<i64>(dst, RECORD_TIME);
   if (t <= lastTs) t = lastTs + 1;
-  store<i64>(dst, t, 8);
+  store<i64>(dst, t, RECORD_TIME);
   lastTs = t;
   return 1;
 }
@@ -234,15 +235,15 @@ function checkIDs(dst: usize, typ: usize): i32 {
 }
 
 // setIdArg stores `v` in wire argument `i` (1-based) of the record at `dst`.
-@inline function setIdArg(dst: usize, i: usize, v: u64): void { store<u64>(dst + 40 + ((i - 1) << 3), v); }
+@inline function setIdArg(dst: usize, i: usize, v: u64): void { store<u64>(dst + RECORD_ARGS + ((i - 1) << 3), v); }
 
 // idArg is the ID in wire argument `i` (1-based) of the record at `dst`.
-@inline function idArg(dst: usize, i: usize): u64 { return load<u64>(dst + 40 + ((i - 1) << 3)); }
+@inline function idArg(dst: usize, i: usize): u64 { return load<u64>(dst + RECORD_ARGS + ((i - 1) << 3)); }
 
 // badID fails with error `code` for the ID in wire argument `i` of the record
 // at `dst`.
 function badID(code: u32, dst: usize, i: usize): i32 {
-  return fail(code, load<u64>(dst, 72), genNum, idArg(dst, i), <u64>load<u8>(dst));
+  return fail(code, load<u64>(dst, RECORD_BATCH_OFFSET), genNum, idArg(dst, i), <u64>load<u8>(dst, RECORD_TYPE));
 }
 
 // readEvent produces the next event, as Go's ReadEvent does (without what
@@ -323,7 +324,7 @@ function tryAdvance(i: i32, dst: usize): i32 {
 
 // sample writes the record of CPU sample `s`.
 function sample(dst: usize, s: usize): i32 {
-  writeRecord(dst, 7, 0, serial, load<i64>(s), load<i64>(s, 24), load<i64>(s, 16), load<i64>(s, 8),
+  writeRecord(dst, EvCPUSample, 0, serial, load<i64>(s), load<i64>(s, 24), load<i64>(s, 16), load<i64>(s, 8),
     load<u64>(s, 32), 0, 0, 0, load<u64>(s, 40));
   return 1;
 }

@@ -11,6 +11,10 @@ import { IdMap, Vec } from './mem';
 import { uvarint, varValue } from './input';
 import { hold, rdStart, rdLeft, rdByte, rdUvarint, rdPos, rdVal } from './batch';
 import { EvString, EvStack, MAX_STRING_SIZE, MAX_FRAMES_PER_STACK } from './format';
+import {
+  TABLES_SIZE, TABLES_FLAGS, TABLES_STORE_IDS, TABLES_EPOCH, TABLES_STRINGS_AT, TABLES_BYTES_AT, FRAME_SIZE, FRAME_PC, FRAME_FUNC,
+  FRAME_FILE, FRAME_LINE,
+} from './abi';
 import { ERROR } from './errors';
 import { epoch, internStack, internString, reserveTables, startEpochIfFull } from './intern';
 import {
@@ -29,7 +33,7 @@ import {
 // PCs held 40 (20,000 stacks of 128 distinct frames: 584 MB peak, now 479).
 const STRING_ENTRY: usize = 16; // u64 id, u32 address, u32 length
 const STACK_ENTRY: usize = 16; // u64 id, u32 first frame in stackFrameIds, u32 frame count
-const FRAME: usize = 32; // a frame in the store: u64 pc, u64 func store ID, u64 file store ID, u64 line
+const FRAME: usize = FRAME_SIZE; // a frame in the store (format/abi.mjs)
 
 const stringIds = new IdMap();
 const strings = new Vec();
@@ -294,14 +298,14 @@ export function validateStackStrings(off: u64, gen: u64): i32 {
 // ---- The tables blob (assembly/README.md) ----
 
 /** BLOB_HEADER is the size of the blob's header. */
-export const BLOB_HEADER: usize = 96;
+export const BLOB_HEADER: usize = TABLES_SIZE;
 
 /** blob holds the current generation's tables blob. */
 export const blob = new Vec();
 
-/** STORE_IDS flags (header, offset 28) a blob whose events carry store IDs
+/** STORE_IDS flags (TABLES_FLAGS) a blob whose events carry store IDs
  * (intern.ts): its own string and stack sections are empty. */
-export const STORE_IDS: u32 = 2;
+export const STORE_IDS: u32 = <u32>TABLES_STORE_IDS;
 
 /** writeTables starts the blob of a generation whose tables were interned
  * (indexTables): a header with no sections, flagged STORE_IDS, naming the
@@ -311,9 +315,9 @@ export function writeTables(): void {
   blob.reset();
   const h = blob.grow(BLOB_HEADER);
   memory.fill(h, 0, BLOB_HEADER);
-  store<u32>(h, STORE_IDS, 28);
-  store<u32>(h, epoch(), 88);
-  for (let off: usize = 12; off < 28; off += 4) store<u32>(h + off, BLOB_HEADER);
+  store<u32>(h, STORE_IDS, TABLES_FLAGS);
+  store<u32>(h, epoch(), TABLES_EPOCH);
+  for (let off = TABLES_STRINGS_AT; off <= TABLES_BYTES_AT; off += 4) store<u32>(h + off, BLOB_HEADER);
 }
 
 // ---- Store IDs (intern.ts) ----
@@ -354,10 +358,10 @@ export function indexTables(): void {
     for (let i: usize = 0; i < n; i++) {
       readFrameAt(load<u32>(ids + (i << 2)));
       const dst = f + i * FRAME;
-      store<u64>(dst, fPc);
-      store<u64>(dst, storeString(fFunc), 8);
-      store<u64>(dst, storeString(fFile), 16);
-      store<u64>(dst, fLine, 24);
+      store<u64>(dst, fPc, FRAME_PC);
+      store<u64>(dst, storeString(fFunc), FRAME_FUNC);
+      store<u64>(dst, storeString(fFile), FRAME_FILE);
+      store<u64>(dst, fLine, FRAME_LINE);
     }
     stackStore.push32(internStack(f, n));
   }

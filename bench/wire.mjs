@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-const DIST = new URL('../dist/index.js', import.meta.url);
+const DIST = new URL('../dist/core.js', import.meta.url); // gotrace/core: the loader and the layouts
 const BENCH = ['/work/shared/bench/gc-go1.27.trace.gz', '/work/shared/bench/web-go1.27.trace.gz'];
 const CHUNK = 1 << 20;
 
@@ -44,7 +44,7 @@ function decode(core, bytes, { RAW_NARGS, RAW_ARGS }) {
 }
 
 async function main() {
-  if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run npm run build first');
+  if (!existsSync(DIST)) throw new Error('dist/core.js is missing: run npm run build first');
   const { loadSync, ...abi } = await import(DIST.href);
   const args = process.argv.slice(2);
   const runs = Number(args[0] ?? 5);

@@ -64,28 +64,9 @@ export const END = -1;
 /** ERROR is the status of a failed reading: errorInfo() says why. */
 export const ERROR = -2;
 
-/** RAW_TYPE is the offset of the raw record's event type (u32). */
-export const RAW_TYPE = 0;
-/** RAW_NARGS is the offset of the number of u64 arguments, frames included (u32). */
-export const RAW_NARGS = 4;
-/** RAW_DATA_LEN is the offset of the data trailer's length, 0 for none (u32). */
-export const RAW_DATA_LEN = 8;
-/** RAW_DATA_PTR is the offset of the data trailer's address (u32). */
-export const RAW_DATA_PTR = 12;
-/** RAW_ARGS is the offset of the arguments (u64 each). */
-export const RAW_ARGS = 16;
-
-/** RECORD_SIZE is the size of one ordered event record in bytes. */
-export const RECORD_SIZE = 80;
-
-/** ERROR_CODE is the offset of the error code (u32) in the error region. */
-export const ERROR_CODE = 0;
-/** ERROR_OFFSET is the offset of the byte offset in the stream where the fault lies (u64). */
-export const ERROR_OFFSET = 8;
-/** ERROR_GENERATION is the offset of the generation number of the fault (u64). */
-export const ERROR_GENERATION = 16;
-/** ERROR_ARGS is the offset of the four numbers that explain the error (u64 each). */
-export const ERROR_ARGS = 24;
+// The layouts of the records, blobs and regions the core writes: byte
+// offsets generated from format/abi.mjs (RAW_*, RECORD_*, ERROR_*, …).
+export * from './abi';
 
 /** CoreErrorInfo is the core's error region, read out: a code from
  * format/errors.mjs and the numbers that explain it. */

@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateAssembly as abiCore, generateBindings as abiBindings } from './gen-abi.mjs';
 import { generate as errorCodes } from './gen-errors.mjs';
 import { generate as format } from './gen-format.mjs';
 import { generate as formatV1 } from './gen-format-v1.mjs';
@@ -25,6 +26,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  */
 export const GENERATORS = [
   { output: 'assembly/format.ts', script: 'scripts/gen-format.mjs', from: ['format/events.mjs'], generate: format },
+  { output: 'assembly/abi.ts', script: 'scripts/gen-abi.mjs', from: ['format/abi.mjs'], generate: abiCore },
+  { output: 'bindings/abi.ts', script: 'scripts/gen-abi.mjs', from: ['format/abi.mjs'], generate: abiBindings },
   { output: 'assembly/error-codes.ts', script: 'scripts/gen-errors.mjs', from: ['format/errors.mjs'], generate: errorCodes },
   { output: 'assembly/v1/format.ts', script: 'scripts/gen-format-v1.mjs', from: ['format/events-v1.mjs'], generate: formatV1 },
   // The declaration of the embedded core, which is built (and not committed),

@@ -37,7 +37,10 @@ const npm = (script) => () => execFileSync('npm', ['run', '--silent', script], {
 
 const CORE = ['build/gotrace.wasm', 'build/gotrace.debug.wasm', 'bindings/wasm-inline.ts'];
 // The bundles include the type declarations, which rollup bundles too (rollup.config.mjs).
-const BUNDLES = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+const BUNDLES = [
+  'dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
+  'dist/core.js', 'dist/core.cjs', 'dist/core-browser.js', 'dist/core.d.ts', 'dist/core.d.cts',
+];
 
 /**
  * pendingGenerators lists the generated files (scripts/gen.mjs) under `base`

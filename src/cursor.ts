@@ -7,7 +7,7 @@
 // them: the Cursor is one view that moves from record to record. Awaiting
 // happens once per step of the core (up to about a thousand events), never
 // per event: `fill()` is the await, `nextSync()` the per-event move.
-import { RECORD_SIZE } from '../bindings/index';
+import { RECORD_SIZE, RECORD_SERIAL_WORD } from '../bindings/index';
 import { type Decoder, Reader, type Source } from './reader';
 import { Batch, Event, pointEvent, RecordView } from './event';
 import { type StackFrame } from './kinds';
@@ -134,7 +134,7 @@ export class Cursor extends RecordView {
 
   /** tables are the current event's generation's tables (null for a Sync that ends the trace). */
   get tables(): Tables | null {
-    return this.words[this.at + 1] === 0 ? null : this.decoder!.tables;
+    return this.words[this.at + RECORD_SERIAL_WORD] === 0 ? null : this.decoder!.tables;
   }
 
   /** stack is the current event's stack, innermost frame first (see Event.stack). */

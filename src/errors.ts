@@ -3,6 +3,7 @@
 // has some, and carries where in the input the fault lies.
 import { type Core } from '../bindings/core';
 import { type CoreErrorInfo } from '../bindings/exports';
+import { EV_TS, EV_G, EV_ARGS, EV_STK, EV_P, EV_TYPE, NAME_LENGTH, NAME_BYTES } from '../bindings/abi';
 import { ERRORS, TOO_ROOMS } from '../format/errors.mjs';
 import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.mjs';
 import { V1_BY_TYPE } from '../format/events-v1.mjs';
@@ -115,15 +116,15 @@ class Memory {
   /** name is a name of the names arena (u32 length, then bytes). */
   name(offset: number): Uint8Array {
     const at = this.names + offset;
-    return offset === 0 ? new Uint8Array(0) : this.raw(at + 4, this.u32(at));
+    return offset === 0 ? new Uint8Array(0) : this.raw(at + NAME_BYTES, this.u32(at + NAME_LENGTH));
   }
 
   /** oldEvent prints an old-format event as Go's tracev1 Event.String(). */
   oldEvent(at: number): string {
-    const type = this.bytes[at + 60]!;
+    const type = this.bytes[at + EV_TYPE]!;
     const spec = V1_BY_TYPE[type];
-    let s = `${this.view.getBigInt64(at, true)} ${spec?.name ?? ''} p=${this.view.getInt32(at + 52, true)} g=${this.u64(at + 8)} stk=${this.u32(at + 48)}`;
-    (spec?.args ?? []).forEach((name, i) => (s += ` ${name}=${i < 4 ? this.u64(at + 16 + 8 * i) : 0}`));
+    let s = `${this.view.getBigInt64(at + EV_TS, true)} ${spec?.name ?? ''} p=${this.view.getInt32(at + EV_P, true)} g=${this.u64(at + EV_G)} stk=${this.u32(at + EV_STK)}`;
+    (spec?.args ?? []).forEach((name, i) => (s += ` ${name}=${i < 4 ? this.u64(at + EV_ARGS + 8 * i) : 0}`));
     return s;
   }
 }

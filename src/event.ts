@@ -12,6 +12,10 @@ import {
   type Region, RANGE_NAMES, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
 } from './kinds';
 import { type Tables } from './tables';
+import {
+  RECORD_NEW_TABLES, RECORD_TYPE_WORD, RECORD_SERIAL_WORD, RECORD_TIME_WORD, RECORD_G_WORD, RECORD_P_WORD, RECORD_M_WORD, RECORD_ARGS_WORD,
+  NAME_LENGTH, NAME_BYTES,
+} from '../bindings/abi';
 import { format } from './eventstring';
 import { eventJSON, type JSONValue } from './eventjson';
 
@@ -28,7 +32,7 @@ interface InspectOptions {
 }
 
 /** The record flag of a Sync that starts a generation: its tables come with it. */
-export const NEW_TABLES = 1;
+export const NEW_TABLES = RECORD_NEW_TABLES;
 
 /** Go's reader state of each goroutine status on the wire (tracev2GoStatus2GoState): the same names. */
 const GO_STATE_OF_STATUS = GO_STATUSES.map((name): GoState => {
@@ -174,37 +178,37 @@ export abstract class RecordView {
 
   /** type is the wire event type (0xFF for Sync events); a detail of the format. */
   get type(): number {
-    return this.words[this.at]! & 0xff;
+    return this.words[this.at + RECORD_TYPE_WORD]! & 0xff;
   }
 
   /** kind is what the event means, and which view (metric(), ...) applies. */
   get kind(): EventKind {
-    return KINDS[this.words[this.at]! & 0xff]!;
+    return KINDS[this.words[this.at + RECORD_TYPE_WORD]! & 0xff]!;
   }
 
   /** time is the event's timestamp in nanoseconds of the trace clock. */
   get time(): Int64 {
-    return i64(this.words[this.at + 2]!, this.words[this.at + 3]! | 0);
+    return i64(this.words[this.at + RECORD_TIME_WORD]!, this.words[this.at + RECORD_TIME_WORD + 1]! | 0);
   }
 
   /** goroutine is the goroutine the event happened on (NO_GOROUTINE = -1: none). */
   get goroutine(): Int64 {
-    return id64(this.words[this.at + 4]! | 0, this.words[this.at + 5]! | 0);
+    return id64(this.words[this.at + RECORD_G_WORD]! | 0, this.words[this.at + RECORD_G_WORD + 1]! | 0);
   }
 
   /** proc is the proc the event happened on (NO_PROC = -1: none). */
   get proc(): Int64 {
-    return id64(this.words[this.at + 6]! | 0, this.words[this.at + 7]! | 0);
+    return id64(this.words[this.at + RECORD_P_WORD]! | 0, this.words[this.at + RECORD_P_WORD + 1]! | 0);
   }
 
   /** thread is the thread the event happened on (NO_THREAD = -1: none). */
   get thread(): Int64 {
-    return id64(this.words[this.at + 8]! | 0, this.words[this.at + 9]! | 0);
+    return id64(this.words[this.at + RECORD_M_WORD]! | 0, this.words[this.at + RECORD_M_WORD + 1]! | 0);
   }
 
   /** arg is Go's argument `i` (0-3) of the event after ordering; a detail of the format. */
   arg(i: number): Int64 {
-    const w = this.at + 10 + 2 * i;
+    const w = this.at + RECORD_ARGS_WORD + 2 * i;
     return u64(this.words[w]!, this.words[w + 1]!);
   }
 
@@ -295,12 +299,12 @@ export class Event extends RecordView {
 
   /** tables are the event's generation's tables (null for a Sync that ends the trace). */
   get tables(): Tables | null {
-    return this.words[this.at + 1] === 0 ? null : this.batch.tables;
+    return this.words[this.at + RECORD_SERIAL_WORD] === 0 ? null : this.batch.tables;
   }
 
   /** taskName is a TaskEnd's task name, copied from the core (null for other events, and for no name). */
   get taskName(): Uint8Array | null {
-    return (this.words[this.at]! & 0xff) === TASK_END ? this.batch.taskName(this.at) : null;
+    return (this.words[this.at + RECORD_TYPE_WORD]! & 0xff) === TASK_END ? this.batch.taskName(this.at) : null;
   }
 
   /** table is the event's tables, which every event but a closing Sync has. */
@@ -497,17 +501,18 @@ export class Event extends RecordView {
  */
 export function eventFromRecord(words: Uint32Array, w: number, tables: Tables | null, names: Uint8Array | null): Event {
   const batch = new Batch(words, tables);
-  if ((words[w]! & 0xff) === TASK_END && names !== null) batch.keepTaskName(w, names);
+  if ((words[w + RECORD_TYPE_WORD]! & 0xff) === TASK_END && names !== null) batch.keepTaskName(w, names);
   return new Event(batch, w);
 }
 
 /** taskNameOf copies out of the names arena the task name of the TaskEnd record at word `w`. */
 function taskNameOf(words: Uint32Array, w: number, names: Uint8Array): Uint8Array | null {
-  const at = words[w + 16]!; // args[3], the name's offset in the arena
+  const at = words[w + RECORD_ARGS_WORD + 6]!; // args[3], the name's offset in the arena
   if (at === 0) return null;
   // The name's length, a little-endian u32, read without a DataView per name.
-  const length = (names[at]! | (names[at + 1]! << 8) | (names[at + 2]! << 16) | (names[at + 3]! << 24)) >>> 0;
-  return names.slice(at + 4, at + 4 + length);
+  const l = at + NAME_LENGTH;
+  const length = (names[l]! | (names[l + 1]! << 8) | (names[l + 2]! << 16) | (names[l + 3]! << 24)) >>> 0;
+  return names.slice(at + NAME_BYTES, at + NAME_BYTES + length);
 }
 
 /**

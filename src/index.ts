@@ -3,11 +3,10 @@
  * reads them. This is the package's public entry.
  */
 
-// The core and its loading.
-export {
-  init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo, type CoreExports,
-  NEED_INPUT, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS,
-} from '../bindings/index';
+// Compiling the core ahead, for browsers' main threads, which refuse to
+// compile it synchronously. The core itself (its loader, statuses and memory
+// layouts) is the subpath gotrace/core (src/core.ts), not this API.
+export { init, initSync } from '../bindings/index';
 
 // The wire listing (`go tool trace -d=wire`).
 export { WireReader, readWire, type RawEvent, type WireSource } from './wire';

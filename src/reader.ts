@@ -5,7 +5,7 @@
 // turns the event records of each of its steps into Event objects. Awaiting
 // happens per chunk of input, never per event: one step of the core yields up
 // to a thousand records, copied once and made into events 256 at a time.
-import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE } from '../bindings/index';
+import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE, RECORD_SERIAL_WORD, RECORD_TYPE_WORD, RECORD_FLAGS_WORD, RECORD_FLAGS_SHIFT } from '../bindings/index';
 import { compressionOf, decompress, decompressing, refuseCompressed } from './compression';
 import { coreError, errorContext, internalError, ReaderClosedError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
@@ -190,7 +190,7 @@ export class Decoder {
     if (this.view) {
       this.made = n;
       const memory = this.memory;
-      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + 1] !== this.serial) this.tablesOf(memory, w);
+      for (let i = 0, w = base; i < n; i++, w += WORDS_PER_RECORD) if (memory[w + RECORD_SERIAL_WORD] !== this.serial) this.tablesOf(memory, w);
       return;
     }
     this.made = 0;
@@ -213,11 +213,11 @@ export class Decoder {
     let arena: Uint8Array | null = null;
     const events: Event[] = new Array(n);
     for (let i = 0, w = first * WORDS_PER_RECORD; i < n; i++, w += WORDS_PER_RECORD) {
-      if (words[w + 1] !== this.serial) {
+      if (words[w + RECORD_SERIAL_WORD] !== this.serial) {
         const tables = this.tablesOf(words, w);
         if (tables !== null && tables !== batch.tables) this.batch = batch = new Batch(words, tables);
       }
-      if ((words[w]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= this.core.views.u8.subarray(this.core.exports.names())));
+      if ((words[w + RECORD_TYPE_WORD]! & 0xff) === TASK_END) batch.keepTaskName(w, (arena ??= this.core.views.u8.subarray(this.core.exports.names())));
       events[i] = new Event(batch, w);
     }
     this.events = events;
@@ -231,8 +231,8 @@ export class Decoder {
    * current generation's needs it.
    */
   private tablesOf(words: Uint32Array, w: number): Tables | null {
-    const serial = words[w + 1]!;
-    if ((words[w]! >>> 8) & NEW_TABLES) {
+    const serial = words[w + RECORD_SERIAL_WORD]!;
+    if ((words[w + RECORD_FLAGS_WORD]! >>> RECORD_FLAGS_SHIFT) & NEW_TABLES) {
       const exports = this.core.exports;
       const at = exports.tables();
       this.tables = new Tables(this.core.views.u8.subarray(at, at + exports.tablesLen()), (epoch) => this.storeOf(epoch));

@@ -12,14 +12,21 @@ import { hex, i64, type Int64, normalize, u64 } from './int64';
 import { type ClockSnapshot, type StackFrame } from './kinds';
 import { decodeRune, quote } from './quote';
 import { type Core } from '../bindings/index';
+import {
+  STRING_ENTRY_SIZE, STRING_ENTRY_ID, STRING_ENTRY_OFFSET, STRING_ENTRY_LENGTH, STACK_ENTRY_SIZE, STACK_ENTRY_ID, STACK_ENTRY_FIRST,
+  STACK_ENTRY_COUNT, FRAME_SIZE, FRAME_PC, FRAME_FUNC, FRAME_FILE, FRAME_LINE, STORE_ENTRY_SIZE, STORE_ENTRY_OFFSET,
+  STORE_ENTRY_LENGTH, STORE_INFO_EPOCH, STORE_INFO_STRINGS, STORE_INFO_STACKS, STORE_INFO_FRAMES, STORE_INFO_STRING_ENTRIES,
+  STORE_INFO_STACK_ENTRIES, STORE_INFO_FRAMES_AT, STORE_INFO_BYTES_AT, STORE_INFO_BYTES_LENGTH, TABLES_STRINGS, TABLES_STACKS,
+  TABLES_STRINGS_AT, TABLES_STACKS_AT, TABLES_FRAMES_AT, TABLES_BYTES_AT, TABLES_FLAGS, TABLES_HAS_SNAPSHOT, TABLES_STORE_IDS,
+  TABLES_FREQUENCY, TABLES_GENERATION, TABLES_EPOCH, TABLES_SNAP_TRACE, TABLES_SNAP_MONO, TABLES_SNAP_SEC, TABLES_SNAP_NSEC,
+} from '../bindings/abi';
 
-const STRING_ENTRY_SIZE = 16;
-const STACK_ENTRY_SIZE = 16;
-const FRAME_SIZE = 32;
-/** A store's string and stack entries have no ID: u32 offset, u32 length. */
-const STORE_ENTRY_SIZE = 8;
-/** STORE_IDS is the blob's flag (header, offset 28) of a generation whose events carry store IDs. */
-const STORE_IDS = 2;
+/** STORE_INFO_FIELDS are the store descriptor's fields in the order StoreEntries.info lists them. */
+const STORE_INFO_FIELDS = [
+  STORE_INFO_EPOCH, STORE_INFO_STRINGS, STORE_INFO_STACKS, STORE_INFO_FRAMES, STORE_INFO_STRING_ENTRIES, STORE_INFO_STACK_ENTRIES,
+  STORE_INFO_FRAMES_AT, STORE_INFO_BYTES_AT, STORE_INFO_BYTES_LENGTH,
+];
+
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -46,9 +53,14 @@ abstract class Entries {
   protected stackEntries = 0;
   protected frames = 0;
   protected stringBytes = 0;
-  /** entrySize is the size of a string or stack entry, entryData where its offset and length start. */
-  protected entrySize = 16;
-  protected entryData = 8;
+  /** entrySize is the size of a string or stack entry; the rest are where an
+   * entry's fields lie (a blob's entries by default, see STRING_ENTRY_* and
+   * STACK_ENTRY_*; a store's have no ID). */
+  protected entrySize = STRING_ENTRY_SIZE;
+  protected stringOffset = STRING_ENTRY_OFFSET;
+  protected stringLength = STRING_ENTRY_LENGTH;
+  protected stackFirst = STACK_ENTRY_FIRST;
+  protected stackCount = STACK_ENTRY_COUNT;
 
   private readonly strings: (string | undefined)[] = [];
   private readonly rawStrings: (string | undefined)[] = [];
@@ -72,9 +84,9 @@ abstract class Entries {
   /** stringBytesOf is the bytes of the string at entry `i` (a view, valid until the next sync). */
   private stringBytesOf(i: number): Uint8Array {
     this.sync();
-    const at = this.stringEntries + i * this.entrySize + this.entryData;
-    const start = this.stringBytes + this.words.getUint32(at, true);
-    return this.bytes.subarray(start, start + this.words.getUint32(at + 4, true));
+    const at = this.stringEntries + i * this.entrySize;
+    const start = this.stringBytes + this.words.getUint32(at + this.stringOffset, true);
+    return this.bytes.subarray(start, start + this.words.getUint32(at + this.stringLength, true));
   }
 
   private decode(i: number): void {
@@ -130,14 +142,14 @@ abstract class Entries {
 
   private readFrames(i: number, raw: boolean): StackFrame[] {
     this.sync();
-    const at = this.stackEntries + i * this.entrySize + this.entryData;
-    const first = this.words.getUint32(at, true);
-    const count = this.words.getUint32(at + 4, true);
+    const at = this.stackEntries + i * this.entrySize;
+    const first = this.words.getUint32(at + this.stackFirst, true);
+    const count = this.words.getUint32(at + this.stackCount, true);
     const frames: StackFrame[] = [];
     for (let f = first; f < first + count; f++) {
       // Read the frame before its strings: decoding one may sync, and move the frames.
       const p = this.frames + f * FRAME_SIZE;
-      const pc = this.u64At(p), func = this.u64At(p + 8), file = this.u64At(p + 16), line = this.u64At(p + 24);
+      const pc = this.u64At(p + FRAME_PC), func = this.u64At(p + FRAME_FUNC), file = this.u64At(p + FRAME_FILE), line = this.u64At(p + FRAME_LINE);
       const name = (id: Int64) => (raw ? this.rawString(id) : this.string(id)) ?? '';
       frames.push({ pc, func: name(func), file: name(file), line });
     }
@@ -188,12 +200,12 @@ class BlobEntries extends Entries {
     super();
     this.bytes = bytes;
     const v = (this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.nStrings = v.getUint32(0, true);
-    this.nStacks = v.getUint32(4, true);
-    this.stringEntries = v.getUint32(12, true);
-    this.stackEntries = v.getUint32(16, true);
-    this.frames = v.getUint32(20, true);
-    this.stringBytes = v.getUint32(24, true);
+    this.nStrings = v.getUint32(TABLES_STRINGS, true);
+    this.nStacks = v.getUint32(TABLES_STACKS, true);
+    this.stringEntries = v.getUint32(TABLES_STRINGS_AT, true);
+    this.stackEntries = v.getUint32(TABLES_STACKS_AT, true);
+    this.frames = v.getUint32(TABLES_FRAMES_AT, true);
+    this.stringBytes = v.getUint32(TABLES_BYTES_AT, true);
   }
 
   /** buildIndex maps the IDs of `count` entries at `base` to their positions. */
@@ -205,13 +217,13 @@ class BlobEntries extends Entries {
 
   protected override stringAt(id: Int64): number {
     if (id === 0) return MISSING;
-    this.stringIndex ??= this.buildIndex(this.stringEntries, this.nStrings, STRING_ENTRY_SIZE);
+    this.stringIndex ??= this.buildIndex(this.stringEntries + STRING_ENTRY_ID, this.nStrings, STRING_ENTRY_SIZE);
     return this.stringIndex.get(id) ?? MISSING;
   }
 
   protected override stackAt(id: Int64): number {
     if (id === 0) return MISSING;
-    this.stackIndex ??= this.buildIndex(this.stackEntries, this.nStacks, STACK_ENTRY_SIZE);
+    this.stackIndex ??= this.buildIndex(this.stackEntries + STACK_ENTRY_ID, this.nStacks, STACK_ENTRY_SIZE);
     return this.stackIndex.get(id) ?? MISSING;
   }
 }
@@ -253,7 +265,8 @@ class StoreEntries extends Entries {
   constructor(private core: Core | null, private readonly epoch: number) {
     super();
     this.entrySize = STORE_ENTRY_SIZE;
-    this.entryData = 0;
+    this.stringOffset = this.stackFirst = STORE_ENTRY_OFFSET;
+    this.stringLength = this.stackCount = STORE_ENTRY_LENGTH;
   }
 
   protected override stringAt(id: Int64): number {
@@ -277,7 +290,7 @@ class StoreEntries extends Entries {
   private info(core: Core): number[] {
     for (const which of [0, 1]) {
       const at = core.exports.storeInfo(which);
-      const info = Array.from({ length: 9 }, (_, i) => core.views.dv.getUint32(at + 4 * i, true));
+      const info = STORE_INFO_FIELDS.map((field) => core.views.dv.getUint32(at + field, true));
       if (info[0] === this.epoch) return info;
     }
     throw new Error(`internal error: the core has no store of epoch ${this.epoch}`);
@@ -349,13 +362,13 @@ export class Tables {
    */
   constructor(blob: Uint8Array, storeOf: ((epoch: number) => Store) | null = null) {
     const v = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-    const flags = v.getUint32(28, true);
-    this.frequency = v.getFloat64(32, true);
-    this.generation = i64(v.getUint32(40, true), v.getInt32(44, true));
-    this.clockSnapshot = flags & 1 ? readClockSnapshot(v) : null;
-    if (flags & STORE_IDS) {
+    const flags = v.getUint32(TABLES_FLAGS, true);
+    this.frequency = v.getFloat64(TABLES_FREQUENCY, true);
+    this.generation = i64(v.getUint32(TABLES_GENERATION, true), v.getInt32(TABLES_GENERATION + 4, true));
+    this.clockSnapshot = flags & TABLES_HAS_SNAPSHOT ? readClockSnapshot(v) : null;
+    if (flags & TABLES_STORE_IDS) {
       if (storeOf === null) throw new Error('internal error: a generation whose events carry store IDs came without its store');
-      this.store = storeOf(v.getUint32(88, true));
+      this.store = storeOf(v.getUint32(TABLES_EPOCH, true));
       this.entries = this.store.entries;
     } else {
       this.store = null;
@@ -401,9 +414,10 @@ export class Tables {
 
 /** readClockSnapshot reads the clock snapshot of the blob header `v`. */
 function readClockSnapshot(v: DataView): ClockSnapshot {
-  const [sec, nsec] = normalizeUnix(v.getBigInt64(64, true), v.getBigInt64(72, true));
+  const [sec, nsec] = normalizeUnix(v.getBigInt64(TABLES_SNAP_SEC, true), v.getBigInt64(TABLES_SNAP_NSEC, true));
   return {
-    trace: i64(v.getUint32(48, true), v.getInt32(52, true)), mono: u64(v.getUint32(56, true), v.getUint32(60, true)),
+    trace: i64(v.getUint32(TABLES_SNAP_TRACE, true), v.getInt32(TABLES_SNAP_TRACE + 4, true)),
+    mono: u64(v.getUint32(TABLES_SNAP_MONO, true), v.getUint32(TABLES_SNAP_MONO + 4, true)),
     wallSeconds: normalize(sec), wallNanoseconds: Number(nsec), wall: formatUnixNano(sec, nsec),
   };
 }

@@ -26,6 +26,7 @@ if (!built) console.warn(`consumer-types.test.ts: ${packDir}dist/ is not built (
 
 /** CONSUMER is the code each consumer project type-checks. */
 const CONSUMER = `import { EventKind, GoState, Reader, TraceError, readAll, type Event, type Source } from 'gotrace';
+import { RECORD_SIZE, loadSync, type Core } from 'gotrace/core';
 
 const source: Source = new Uint8Array(0);
 const events: Event[] = readAll(new Uint8Array(0));
@@ -48,7 +49,13 @@ async function count(input: Source): Promise<number> {
 // @ts-expect-error: an Event's kind is an EventKind, which is not a string.
 const wrong: string = events[0]!.kind;
 
-export { source, kinds, frames, running, count, wrong };
+// The core's subpath: its loader and layouts, typed.
+const core: Core = loadSync();
+const recordSize: number = RECORD_SIZE;
+// @ts-expect-error: the core's status is a number, not a string.
+const status: string = core.exports.next();
+
+export { source, kinds, frames, running, count, wrong, core, recordSize, status };
 `;
 
 /** Consumer is one consumer project: its tsconfig's options and the kind of module its file is. */
@@ -122,6 +129,6 @@ describe.skipIf(!built)(`a TypeScript consumer of the packed package, strict${bu
     // The consumer's code without its directive: tsc must report the assignment.
     const consumer = { ...CONSUMERS[0]!, name: 'node16-esm-error' };
     const out = typecheck(consumer, CONSUMER.replace(/^\/\/ @ts-expect-error.*\n/m, ''));
-    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^index\.ts\(21,7\): error TS2322: Type '.*EventKind' is not assignable to type 'string'\.$/)]);
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^index\.ts\(22,7\): error TS2322: Type '.*EventKind' is not assignable to type 'string'\.$/)]);
   }, TSC_TIMEOUT);
 });

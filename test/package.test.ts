@@ -9,15 +9,26 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const built = ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts']
-  .every((f) => existsSync(root + f));
+/** BUNDLES are the files the build makes: the main entry's, gotrace/core's and the command's. */
+const BUNDLES = [
+  'dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
+  'dist/core.js', 'dist/core.cjs', 'dist/core-browser.js', 'dist/core.d.ts', 'dist/core.d.cts',
+];
+const built = BUNDLES.every((f) => existsSync(root + f));
+
+/** INTERNALS are names of the core's that only gotrace/core exports: its
+ * class, loader, statuses and layouts (a sample of each kind). */
+const INTERNALS = ['Core', 'CoreTrap', 'load', 'loadSync', 'NEED_INPUT', 'END', 'ERROR', 'RAW_TYPE', 'RAW_ARGS', 'RECORD_SIZE', 'RECORD_TIME', 'TABLES_FLAGS', 'ERROR_CODE'];
 if (!built) console.warn('package.test.ts: dist/ is not built (npm run build): the bundle checks are skipped');
 
 describe('package.json', () => {
-  it('lists browser, import, require and default, each with its types first', () => {
-    const e = pkg.exports['.'];
-    expect(Object.keys(e)).toEqual(['browser', 'import', 'require', 'default']);
-    for (const condition of Object.values(e)) expect(Object.keys(condition as object)).toEqual(['types', 'default']);
+  it('lists browser, import, require and default, each with its types first, for the main entry and gotrace/core', () => {
+    expect(Object.keys(pkg.exports)).toEqual(['.', './core', './package.json']);
+    for (const entry of ['.', './core']) {
+      const e = pkg.exports[entry];
+      expect(Object.keys(e)).toEqual(['browser', 'import', 'require', 'default']);
+      for (const condition of Object.values(e)) expect(Object.keys(condition as object)).toEqual(['types', 'default']);
+    }
   });
 
   it('points every condition into dist/, CommonJS at declarations of its own, and has no side effects', () => {
@@ -27,10 +38,22 @@ describe('package.json', () => {
       require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
       default: { types: './dist/index.d.ts', default: './dist/index.js' },
     });
+    expect(pkg.exports['./core']).toEqual({
+      browser: { types: './dist/core.d.ts', default: './dist/core-browser.js' },
+      import: { types: './dist/core.d.ts', default: './dist/core.js' },
+      require: { types: './dist/core.d.cts', default: './dist/core.cjs' },
+      default: { types: './dist/core.d.ts', default: './dist/core.js' },
+    });
     expect(pkg.types).toBe('./dist/index.d.ts');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
+  });
+
+  it('points gotrace/core at its files for resolvers that do not read exports (TypeScript node10)', () => {
+    expect(pkg.files).toContain('core/package.json');
+    const shim = JSON.parse(readFileSync(`${root}core/package.json`, 'utf8'));
+    expect(shim).toEqual({ private: true, main: '../dist/core.cjs', module: '../dist/core.js', types: '../dist/core.d.cts' });
   });
 
   it('installs the gotrace command', () => {
@@ -42,12 +65,40 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
   it('packs the bundles, the declarations and the command, and no sources', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'README.md', 'package.json']) {
+    for (const f of [...BUNDLES, 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
     // The declarations are bundled: nothing left for a consumer's resolution to find beside them.
-    expect(files.filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.cts')).sort()).toEqual(['dist/index.d.cts', 'dist/index.d.ts']);
+    expect(files.filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.cts')).sort()).toEqual(['dist/core.d.cts', 'dist/core.d.ts', 'dist/index.d.cts', 'dist/index.d.ts']);
+  });
+
+  it('exports no core internals from the main entry, in its bundles or its declarations', async () => {
+    const esm = await import(pathToFileURL(`${root}dist/index.js`).href);
+    const cjs = createRequire(import.meta.url)(`${root}dist/index.cjs`);
+    const browser = readFileSync(`${root}dist/browser.js`, 'utf8');
+    const exported = (text: string) => [...text.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!.replace(/^type /, '')));
+    for (const name of INTERNALS) {
+      expect(esm[name], name).toBeUndefined();
+      expect(cjs[name], name).toBeUndefined();
+      expect(exported(browser), name).not.toContain(name);
+      for (const d of ['dist/index.d.ts', 'dist/index.d.cts']) expect(exported(readFileSync(root + d, 'utf8')), `${d}: ${name}`).not.toContain(name);
+    }
+  });
+
+  it('exports the core internals from gotrace/core, as an ES module, as CommonJS and in its declarations', async () => {
+    const esm = await import(pathToFileURL(`${root}dist/core.js`).href);
+    const cjs = createRequire(import.meta.url)(`${root}dist/core.cjs`);
+    for (const name of INTERNALS) {
+      expect(esm[name], name).toBeDefined();
+      expect(typeof cjs[name], name).toBe(typeof esm[name]);
+    }
+    expect([esm.NEED_INPUT, esm.END, esm.ERROR, esm.RECORD_SIZE]).toEqual([0, -1, -2, 80]);
+    const types = readFileSync(`${root}dist/core.d.ts`, 'utf8');
+    for (const name of ['Core', 'loadSync', 'NEED_INPUT', 'RECORD_SIZE']) expect(types).toMatch(new RegExp(`\\b${name}\\b`));
+    // The loader there gives a working core.
+    const core = esm.loadSync();
+    expect(typeof core.exports.next).toBe('function');
   });
 
   it('loads as an ES module and as CommonJS, with the same API', async () => {
@@ -66,11 +117,13 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
     expect(events.map((e: object) => `${e}\n`).join('')).toBe(readFileSync(`${dir}go1.22-annotations.want`, 'utf8'));
   });
 
-  it('gives browsers a bundle that needs no Node module and fetches no .wasm', () => {
-    const js = readFileSync(`${root}dist/browser.js`, 'utf8');
-    expect(js).not.toMatch(/from\s*['"]node:/);
-    expect(js).not.toMatch(/require\(/);
-    expect(js).not.toMatch(/['"][^'"]*\.wasm['"]/);
+  it('gives browsers bundles (main and gotrace/core) that need no Node module and fetch no .wasm', () => {
+    for (const f of ['dist/browser.js', 'dist/core-browser.js']) {
+      const js = readFileSync(root + f, 'utf8');
+      expect(js, f).not.toMatch(/from\s*['"]node:/);
+      expect(js, f).not.toMatch(/require\(/);
+      expect(js, f).not.toMatch(/['"][^'"]*\.wasm['"]/);
+    }
   });
 
   it('starts the command with a node shebang', () => {

@@ -8,24 +8,10 @@ import { Vec } from '../mem';
 import { fail } from '../errors';
 import { E_TOO_LARGE } from '../error-codes';
 
-/** The size of an event. */
-export const EV_SIZE: usize = 64;
-/** i64 time: ticks while parsing, nanoseconds after ordering. */
-export const EV_TS: usize = 0;
-/** u64 goroutine. */
-export const EV_G: usize = 8;
-/** u64 × 4 arguments (Go's Event.Args). */
-export const EV_ARGS: usize = 16;
-/** u32 stack ID. */
-export const EV_STK: usize = 48;
-/** i32 P: a real P, -1, or one of the fake Ps below. */
-export const EV_P: usize = 52;
-/** u32 stream offset of the event's batch. */
-export const EV_BOFF: usize = 56;
-/** u8 event type (format.ts). */
-export const EV_TYPE: usize = 60;
-/** u8 set on a GoSysCall whose goroutine's next event is a GoSysBlock. */
-export const EV_BLOCKED: usize = 61;
+// The layout is format/abi.mjs's v1Event: TypeScript reads it to print an
+// error's old event.
+export { EV_SIZE, EV_TS, EV_G, EV_ARGS, EV_STK, EV_P, EV_BOFF, EV_TYPE, EV_BLOCKED } from '../abi';
+import { EV_SIZE, EV_TS, EV_G, EV_ARGS, EV_STK, EV_P, EV_BOFF, EV_TYPE } from '../abi';
 
 /** Fake Ps that Go's old parser moves events to. */
 export const TIMER_P: i32 = 1000001;

@@ -12,6 +12,7 @@ import { Vec, U64Map } from '../mem';
 import { fail, failed, ERROR, NEED_INPUT, END } from '../errors';
 import { pending, pos, closed, offset, traceVersion } from '../input';
 import { RECORD_SIZE, writeRecord } from '../queue';
+import { RECORD_TYPE, RECORD_TIME, RECORD_ARGS, RECORD_BATCH_OFFSET } from '../abi';
 import { V1GoSysCall, V1GoSysBlock } from './format';
 import { EV_SIZE, EV_BOFF, EV_BLOCKED, evType, evTs, evG } from './event';
 import { collectBatches, resetParser } from './parser';
@@ -124,11 +125,11 @@ function addIDArg(typ: u8, wireIndex: u8, from: usize, slots: usize): void {
 // tables, as Go's printing of the event needs (Go panics where one is not:
 // the old format's conversion does not check them); else it holds the error.
 function checkIDs(r: usize): bool {
-  const c = idArgs + <usize>load<u8>(r) * 8;
+  const c = idArgs + <usize>load<u8>(r, RECORD_TYPE) * 8;
   for (let k: usize = 0; k < 6; k++) {
     const i = <usize>load<u8>(c + k);
     if (i == 0) continue;
-    const id = load<u64>(r + 40 + ((i - 1) << 3));
+    const id = load<u64>(r + RECORD_ARGS + ((i - 1) << 3));
     let what: i32 = 0;
     if (k < 4) {
       if (id != 0 && !hasString(id)) { what = 1; missing = id; }
@@ -138,7 +139,7 @@ function checkIDs(r: usize): bool {
     }
     if (what != 0) {
       heldCode = what == MISSING_STACK ? E_OLD_MISSING_STACK : E_OLD_MISSING_STRING;
-      heldOffset = load<u64>(r, 72);
+      heldOffset = load<u64>(r, RECORD_BATCH_OFFSET);
       return false;
     }
   }
@@ -153,9 +154,9 @@ function sync(r: usize, ts: i64, flags: u8, serial: u32): void {
 // stampTime makes the record's time later than the last one's: the new model
 // allows no two events at one time, which the conversion may produce.
 @inline function stampTime(r: usize): void {
-  let t = load<i64>(r, 8);
+  let t = load<i64>(r, RECORD_TIME);
   if (t <= lastTs) t = lastTs + 1;
-  store<i64>(r, t, 8);
+  store<i64>(r, t, RECORD_TIME);
   lastTs = t;
 }
 

@@ -11,6 +11,11 @@
 
 import { Vec, U64Map } from '../mem';
 import { blob } from '../tables';
+import {
+  TABLES_SIZE, TABLES_STRINGS, TABLES_STACKS, TABLES_FRAMES, TABLES_STRINGS_AT, TABLES_STACKS_AT, TABLES_FRAMES_AT, TABLES_BYTES_AT,
+  STRING_ENTRY_SIZE, STRING_ENTRY_ID, STRING_ENTRY_OFFSET, STRING_ENTRY_LENGTH, STACK_ENTRY_SIZE, STACK_ENTRY_ID, STACK_ENTRY_FIRST,
+  STACK_ENTRY_COUNT, FRAME_SIZE,
+} from '../abi';
 
 // A string entry: u64 id, u32 address of the bytes, u32 length.
 const STR: usize = 16;
@@ -83,7 +88,7 @@ const stacks = new Vec();
 const stackIndex = new U64Map();
 const pcs = new Vec();
 // A frame: u64 pc, func string ID, file string ID, line.
-const FRAME: usize = 32;
+const FRAME: usize = FRAME_SIZE;
 const frames = new Vec();
 const frameIndex = new U64Map();
 
@@ -186,19 +191,19 @@ export function buildBlob(): void {
     nStk++;
     nFrames += load<u32>(stacks.ptr + i, 12);
   }
-  const strAt: usize = 80, stkAt = strAt + <usize>nStr * 16, frAt = stkAt + <usize>nStk * 16;
-  const bytesAt = frAt + <usize>nFrames * 32;
+  const strAt = TABLES_SIZE, stkAt = strAt + <usize>nStr * STRING_ENTRY_SIZE, frAt = stkAt + <usize>nStk * STACK_ENTRY_SIZE;
+  const bytesAt = frAt + <usize>nFrames * FRAME_SIZE;
   blob.reset();
   const b = blob.grow(bytesAt + strBytes);
-  memory.fill(b, 0, 80);
-  store<u32>(b, nStr); store<u32>(b, nStk, 4); store<u32>(b, nFrames, 8);
-  store<u32>(b, <u32>strAt, 12); store<u32>(b, <u32>stkAt, 16);
-  store<u32>(b, <u32>frAt, 20); store<u32>(b, <u32>bytesAt, 24);
+  memory.fill(b, 0, TABLES_SIZE);
+  store<u32>(b, nStr, TABLES_STRINGS); store<u32>(b, nStk, TABLES_STACKS); store<u32>(b, nFrames, TABLES_FRAMES);
+  store<u32>(b, <u32>strAt, TABLES_STRINGS_AT); store<u32>(b, <u32>stkAt, TABLES_STACKS_AT);
+  store<u32>(b, <u32>frAt, TABLES_FRAMES_AT); store<u32>(b, <u32>bytesAt, TABLES_BYTES_AT);
   let s = b + strAt, o: usize = 0;
   for (let i: usize = 0; i < strings.len; i += STR) {
     const e = strings.ptr + i;
     o = putString(s, b + bytesAt, o, load<u64>(e), <usize>load<u32>(e, 8), load<u32>(e, 12));
-    s += 16;
+    s += STRING_ENTRY_SIZE;
   }
   putStacks(b + stkAt, b + frAt);
 }
@@ -206,9 +211,9 @@ export function buildBlob(): void {
 // putString writes a string entry at `entry` and its bytes at `bytes` + `o`;
 // it returns the offset after them.
 function putString(entry: usize, bytes: usize, o: usize, id: u64, ptr: usize, len: u32): usize {
-  store<u64>(entry, id);
-  store<u32>(entry, <u32>o, 8);
-  store<u32>(entry, len, 12);
+  store<u64>(entry, id, STRING_ENTRY_ID);
+  store<u32>(entry, <u32>o, STRING_ENTRY_OFFSET);
+  store<u32>(entry, len, STRING_ENTRY_LENGTH);
   memory.copy(bytes + o, ptr, len);
   return o + <usize>len;
 }
@@ -221,10 +226,10 @@ function putStacks(s: usize, f: usize): void {
     if (!isCurrentStack(i)) continue;
     const e = stacks.ptr + i;
     const first = load<u32>(e, 8), n = load<u32>(e, 12);
-    store<u64>(s, load<u64>(e));
-    store<u32>(s, nf, 8);
-    store<u32>(s, n, 12);
-    s += 16;
+    store<u64>(s, load<u64>(e), STACK_ENTRY_ID);
+    store<u32>(s, nf, STACK_ENTRY_FIRST);
+    store<u32>(s, n, STACK_ENTRY_COUNT);
+    s += STACK_ENTRY_SIZE;
     for (let k: u32 = 0; k < n; k++) {
       const fr = frameIndex.get(pcs.get64(<usize>(first + k)), 0);
       memory.copy(f, frames.ptr + <usize>fr * FRAME, FRAME);
