@@ -30,16 +30,21 @@
 // waits (a ProcStart for its proc, a GoSwitch, a syscall's end, GC and range
 // sequences) are not set aside: such a cursor is tried again at each sort
 // while it waits, as in Go, so thousands of threads waiting that way still
-// cost work quadratic in them.
+// cost work quadratic in them. So do thousands of threads whose waiting
+// events have one time: each one taken leaves Go's heap unsorted among
+// equal times, so it is rebuilt, and sorted as Go sorts it, once an event
+// (n log n each: its group of equal times is sorted by seq, not by
+// insertion, which took a step per pair out of order).
 
 import { Vec, U64Map } from './mem';
 import {
   cursorCount, cursorAddr, cursorIndexAt, frontierLen, setFrontierLen, heapClear, heapAppend,
-  heapSetTime, heapRemoveAt, heapSwap, sortFrontier, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, nextEvent,
+  heapSetTime, heapRemoveAt, sortFrontier, timeAt, threadOf, threadSlotCacheOf, batchOffsetOf, nextEvent,
 } from './cursor';
 import { advance } from './order';
 import { queueOffer } from './queue';
 import { genNum } from './generation';
+import { sortByKey } from './sort';
 import { fail, ERROR } from './errors';
 import { E_FAILED_TO_ADVANCE } from './error-codes';
 import { EvGoStart, EvGoUnblock } from './format';
@@ -233,6 +238,9 @@ const GONE: u32 = 2;
 const skipped = new Vec();
 // Scratch for materialize: per cursor, i64 time then u32 in-the-heap flag.
 const scratch = new Vec();
+// Scratch for orderTies: the heap's entries in their new order (16 bytes:
+// i64 time, or seq while a group of equal times is sorted; u64 cursor).
+const reordered = new Vec();
 
 /** resetFrontier leaves the virtual mode, for a new generation or trace. */
 export function resetFrontier(): void {
@@ -495,17 +503,14 @@ function materialize(): void {
   }
   sortFrontier();
   countWork(<u64>frontierLen);
-  // Equal times in the order of their seq, as the sorted heap had them.
-  for (let i = 1; i < frontierLen; i++) {
-    for (let j = i; j > 0 && timeAt(j - 1) == timeAt(j) && seqOf(cursorIndexAt(j)) < seqOf(cursorIndexAt(j - 1)); j--) {
-      heapSwap(j - 1, j);
-    }
-  }
+  orderTies();
   for (let j = 0; j < entries; j++) {
     const e = log.ptr + <usize>j * LOG;
     const k = load<u32>(e), flags = load<u32>(e, 4);
     let i = 0;
-    if (flags & FOUND) while (cursorIndexAt(i) != k) i++;
+    // A log holds one FOUND entry at most, its first (each scan empties it
+    // before its one find): one look through the heap a rebuild.
+    if (flags & FOUND) while (cursorIndexAt(i) != k) { i++; countWork(1); }
     if (flags & GONE) heapRemoveAt(i);
     else heapSetTime(i, load<i64>(e, 16));
   }
@@ -513,4 +518,38 @@ function materialize(): void {
   virtual = false;
   setWatching(false);
   if (!ASC_NO_ASSERT) ended++;
+}
+
+// orderTies puts each group of equal times of Go's heap, sorted by time, in
+// the order of the cursors' seqs, as the sorted heap had them. A group is
+// sorted by seq (n log n: a group may hold thousands of cursors, and an
+// insertion sort takes a step per pair out of order; the seqs of a group
+// differ, so any sort gives the one order), and the heap is refilled in it.
+function orderTies(): void {
+  const n = frontierLen;
+  reordered.reset();
+  let i = 0;
+  let any = false;
+  while (i < n) {
+    const t = timeAt(i);
+    let j = i + 1;
+    while (j < n && timeAt(j) == t) j++;
+    const at = reordered.len;
+    for (let m = i; m < j; m++) {
+      const k = cursorIndexAt(m);
+      const e = reordered.grow(16);
+      store<i64>(e, j - i > 1 ? <i64>seqOf(k) : t);
+      store<u64>(e, <u64>k, 8);
+    }
+    if (j - i > 1) {
+      sortByKey(reordered.ptr + at, j - i);
+      countWork(<u64>(j - i));
+      for (let e = reordered.ptr + at, end = reordered.ptr + reordered.len; e < end; e += 16) store<i64>(e, t);
+      any = true;
+    }
+    i = j;
+  }
+  if (!any) return;
+  heapClear();
+  for (let e = reordered.ptr, end = e + reordered.len; e < end; e += 16) heapAppend(load<i64>(e), <u32>load<u64>(e, 8));
 }

@@ -102,13 +102,49 @@ describe('many threads waiting for one', () => {
     expect(b!.hash).toBe(read(manyMs(1000)).hash);
   });
 
-  it("reads 300 of them as Go 1.27 does (Go's -d=parsed, byte for byte)", async () => {
-    const parts: Buffer[] = [];
-    const out = new Writable({ write(chunk, _enc, done) { parts.push(Buffer.from(chunk)); done(); } });
-    await events(Readable.from([manyMs(300)]), out);
-    const want = readFileSync(new URL('./fixtures/many-ms/many-ms-300.want', import.meta.url));
-    expect(Buffer.concat(parts).equals(want)).toBe(true);
+  it('costs work n log n a rebuild of Go\'s heap where they all have one time', () => {
+    // Every GoStart has one time: each one taken leaves Go's heap unsorted
+    // among equal times, so Go's heap is rebuilt (and sorted, as Go sorts
+    // it) once a thread, which is work quadratic in the threads as in Go.
+    // But a rebuild orders its group of equal times by seq in n log n: the
+    // work per rebuild was 39,647 and 110,342 for 500 and 1000 threads with
+    // an insertion sort (376,546 for 2000), 2,975 and 5,145 for 1000 and
+    // 2000 here.
+    const [a, b] = [1000, 2000].map((n) => read(textToTrace(manyMsText(n, 'group'))));
+    expect(a!.status).toBe(-1);
+    expect(a!.records).toBe(3 * 1000 + 4);
+    expect(a!.ended).toBeGreaterThan(500);
+    const perRebuild = (r: Reading) => Number(r.work) / r.ended;
+    expect(perRebuild(b!)).toBeLessThan(2.5 * perRebuild(a!));
+    expect(a!.hash).toBe(read(textToTrace(manyMsText(1000, 'group')), 1 << 30).hash);
   });
+
+  it('costs work linear in the threads where the log of Go\'s heap grows to its longest', () => {
+    // Thread 0 creates 5n + 5000 goroutines more: the log outgrows 4n +
+    // 4096 entries and Go's heap is rebuilt once from it, the thread found
+    // by the last sort (thread 0, the latest) looked up at the end of the
+    // sorted heap: a log holds at most one such entry, as each sort empties
+    // it. 18,005, 31,005 and 57,005 here.
+    const [a, b, c] = [1000, 2000, 4000].map((n) => read(textToTrace(manyMsText(n, 'long'))));
+    expect(a!.records).toBe(3 * 1000 + 4 + 5 * 1000 + 5000);
+    expect([a!.ended, b!.ended, c!.ended]).toEqual([1, 1, 1]);
+    expect(Number(b!.work)).toBeLessThan(2.5 * Number(a!.work));
+    expect(Number(c!.work)).toBeLessThan(2.5 * Number(b!.work));
+    expect(a!.hash).toBe(read(textToTrace(manyMsText(1000, 'long')), 1 << 30).hash);
+  });
+
+  for (const [name, text, want] of [
+    ['300 of them', () => manyMsText(300), 'many-ms-300.want'],
+    ['300 of them with one time', () => manyMsText(300, 'group'), 'many-ms-group-300.want'],
+  ] as const) {
+    it(`reads ${name} as Go 1.27 does (Go's -d=parsed, byte for byte)`, async () => {
+      const parts: Buffer[] = [];
+      const out = new Writable({ write(chunk, _enc, done) { parts.push(Buffer.from(chunk)); done(); } });
+      await events(Readable.from([textToTrace(text())]), out);
+      const expected = readFileSync(new URL(`./fixtures/many-ms/${want}`, import.meta.url));
+      expect(Buffer.concat(parts).equals(expected)).toBe(true);
+    });
+  }
 });
 
 /** fixtures lists the new-format traces of the fixture folders. */
