@@ -282,7 +282,11 @@ describe("the source's errors reach the caller as themselves", () => {
     const source = new Readable({ read() {} });
     source.push(b.slice(0, 60));
     source.push(b.slice(60));
-    setTimeout(() => source.destroy(failure), 5);
+    // The failure comes once the reader has taken every byte (a destroyed
+    // stream drops what it still holds): whenever that is, however loaded
+    // the machine (a fixed delay failed under load).
+    const failOnceTaken = () => (source.readableLength === 0 ? source.destroy(failure) : setTimeout(failOnceTaken, 1));
+    failOnceTaken();
     let text = '';
     const { error } = await settle((async () => { for await (const ev of new Reader(source)) text += `${ev}\n`; })());
     expect(text).toBe(CUT);
