@@ -74,8 +74,6 @@ export function heapSetTime(i: i32, t: i64): void {
   store<i64>(heap.ptr + <usize>i * ENTRY, t);
   heapUpdate(i);
 }
-/** heapSwap swaps the entries at positions `i` and `j`. */
-export function heapSwap(i: i32, j: i32): void { swap(i, j); }
 /** heapRemoveAt removes the cursor at position `i` as Go's heapRemove does. */
 export function heapRemoveAt(i: i32): void { heapRemove(i); }
 /** setFrontierLen sets the number of cursors in the frontier while
