@@ -65,7 +65,11 @@ export function knowsGrowthFactor(): boolean {
 
 /** youngGenerationSize is the size of V8's young generation (its new space, as V8 reports it), in bytes. */
 export function youngGenerationSize(): number {
-  return nodeV8().getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  return (
+    nodeV8()
+      .getHeapSpaceStatistics()
+      .find((s) => s.space_name === 'new_space')?.space_size ?? 0
+  );
 }
 
 /** TRIM_BLOCK is the size of the block keepFreedMemory frees. */
