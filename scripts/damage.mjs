@@ -54,7 +54,6 @@
 // damaged trace, both outputs and errors, and info.txt; summary.tsv there has
 // one line per case. Exits 1 when some case differs.
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

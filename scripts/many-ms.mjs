@@ -88,7 +88,7 @@ export function manyMsText(n, ties = false) {
         ['stack', 0],
       ],
     ]);
-    if (creates.length == PER_BATCH || k == made) {
+    if (creates.length === PER_BATCH || k === made) {
       out.push(...batch(0, start, creates));
       start += creates.length;
       creates = [];

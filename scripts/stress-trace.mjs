@@ -207,7 +207,7 @@ export const CASES = {
       b.ev(EvGoCreate, 1, 2 + i, 1, 1);
       return true;
     });
-    w.stacks(1, 1, (s, frame) => frame(0x401000, 1, FILE, 7));
+    w.stacks(1, 1, (_s, frame) => frame(0x401000, 1, FILE, 7));
     w.strings(1, names());
     w.end();
   },

@@ -41,7 +41,7 @@ export class YoungGeneration {
 
   /** The constructor takes the size to hold the young generation at, in bytes as youngGenerationSize says. */
   constructor(private readonly atMost = 8 << 20) {
-    const sized = /semi-space|semi_space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`);
+    const sized = /semi-space|semi_space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
     this.done = !knowsGrowthFactor() || sized;
   }
 

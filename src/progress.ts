@@ -53,7 +53,7 @@ export interface Where {
  */
 export function wantsProgress(w: Where): boolean {
   if (w.quiet || !w.stderrTTY || w.listing) return false;
-  if (w.env['TERM'] === 'dumb') return false;
+  if (w.env.TERM === 'dumb') return false;
   return !CI_VARIABLES.some((v) => {
     const value = w.env[v];
     return value !== undefined && value !== '' && value !== 'false' && value !== '0';

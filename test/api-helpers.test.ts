@@ -126,7 +126,7 @@ describe('events print as events', () => {
     expect(shown).not.toMatch(/batch|words|Uint32Array/);
     // Nested, it respects the depth it is given.
     expect(inspect([[ev]], { depth: 1 })).toBe('[ [ [Event] ] ]');
-    expect(inspect([ev], { depth: 1 })).toMatch(/^\[\n {2}Event \{\n {4}kind: 'StateTransition',[^]*transition: \[Object\]/);
+    expect(inspect([ev], { depth: 1 })).toMatch(/^\[\n {2}Event \{\n {4}kind: 'StateTransition',[\s\S]*transition: \[Object\]/);
   });
 
   it('JSON.stringify uses toJSON', () => {

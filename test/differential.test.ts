@@ -77,8 +77,6 @@ const damage = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 32 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 32 }) }),
 );
-type Damage = typeof damage extends fc.Arbitrary<infer T> ? T : never;
-
 /** A damaged trace: which fixture, and the damages done to it in turn. */
 const damaged = fc.record({
   trace: fc.nat({ max: traces.length - 1 }),

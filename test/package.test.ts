@@ -173,6 +173,7 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
     expect(js).not.toMatch(/\bimport\s.*\sfrom\s/);
     expect(js).not.toContain('AGFzbQ'); // the start of a base64-embedded WebAssembly module
     expect(js).toContain('../build/gotrace.wasm');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the bundle must be ASCII, control characters included.
     expect(js).toMatch(/^[\x00-\x7f]*$/);
   });
 });
