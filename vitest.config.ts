@@ -11,5 +11,14 @@ export default defineConfig({
     pool: 'forks',
     // Every skipped test listed at the end, with the reason in its name.
     reporters: ['default', './test/skipped-reporter.ts'],
+    // `npm run coverage`: the share of the API (src/) and the core's loader
+    // (bindings/) that the suite runs; the core itself is WebAssembly.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'bindings/**/*.ts'],
+      // The embedded core is built (base64 of the .wasm), not written.
+      exclude: ['bindings/wasm-inline.ts', '**/*.d.ts'],
+      reporter: ['text', 'text-summary'],
+    },
   },
 });

@@ -20,7 +20,8 @@ if (!wasm || !trace) {
 }
 const core = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {}).exports;
 // The statuses of next(), as bindings/exports.ts names them.
-const NEED_INPUT = 0, ERROR = -2;
+const NEED_INPUT = 0,
+  ERROR = -2;
 const window = core.inputWindowSize();
 const fd = openSync(trace, 'r');
 let events = 0;
@@ -33,7 +34,7 @@ for (;;) {
     const at = core.inputSpace(window);
     const n = readSync(fd, new Uint8Array(core.memory.buffer, at, window), 0, window, null);
     if (n > 0) core.feedSpace(n);
-    else core.close(), closed = true;
+    else core.close(), (closed = true);
   } else if (st === ERROR) {
     console.error(`core-only: the core failed with error code ${new DataView(core.memory.buffer).getUint32(core.errorInfo(), true)}`);
     process.exit(1);

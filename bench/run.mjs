@@ -33,17 +33,21 @@ const USAGE = 'usage: npm run bench -- [--runs N] [--traces gc,web,PATH] [--quic
 /** options reads the command line; --quick is one run each, no warm-up and no generated traces. */
 function options(argv) {
   const o = { runs: 5, traces: null, quick: false, big: ['64M', '1G'], bigRuns: 1, warm: true };
-  let runs = null, big = null;
+  let runs = null,
+    big = null;
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], value = () => argv[++i] ?? fail(`${a} needs a value`);
+    const a = argv[i],
+      value = () => argv[++i] ?? fail(`${a} needs a value`);
     if (a === '--runs') runs = count(value(), a);
     else if (a === '--traces') o.traces = value().split(',').filter(Boolean);
     else if (a === '--quick') o.quick = true;
     else if (a === '--no-big') big = [];
     else if (a === '--big') big = value().split(',');
     else if (a === '--big-runs') o.bigRuns = count(value(), a);
-    else if (a === '--help' || a === '-h') { console.log(USAGE); process.exit(0); }
-    else fail(`unknown option ${a}`);
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown option ${a}`);
   }
   if (o.quick) Object.assign(o, { runs: 1, big: [], warm: false });
   if (runs !== null) o.runs = runs;
@@ -134,16 +138,30 @@ function rows(b, problems) {
   const events = b.res.go?.events ?? b.res.typed?.events;
   return MODES.map((mode) => {
     const ours = summary(b.res[mode]);
-    if (b.res[mode] === undefined) return [b.name, fixed(b.mb, 1), String(events ?? 'n/a'), mode, 'n/a', fixed(go.secs, 2), 'n/a', 'n/a', '', fixed(go.rss, 0), 'n/a', ''];
-    const theirs = b.res.go?.events, mine = b.res[mode].events;
+    if (b.res[mode] === undefined)
+      return [b.name, fixed(b.mb, 1), String(events ?? 'n/a'), mode, 'n/a', fixed(go.secs, 2), 'n/a', 'n/a', '', fixed(go.rss, 0), 'n/a', ''];
+    const theirs = b.res.go?.events,
+      mine = b.res[mode].events;
     if (ours.failed) problems.push(`${b.name} ${mode}: ${ours.failed}`);
     else if (theirs != null && mine !== theirs) problems.push(`${b.name} ${mode}: ${mine} events, Go read ${theirs}`);
     const speed = go.secs !== null && ours.secs !== null ? go.secs / ours.secs : null;
     const target = TARGETS[mode];
     const fast = speed === null ? '' : speed >= target ? 'ok' : 'MISS';
     const lean = go.rss === null || ours.rss === null || target === undefined ? '' : ours.rss <= go.rss ? 'ok' : 'MISS';
-    return [b.name, fixed(b.mb, 1), String(events ?? 'n/a'), mode, String(b.runs), fixed(go.secs, 2), fixed(ours.secs, 2),
-      ratio(go.secs, ours.secs), target === undefined ? 'bound' : `${fast} (≥${target}x)`, fixed(go.rss, 0), fixed(ours.rss, 0), lean];
+    return [
+      b.name,
+      fixed(b.mb, 1),
+      String(events ?? 'n/a'),
+      mode,
+      String(b.runs),
+      fixed(go.secs, 2),
+      fixed(ours.secs, 2),
+      ratio(go.secs, ours.secs),
+      target === undefined ? 'bound' : `${fast} (≥${target}x)`,
+      fixed(go.rss, 0),
+      fixed(ours.rss, 0),
+      lean,
+    ];
   });
 }
 
@@ -153,19 +171,24 @@ function rows(b, problems) {
  */
 function startup(runs) {
   const ms = Array.from({ length: runs }, () => measure([process.execPath, '-e', '0']));
-  return `Node's own start-up and exit (node -e 0): ${fixed(median(ms.map((m) => m.secs)), 3)} s, ` +
-    `peak RSS ${fixed(median(ms.map((m) => m.rssMB)), 0)} MB (medians of ${runs}): inside every time and RSS of ours above`;
+  return (
+    `Node's own start-up and exit (node -e 0): ${fixed(median(ms.map((m) => m.secs)), 3)} s, ` +
+    `peak RSS ${fixed(median(ms.map((m) => m.rssMB)), 0)} MB (medians of ${runs}): inside every time and RSS of ours above`
+  );
 }
 
 /** flatLines compares peak RSS on the small and the large generated trace, per reader. */
 function flatLines(small, large) {
   return ['typed', 'cursor', 'go'].map((k) => {
     if (!small.res[k]) return `flat memory, ${k.padEnd(6)}: n/a (not run here)`;
-    const a = summary(small.res[k]).rss, b = summary(large.res[k]).rss;
+    const a = summary(small.res[k]).rss,
+      b = summary(large.res[k]).rss;
     const r = a !== null && b !== null ? b / a : null;
     const verdict = k === 'go' ? '(Go, for reference)' : r === null ? '' : r <= TARGETS.flat ? `ok (≤${TARGETS.flat})` : `MISS (≤${TARGETS.flat})`;
-    return `flat memory, ${k.padEnd(6)}: peak RSS ${fixed(a, 0)} MB reading ${small.name} (${fixed(small.mb, 0)} MB), ` +
-      `${fixed(b, 0)} MB reading ${large.name} (${fixed(large.mb, 0)} MB): ratio ${fixed(r, 2)} ${verdict}`;
+    return (
+      `flat memory, ${k.padEnd(6)}: peak RSS ${fixed(a, 0)} MB reading ${small.name} (${fixed(small.mb, 0)} MB), ` +
+      `${fixed(b, 0)} MB reading ${large.name} (${fixed(large.mb, 0)} MB): ratio ${fixed(r, 2)} ${verdict}`
+    );
   });
 }
 
@@ -186,8 +209,10 @@ function pickTraces(wanted) {
 function warnIfStale() {
   const built = statSync(CLI).mtimeMs;
   const newer = ['src', 'assembly', 'bindings', 'format'].flatMap((d) =>
-    readdirSync(join(ROOT, d), { recursive: true }).map((f) => join(d, String(f)))
-      .filter((f) => statSync(join(ROOT, f)).isFile() && statSync(join(ROOT, f)).mtimeMs > built));
+    readdirSync(join(ROOT, d), { recursive: true })
+      .map((f) => join(d, String(f)))
+      .filter((f) => statSync(join(ROOT, f)).isFile() && statSync(join(ROOT, f)).mtimeMs > built),
+  );
   if (newer.length) note(`dist/cli.cjs is older than ${newer.length} source file(s) (e.g. ${newer[0]}): run npm run build to measure them`);
 }
 
@@ -204,9 +229,10 @@ async function main() {
   warnIfStale();
   const built = statSync(CLI).mtime.toISOString();
   const cli = snapshotCli(ROOT);
-  const header = machine(), loadBefore = loadavg();
+  const header = machine(),
+    loadBefore = loadavg();
   const files = pickTraces(o.traces).map(traceFile);
-  if (o.big.length && !hasGo()) note(`the generated traces and the flat-memory line are skipped: needs ${GO}`), o.big = [];
+  if (o.big.length && !hasGo()) note(`the generated traces and the flat-memory line are skipped: needs ${GO}`), (o.big = []);
   const big = o.big.map(generated);
   const contenders = readers(cli, files[0] ?? big[0]);
   const results = files.map((f) => benchTrace(f, contenders, o.runs, o.warm));
@@ -214,9 +240,15 @@ async function main() {
   const problems = [];
   const table = formatTable(
     ['trace', 'MB', 'events', 'mode', 'runs', 'Go s', 'ours s', 'speedup', 'target', 'Go RSS MB', 'ours RSS MB', 'RSS ≤ Go'],
-    [...results, small, large].filter(Boolean).flatMap((b) => rows(b, problems)), 'lrrlrrrrlrrl');
+    [...results, small, large].filter(Boolean).flatMap((b) => rows(b, problems)),
+    'lrrlrrrrlrrl',
+  );
   console.log(`gotrace bench: ${header}; measuring the dist/cli.cjs built ${built}`);
-  console.log(`load average (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(', ')} before, ${loadavg().map((x) => x.toFixed(2)).join(', ')} after`);
+  console.log(
+    `load average (1, 5, 15 min): ${loadBefore.map((x) => x.toFixed(2)).join(', ')} before, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')} after`,
+  );
   console.log(`seconds and peak RSS are medians of whole processes; speedup is Go's seconds over ours\n`);
   console.log(table);
   if (small && large) console.log(`\n${flatLines(small, large).join('\n')}`);

@@ -21,7 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), 'gotrace-trim-'));
 try {
   const memory = writeMemoryModule(dir);
   const child = join(dir, 'child.mjs');
-  writeFileSync(child, `
+  writeFileSync(
+    child,
+    `
 import { keepFreedMemory } from ${JSON.stringify(memory)};
 if (process.argv[2] === 'keep') keepFreedMemory();
 globalThis.gc();
@@ -35,9 +37,11 @@ for (let round = 0; round < 60; round++) {
   globalThis.gc({ type: 'minor' });
 }
 console.log(faults() - from);
-`);
+`,
+  );
   const faults = (how) => Number(execFileSync(process.execPath, ['--expose-gc', child, how], { encoding: 'utf8' }));
-  const kept = [], trimmed = [];
+  const kept = [],
+    trimmed = [];
   for (let i = 0; i < Number(opt.runs); i++) {
     kept.push(faults('keep'));
     trimmed.push(faults('none'));

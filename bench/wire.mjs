@@ -27,7 +27,8 @@ function decode(core, bytes, { RAW_NARGS, RAW_ARGS }) {
   core.reset();
   for (let at = 0; at < bytes.length; at += CHUNK) core.feed(bytes.subarray(at, at + CHUNK));
   core.close();
-  let events = 0, touched = 0;
+  let events = 0,
+    touched = 0;
   for (let n; (n = core.rawNext()) > 0; ) {
     const { u8, dv } = core.views;
     for (let i = 0, r = core.exports.rawRecord(); i < n; i++) {
@@ -63,8 +64,10 @@ async function main() {
     times.sort((a, b) => a - b);
     const ms = times[Math.floor(times.length / 2)];
     const mb = bytes.length / 1e6;
-    console.log(`${basename(path)}: ${mb.toFixed(1)} MB, ${events} events, median ${ms.toFixed(1)} ms: ` +
-      `${(mb / (ms / 1000)).toFixed(0)} MB/s, ${(events / (ms / 1000) / 1e6).toFixed(1)} M events/s`);
+    console.log(
+      `${basename(path)}: ${mb.toFixed(1)} MB, ${events} events, median ${ms.toFixed(1)} ms: ` +
+        `${(mb / (ms / 1000)).toFixed(0)} MB/s, ${(events / (ms / 1000) / 1e6).toFixed(1)} M events/s`,
+    );
   }
 }
 

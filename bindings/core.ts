@@ -5,10 +5,7 @@
  * with `rawNext()` or `next()`, and read what the core wrote through `views`.
  */
 
-import {
-  type CoreExports, type CoreErrorInfo, NEED_INPUT,
-  ERROR_CODE, ERROR_OFFSET, ERROR_GENERATION, ERROR_ARGS,
-} from './exports';
+import { type CoreExports, type CoreErrorInfo, NEED_INPUT, ERROR_CODE, ERROR_OFFSET, ERROR_GENERATION, ERROR_ARGS } from './exports';
 
 /** Views are the typed-array views of the core's memory. The object stays the
  * same; its fields are replaced when memory grows, so read them after each
@@ -191,7 +188,10 @@ export class Core {
       if (this.queueAt === chunk.length) {
         this.queue[this.head++] = EMPTY;
         this.queueAt = 0;
-        if (this.head === this.queue.length) { this.queue = []; this.head = 0; }
+        if (this.head === this.queue.length) {
+          this.queue = [];
+          this.head = 0;
+        }
       }
       return true;
     }

@@ -40,8 +40,8 @@ export const LAYOUTS = {
     fields: [
       { name: 'type', offset: 0, type: 'u32', doc: 'event type' },
       { name: 'nargs', offset: 4, type: 'u32', doc: 'number of u64 arguments, stack frames included (4 a frame)' },
-      { name: 'dataLen', offset: 8, type: 'u32', doc: "length of the data trailer (0: none)" },
-      { name: 'dataPtr', offset: 12, type: 'u32', doc: "address of the data trailer, in the pending input" },
+      { name: 'dataLen', offset: 8, type: 'u32', doc: 'length of the data trailer (0: none)' },
+      { name: 'dataPtr', offset: 12, type: 'u32', doc: 'address of the data trailer, in the pending input' },
       { name: 'args', offset: 16, type: 'u64', doc: 'the first of the nargs arguments, after the header', tail: true },
     ],
   },
@@ -76,7 +76,7 @@ export const LAYOUTS = {
   },
   stringEntry: {
     prefix: 'STRING_ENTRY',
-    doc: "a string entry of a tables blob",
+    doc: 'a string entry of a tables blob',
     size: 16,
     fields: [
       { name: 'id', offset: 0, type: 'u64', doc: 'string ID' },
@@ -113,7 +113,7 @@ export const LAYOUTS = {
       { name: 'thread', offset: 0, type: 'u64', doc: 'thread' },
       { name: 'experiment', offset: 8, type: 'u32', doc: 'experiment' },
       { name: 'dataAt', offset: 12, type: 'u32', doc: "offset of the batch's data from the blob's start" },
-      { name: 'length', offset: 16, type: 'u32', doc: "its length" },
+      { name: 'length', offset: 16, type: 'u32', doc: 'its length' },
       { name: 'unused', offset: 20, type: 'u32', doc: 'unused' },
     ],
   },
@@ -156,7 +156,7 @@ export const LAYOUTS = {
   },
   name: {
     prefix: 'NAME',
-    doc: "a name in the names arena (names()): the length, then the bytes",
+    doc: 'a name in the names arena (names()): the length, then the bytes',
     size: 4,
     fields: [
       { name: 'length', offset: 0, type: 'u32', doc: 'length in bytes (little-endian, maybe unaligned)' },

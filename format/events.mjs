@@ -16,7 +16,10 @@
  */
 
 /** Format versions, named by the Go release whose header they carry. */
-export const GO122 = 22, GO123 = 23, GO125 = 25, GO126 = 26;
+export const GO122 = 22,
+  GO123 = 23,
+  GO125 = 25,
+  GO126 = 26;
 
 /** Old-format versions: recognised by their header, read by the v1 path. */
 export const OLD_VERSIONS = [11, 19, 21];
@@ -116,7 +119,16 @@ export const EVENTS = [
   { type: 40, name: 'UserTaskBegin', args: ['dt', 'task', 'parent_task', 'name_string', 'stack'], timed: true, stacks: [4], strings: [3], since: GO122 },
   { type: 41, name: 'UserTaskEnd', args: ['dt', 'task', 'stack'], timed: true, stacks: [2], since: GO122 },
   { type: 42, name: 'UserRegionBegin', args: ['dt', 'task', 'name_string', 'stack'], timed: true, stacks: [3], strings: [2], since: GO122 },
-  { type: 43, name: 'UserRegionEnd', args: ['dt', 'task', 'name_string', 'stack'], timed: true, start: 'UserRegionBegin', stacks: [3], strings: [2], since: GO122 },
+  {
+    type: 43,
+    name: 'UserRegionEnd',
+    args: ['dt', 'task', 'name_string', 'stack'],
+    timed: true,
+    start: 'UserRegionBegin',
+    stacks: [3],
+    strings: [2],
+    since: GO122,
+  },
   { type: 44, name: 'UserLog', args: ['dt', 'task', 'key_string', 'value_string', 'stack'], timed: true, stacks: [4], strings: [2, 3], since: GO122 },
 
   // Coroutine switches, goroutines created blocked, statuses with stacks (Go 1.23).

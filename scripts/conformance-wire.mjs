@@ -69,7 +69,13 @@ function main() {
   const dirs = argv.filter((a) => !a.startsWith('--'));
   if (dirs.length === 0) dirs.push(...['traces', 'go-tests', 'fuzz'].map((d) => join(CORPUS, d)));
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.trace')).sort().map((f) => join(d, f)))
+  const files = dirs
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.trace'))
+        .sort()
+        .map((f) => join(d, f)),
+    )
     .filter((f) => old || !isOld(f));
   const bad = [];
   for (const f of files) {

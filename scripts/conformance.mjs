@@ -61,7 +61,17 @@ function cases(opts) {
       const old = isOld(path);
       // Old traces with a tie-insensitive reading are compared on that.
       const canon = old && canonSha.trim() !== '';
-      list.push({ id: `${folder}/${name}`, path, verdict, events: Number(events), sha: canon ? canonSha.trim() : sha, rawSha: sha, error: error.trim(), old, canon });
+      list.push({
+        id: `${folder}/${name}`,
+        path,
+        verdict,
+        events: Number(events),
+        sha: canon ? canonSha.trim() : sha,
+        rawSha: sha,
+        error: error.trim(),
+        old,
+        canon,
+      });
     }
   }
   return list;

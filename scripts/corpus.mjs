@@ -11,7 +11,8 @@ export const FOLDERS = ['traces', 'go-tests', 'fuzz'];
 
 /** manifestRows are the rows of `folder`'s MANIFEST.tsv that name a trace, as their tab-separated fields (the name first). */
 export function manifestRows(corpus, folder) {
-  return readFileSync(join(corpus, folder, 'MANIFEST.tsv'), 'utf8').split('\n')
+  return readFileSync(join(corpus, folder, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
     .map((line) => line.split('\t'))
     .filter(([name]) => name?.endsWith('.trace'));
 }
@@ -28,5 +29,8 @@ export function canon(corpus, text) {
 
 /** errorWords is our error line as Go words it: without `gotrace: ` and without the byte offset and generation we add. */
 export function errorWords(stderr) {
-  return stderr.trim().replace(/^gotrace: /, '').replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
+  return stderr
+    .trim()
+    .replace(/^gotrace: /, '')
+    .replace(/ \(at byte \d+(, generation \d+)?\)$/, '');
 }

@@ -54,7 +54,6 @@
 // damaged trace, both outputs and errors, and info.txt; summary.tsv there has
 // one line per case. Exits 1 when some case differs.
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,8 +65,18 @@ const GO = '/opt/go-toolchains/go1.27/bin/go';
 
 function parseArgs(argv) {
   const opts = {
-    corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus', cli: join(ROOT, 'dist/cli.cjs'), seed: 1, per: 10, bigPer: null,
-    jobs: 1, only: null, add: [], kinds: KINDS, out: '/tmp/dmg', timeout: 30, keepIdentical: false,
+    corpus: process.env.GOTRACE_CORPUS ?? '/work/shared/corpus',
+    cli: join(ROOT, 'dist/cli.cjs'),
+    seed: 1,
+    per: 10,
+    bigPer: null,
+    jobs: 1,
+    only: null,
+    add: [],
+    kinds: KINDS,
+    out: '/tmp/dmg',
+    timeout: 30,
+    keepIdentical: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -93,7 +102,9 @@ function parseArgs(argv) {
 }
 
 function usage(msg) {
-  console.error(`damage: ${msg}\nusage: node scripts/damage.mjs [--seed N] [--per N] [--big-per N] [-j 1|2] [--only REGEX] [--kinds k1,k2] [--out DIR] [--timeout S] [--corpus DIR] [--add DIR] [--cli dist/cli.cjs] [--keep-identical]`);
+  console.error(
+    `damage: ${msg}\nusage: node scripts/damage.mjs [--seed N] [--per N] [--big-per N] [-j 1|2] [--only REGEX] [--kinds k1,k2] [--out DIR] [--timeout S] [--corpus DIR] [--add DIR] [--cli dist/cli.cjs] [--keep-identical]`,
+  );
   process.exit(2);
 }
 
@@ -115,7 +126,9 @@ function traces(opts) {
     }
   }
   for (const dir of opts.add) {
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.trace')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.trace'))
+      .sort()) {
       const id = `${dir.split('/').slice(-2).join('/')}/${name}`;
       if (opts.only && !opts.only.test(id)) continue;
       const bytes = readFileSync(join(dir, name));
@@ -134,15 +147,20 @@ function rng(...seeds) {
     s = (s + 0x6d2b79f5) | 0;
     let t = Math.imul(s ^ (s >>> 15), 1 | s);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) % n);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
 }
 
-const hash32 = (s) => { let h = 0x811c9dc5; for (const c of Buffer.from(s)) h = Math.imul(h ^ c, 0x01000193); return h >>> 0; };
+const hash32 = (s) => {
+  let h = 0x811c9dc5;
+  for (const c of Buffer.from(s)) h = Math.imul(h ^ c, 0x01000193);
+  return h >>> 0;
+};
 
 /** uvarint reads a base-128 varint at `at`: [value (as a Number, maybe inexact), next offset], or null at the end. */
 function uvarint(b, at) {
-  let v = 0, mul = 1;
+  let v = 0,
+    mul = 1;
   for (let i = at; i < b.length && i < at + 10; i++) {
     v += (b[i] & 0x7f) * mul;
     mul *= 128;
@@ -164,7 +182,11 @@ function batches(b, ver) {
     let at = 16;
     while (at < b.length) {
       const start = at;
-      if (b[at] === 52) { out.push([start, start + 1, start + 1]); at++; continue; }
+      if (b[at] === 52) {
+        out.push([start, start + 1, start + 1]);
+        at++;
+        continue;
+      }
       if (b[at] !== 1 && b[at] !== 49) break;
       at += b[at] === 49 ? 2 : 1;
       let size = 0;
@@ -181,16 +203,28 @@ function batches(b, ver) {
   }
   const starts = [];
   let at = 16;
-  const skip = (n) => { for (let k = 0; k < n; k++) { const r = uvarint(b, at); if (!r) return false; at = r[1]; } return true; };
+  const skip = (n) => {
+    for (let k = 0; k < n; k++) {
+      const r = uvarint(b, at);
+      if (!r) return false;
+      at = r[1];
+    }
+    return true;
+  };
   while (at < b.length) {
-    const start = at, typ = b[at] & 0x3f, narg = (b[at] >> 6) + 1;
+    const start = at,
+      typ = b[at] & 0x3f,
+      narg = (b[at] >> 6) + 1;
     at++;
     let ok;
-    if (typ === 37) { // EvString: ID, length, bytes
+    if (typ === 37) {
+      // EvString: ID, length, bytes
       ok = skip(1);
       const r = ok && uvarint(b, at);
-      if (r) at = r[1] + r[0]; else ok = false;
-    } else if (typ === 1) { // EvBatch: P, ticks
+      if (r) at = r[1] + r[0];
+      else ok = false;
+    } else if (typ === 1) {
+      // EvBatch: P, ticks
       starts.push(start);
       ok = skip(2);
     } else if (narg <= 3) {
@@ -199,7 +233,11 @@ function batches(b, ver) {
       const r = uvarint(b, at);
       ok = !!r;
       if (r) at = r[1] + r[0];
-      if (ok && typ === 48) { const s = uvarint(b, at); if (s) at = s[1] + s[0]; else ok = false; } // EvUserLog's value string
+      if (ok && typ === 48) {
+        const s = uvarint(b, at);
+        if (s) at = s[1] + s[0];
+        else ok = false;
+      } // EvUserLog's value string
     }
     if (!ok || at > b.length) break;
   }
@@ -226,8 +264,10 @@ function damage(opts, t, i) {
   const kind = kinds[r(kinds.length)];
   const cut = (n) => ({ kind, spec: `cut:${n}`, bytes: b.subarray(0, n) });
   switch (kind) {
-    case 'cut': return cut(r(b.length));
-    case 'cut-header': return cut(r(Math.min(16, b.length)));
+    case 'cut':
+      return cut(r(b.length));
+    case 'cut-header':
+      return cut(r(Math.min(16, b.length)));
     case 'cut-batch': {
       const [s, h] = bs[r(bs.length)];
       return cut(s + 1 + r(Math.max(1, h - s - 1)));
@@ -239,9 +279,11 @@ function damage(opts, t, i) {
       }
       return cut(body());
     }
-    case 'cut-edge': return cut(bs[r(bs.length)][2]);
+    case 'cut-edge':
+      return cut(bs[r(bs.length)][2]);
     case 'set': {
-      const out = Uint8Array.from(b), sets = [];
+      const out = Uint8Array.from(b),
+        sets = [];
       for (let k = 1 + r(4); k > 0; k--) {
         const at = r(20) === 0 ? r(Math.min(16, b.length)) : body();
         out[at] = r(256);
@@ -249,15 +291,19 @@ function damage(opts, t, i) {
       }
       return { kind, spec: `set:${sets.join(',')}`, bytes: out };
     }
-    case 'flip': case 'cont': {
+    case 'flip':
+    case 'cont': {
       const out = Uint8Array.from(b);
       const at = kind === 'flip' && r(20) === 0 ? r(Math.min(16, b.length)) : body();
       const bit = kind === 'cont' ? 7 : r(8);
       out[at] ^= 1 << bit;
       return { kind, spec: `flip:${at}.${bit}`, bytes: out };
     }
-    case 'val': case 'nudge': case 'hdr': {
-      const out = Uint8Array.from(b), sets = [];
+    case 'val':
+    case 'nudge':
+    case 'hdr': {
+      const out = Uint8Array.from(b),
+        sets = [];
       for (let k = kind === 'val' ? 1 + r(3) : 1; k > 0; k--) {
         let at = inData();
         if (kind === 'hdr') {
@@ -270,10 +316,11 @@ function damage(opts, t, i) {
       }
       return { kind, spec: `set:${sets.join(',')}`, bytes: out };
     }
-    case 'del': case 'dup': {
-      const at = body(), n = Math.min(1 + r(8), b.length - at);
-      const bytes = kind === 'del' ? Buffer.concat([b.subarray(0, at), b.subarray(at + n)])
-        : Buffer.concat([b.subarray(0, at + n), b.subarray(at)]);
+    case 'del':
+    case 'dup': {
+      const at = body(),
+        n = Math.min(1 + r(8), b.length - at);
+      const bytes = kind === 'del' ? Buffer.concat([b.subarray(0, at), b.subarray(at + n)]) : Buffer.concat([b.subarray(0, at + n), b.subarray(at)]);
       return { kind, spec: `${kind}:${at}+${n}`, bytes };
     }
     case 'swap': {
@@ -292,13 +339,18 @@ function damage(opts, t, i) {
 /** run runs `cmd` with stdout and stderr to files, within the time limit: its exit status, signal and whether it timed out. */
 function run(cmd, args, dir, who, timeout, env) {
   return new Promise((done) => {
-    const out = openSync(join(dir, `${who}.out`), 'w'), err = openSync(join(dir, `${who}.err`), 'w');
+    const out = openSync(join(dir, `${who}.out`), 'w'),
+      err = openSync(join(dir, `${who}.err`), 'w');
     const child = spawn(cmd, args, { stdio: ['ignore', out, err], env });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeout * 1000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeout * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      closeSync(out); closeSync(err);
+      closeSync(out);
+      closeSync(err);
       done({ code, signal, timedOut, out: readFileSync(join(dir, `${who}.out`)), err: readFileSync(join(dir, `${who}.err`), 'latin1') });
     });
   });
@@ -316,7 +368,11 @@ function firstDifference(a, b) {
   let i = 0;
   while (i < n && a[i] === b[i]) i++;
   const line = a.subarray(0, i).toString('latin1').split('\n').length;
-  const lineAt = (x) => { const s = x.lastIndexOf(10, i - 1) + 1; const e = x.indexOf(10, i); return x.subarray(s, e < 0 ? x.length : e).toString('latin1'); };
+  const lineAt = (x) => {
+    const s = x.lastIndexOf(10, i - 1) + 1;
+    const e = x.indexOf(10, i);
+    return x.subarray(s, e < 0 ? x.length : e).toString('latin1');
+  };
   return `line ${line}:\n  go:   ${lineAt(a)}\n  ours: ${lineAt(b)}`;
 }
 
@@ -329,9 +385,11 @@ function judge(opts, c, go, ours) {
   if (ours.timedOut) return ['ours-hang', 'ours did not finish in time'];
   if (ours.code !== 0 && ours.code !== 1) return ['ours-crash', `ours exited ${ours.code ?? ours.signal}: ${ourMsg.split('\n')[0]}`];
   let same = go.out.equals(ours.out);
-  let goOut = go.out, ourOut = ours.out;
+  let goOut = go.out,
+    ourOut = ours.out;
   if (!same && c.old) {
-    goOut = canonical(opts, go.out); ourOut = canonical(opts, ours.out);
+    goOut = canonical(opts, go.out);
+    ourOut = canonical(opts, ours.out);
     same = goOut.equals(ourOut);
   }
   const diffs = [];
@@ -347,7 +405,10 @@ function judge(opts, c, go, ours) {
   if (!category && go.code === 1) {
     const first = goMsg.split('\n')[0];
     const ok = goMsg.includes('\n') ? ourMsg.startsWith(first) : ourMsg === goMsg;
-    if (!ok) { category = 'wording'; diffs.push(`Go: ${first}\n  ours: ${ourMsg}`); }
+    if (!ok) {
+      category = 'wording';
+      diffs.push(`Go: ${first}\n  ours: ${ourMsg}`);
+    }
   }
   return [category, diffs.join('\n  ')];
 }
@@ -366,7 +427,8 @@ async function main() {
   }
   const rows = [];
   const tally = new Map(); // format -> { cases, identical, categories }
-  let next = 0, doneCount = 0;
+  let next = 0,
+    doneCount = 0;
   const start = performance.now();
   const worker = async (w) => {
     while (next < list.length) {
@@ -386,7 +448,10 @@ async function main() {
       // must match one of Go's readings.
       for (let k = 0; c.old && ['verdict', 'output', 'wording'].includes(category) && k < 15; k++) {
         const again = await run(goTrace, ['-d=parsed', path], dir, 'go-again', opts.timeout, env);
-        if (!judge(opts, c, again, ours)[0]) { category = 'go-varies'; why = `Go's reading number ${k + 2} was ours; its first was not:\n  ${why}`; }
+        if (!judge(opts, c, again, ours)[0]) {
+          category = 'go-varies';
+          why = `Go's reading number ${k + 2} was ours; its first was not:\n  ${why}`;
+        }
         if (category === 'go-varies') break;
       }
       const fmt = c.t.ver ? `go1.${c.t.ver}` : 'unknown';
@@ -399,11 +464,17 @@ async function main() {
       if (category === 'go-varies') {
         t.identical++;
         t.categories.set(category, (t.categories.get(category) ?? 0) + 1);
-        writeFileSync(join(dir, 'info.txt'), `trace: ${c.t.id}\ncase: ${c.i} (seed ${opts.seed})\ndamage: ${d.kind} ${d.spec}\ncategory: ${category}\n  ${why}\n`);
+        writeFileSync(
+          join(dir, 'info.txt'),
+          `trace: ${c.t.id}\ncase: ${c.i} (seed ${opts.seed})\ndamage: ${d.kind} ${d.spec}\ncategory: ${category}\n  ${why}\n`,
+        );
         renameSync(dir, join(opts.out, name));
       } else if (category) {
         t.categories.set(category, (t.categories.get(category) ?? 0) + 1);
-        writeFileSync(join(dir, 'info.txt'), `trace: ${c.t.id}\ncase: ${c.i} (seed ${opts.seed})\ndamage: ${d.kind} ${d.spec}\ncategory: ${category}\n  ${why}\n`);
+        writeFileSync(
+          join(dir, 'info.txt'),
+          `trace: ${c.t.id}\ncase: ${c.i} (seed ${opts.seed})\ndamage: ${d.kind} ${d.spec}\ncategory: ${category}\n  ${why}\n`,
+        );
         renameSync(dir, join(opts.out, name));
         console.log(`${name}: ${category}: ${why.split('\n')[0]}`);
       } else {
@@ -415,19 +486,25 @@ async function main() {
     rmSync(join(opts.out, `.work${w}`), { recursive: true, force: true });
   };
   await Promise.all(Array.from({ length: opts.jobs }, (_, w) => worker(w)));
-  writeFileSync(join(opts.out, 'summary.tsv'), ['# case\ttrace\tkind\tspec\tcategory\tGo\'s verdict\tours', ...rows.sort()].join('\n') + '\n');
+  writeFileSync(join(opts.out, 'summary.tsv'), ["# case\ttrace\tkind\tspec\tcategory\tGo's verdict\tours", ...rows.sort()].join('\n') + '\n');
   const secs = ((performance.now() - start) / 1000).toFixed(0);
-  let cases = 0, identical = 0;
+  let cases = 0,
+    identical = 0;
   const all = new Map();
   console.log(`\nformat     cases  identical  differing`);
   for (const [fmt, t] of [...tally].sort()) {
-    cases += t.cases; identical += t.identical;
+    cases += t.cases;
+    identical += t.identical;
     for (const [k, v] of t.categories) all.set(k, (all.get(k) ?? 0) + v);
-    console.log(`${fmt.padEnd(9)} ${String(t.cases).padStart(6)} ${String(t.identical).padStart(10)}  ${[...t.categories].map(([k, v]) => k === 'go-varies' ? `(Go varies ${v})` : `${k} ${v}`).join(', ')}`);
+    console.log(
+      `${fmt.padEnd(9)} ${String(t.cases).padStart(6)} ${String(t.identical).padStart(10)}  ${[...t.categories].map(([k, v]) => (k === 'go-varies' ? `(Go varies ${v})` : `${k} ${v}`)).join(', ')}`,
+    );
   }
   const varies = all.get('go-varies') ?? 0;
   all.delete('go-varies');
-  console.log(`\n${cases} cases (seed ${opts.seed}, ${secs} s): ${identical} identical${varies ? ` (${varies} of them one of Go's readings, which vary)` : ''}; differing: ${[...all].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+  console.log(
+    `\n${cases} cases (seed ${opts.seed}, ${secs} s): ${identical} identical${varies ? ` (${varies} of them one of Go's readings, which vary)` : ''}; differing: ${[...all].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+  );
   console.log(`differing cases and summary.tsv: ${opts.out}`);
   process.exitCode = identical === cases ? 0 : 1;
 }

@@ -44,15 +44,16 @@ const dir = mkdtempSync(join(tmpdir(), 'gotrace-exit-hang-'));
 function run(i) {
   const path = join(dir, `out-${i}`);
   const out = openSync(path, 'w');
-  const [cmd, args] = opt.direct
-    ? [opt.cli, ['events', `${fixture}.trace`]]
-    : [process.execPath, [...opt['node-flag'], opt.cli, 'events', `${fixture}.trace`]];
+  const [cmd, args] = opt.direct ? [opt.cli, ['events', `${fixture}.trace`]] : [process.execPath, [...opt['node-flag'], opt.cli, 'events', `${fixture}.trace`]];
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['ignore', out, 'pipe'] });
     let stderr = '';
     let hung = false;
-    const timer = setTimeout(() => { hung = true; p.kill('SIGKILL'); }, limitMs);
+    const timer = setTimeout(() => {
+      hung = true;
+      p.kill('SIGKILL');
+    }, limitMs);
     p.stderr.on('data', (d) => (stderr += d));
     p.on('error', reject);
     p.on('close', (status) => {
@@ -84,7 +85,10 @@ try {
 
 const hung = results.filter((r) => r.hung).length;
 const wrong = results.filter((r) => !r.hung && !r.right).length;
-const ms = results.filter((r) => !r.hung).map((r) => r.ms).sort((a, b) => a - b);
+const ms = results
+  .filter((r) => !r.hung)
+  .map((r) => r.ms)
+  .sort((a, b) => a - b);
 const median = ms.length ? ms[Math.floor(ms.length / 2)].toFixed(0) : '-';
 const how = opt.direct ? `${opt.cli} (its #! line)` : [process.execPath, ...opt['node-flag'], opt.cli].join(' ');
 console.log(`${how} on Node ${process.versions.node}: ${hung}/${runs} hung, ${wrong}/${runs} wrong, median run ${median} ms (${parallel} at a time)`);

@@ -10,7 +10,13 @@ import { ERRORS } from '../format/errors.mjs';
 /** constName is the core's name of the error named `name`: badHeader →
  * E_BAD_HEADER, oldGCTwice → E_OLD_GC_TWICE. */
 export function constName(name) {
-  return 'E_' + name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toUpperCase();
+  return (
+    'E_' +
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .toUpperCase()
+  );
 }
 
 /** Returns the generated AssemblyScript source. */

@@ -52,8 +52,25 @@ export function manyMsText(n, ties = false) {
   // With `group`, every GoStart has one time, after every ProcStatus.
   const together = step * n + 20;
   const late = step * n + 110;
-  let creates = [['ProcStatus', [['dt', 1], ['p', 0], ['pstatus', 1]]],
-    ['GoStatus', [['dt', 1], ['g', 1], ['m', 0], ['gstatus', 2]]]];
+  let creates = [
+    [
+      'ProcStatus',
+      [
+        ['dt', 1],
+        ['p', 0],
+        ['pstatus', 1],
+      ],
+    ],
+    [
+      'GoStatus',
+      [
+        ['dt', 1],
+        ['g', 1],
+        ['m', 0],
+        ['gstatus', 2],
+      ],
+    ],
+  ];
   // A batch holds at most 64 KiB: the creations go in batches of PER_BATCH,
   // each starting where the last one's time ended.
   let start = late;
@@ -62,18 +79,42 @@ export function manyMsText(n, ties = false) {
   // operations grows to its longest without a sort.
   const made = ties === 'long' ? 6 * n + 5000 : n;
   for (let k = 1; k <= made; k++) {
-    creates.push(['GoCreate', [['dt', 1], ['new_g', k + 1], ['new_stack', 0], ['stack', 0]]]);
-    if (creates.length == PER_BATCH || k == made) {
+    creates.push([
+      'GoCreate',
+      [
+        ['dt', 1],
+        ['new_g', k + 1],
+        ['new_stack', 0],
+        ['stack', 0],
+      ],
+    ]);
+    if (creates.length === PER_BATCH || k === made) {
       out.push(...batch(0, start, creates));
       start += creates.length;
       creates = [];
     }
   }
   for (let k = 1; k <= n; k++) {
-    out.push(...batch(k, 10 + step * k, [
-      ['ProcStatus', [['dt', 1], ['p', k], ['pstatus', 1]]],
-      ['GoStart', [['dt', group ? together - (11 + step * k) : 1], ['g', k + 1], ['g_seq', 1]]],
-    ]));
+    out.push(
+      ...batch(k, 10 + step * k, [
+        [
+          'ProcStatus',
+          [
+            ['dt', 1],
+            ['p', k],
+            ['pstatus', 1],
+          ],
+        ],
+        [
+          'GoStart',
+          [
+            ['dt', group ? together - (11 + step * k) : 1],
+            ['g', k + 1],
+            ['g_seq', 1],
+          ],
+        ],
+      ]),
+    );
   }
   out.push(...batch('18446744073709551615', 0, [['Frequency', [['freq', 15625000]]]]));
   out.push('EventBatch gen=1 m=18446744073709551615 time=0 size=1', 'Stacks');

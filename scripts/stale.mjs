@@ -20,7 +20,14 @@ export function newest(paths, base = root) {
   for (const p of paths) {
     if (!existsSync(join(base, p))) continue;
     const s = statSync(join(base, p));
-    if (s.isDirectory()) t = Math.max(t, newest(readdirSync(join(base, p)).map((f) => join(p, f)), base));
+    if (s.isDirectory())
+      t = Math.max(
+        t,
+        newest(
+          readdirSync(join(base, p)).map((f) => join(p, f)),
+          base,
+        ),
+      );
     else t = Math.max(t, s.mtimeMs);
   }
   return t;
@@ -38,8 +45,17 @@ const npm = (script) => () => execFileSync('npm', ['run', '--silent', script], {
 const CORE = ['build/gotrace.wasm', 'build/gotrace.debug.wasm', 'bindings/wasm-inline.ts'];
 // The bundles include the type declarations, which rollup bundles too (rollup.config.mjs).
 const BUNDLES = [
-  'dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
-  'dist/core.js', 'dist/core.cjs', 'dist/core-browser.js', 'dist/core.d.ts', 'dist/core.d.cts',
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/browser.js',
+  'dist/cli.cjs',
+  'dist/index.d.ts',
+  'dist/index.d.cts',
+  'dist/core.js',
+  'dist/core.cjs',
+  'dist/core-browser.js',
+  'dist/core.d.ts',
+  'dist/core.d.cts',
 ];
 
 /**

@@ -7,19 +7,36 @@
 // hundreds of MB to seconds.
 
 // Event types of the Go 1.26 format (Go's internal/trace/tracev2).
-const EvEventBatch = 1, EvStacks = 2, EvStack = 3, EvStrings = 4, EvString = 5;
-const EvFrequency = 8, EvProcStatus = 13, EvGoCreate = 14;
-const EvGoDestroySyscall = 18, EvGoStatus = 25, EvGoLabel = 39;
-const EvSync = 50, EvClockSnapshot = 51, EvEndOfGeneration = 52;
+const EvEventBatch = 1,
+  EvStacks = 2,
+  EvStack = 3,
+  EvStrings = 4,
+  EvString = 5;
+const EvFrequency = 8,
+  EvProcStatus = 13,
+  EvGoCreate = 14;
+const EvGoDestroySyscall = 18,
+  EvGoStatus = 25,
+  EvGoLabel = 39;
+const EvSync = 50,
+  EvClockSnapshot = 51,
+  EvEndOfGeneration = 52;
 const NO_M = 0xffffffffffffffffn;
-const GO_RUNNING = 2, GO_SYSCALL = 3, PROC_RUNNING = 1;
+const GO_RUNNING = 2,
+  GO_SYSCALL = 3,
+  PROC_RUNNING = 1;
 // Go's limit on a batch (tracev2.MaxBatchSize), less room for the last event.
 const BATCH = (64 << 10) - 2048;
 
 /** Body is one batch's bytes while they are written. */
 class Body {
-  constructor() { this.buf = new Uint8Array(64 << 10); this.len = 0; }
-  byte(b) { this.buf[this.len++] = b; }
+  constructor() {
+    this.buf = new Uint8Array(64 << 10);
+    this.len = 0;
+  }
+  byte(b) {
+    this.buf[this.len++] = b;
+  }
   uvarint(x) {
     if (typeof x === 'bigint') {
       for (; x >= 0x80n; x >>= 7n) this.buf[this.len++] = Number(x & 0x7fn) | 0x80;
@@ -29,10 +46,18 @@ class Body {
     for (; x >= 0x80; x = Math.floor(x / 128)) this.buf[this.len++] = (x & 0x7f) | 0x80;
     this.buf[this.len++] = x;
   }
-  bytes(b) { this.buf.set(b, this.len); this.len += b.length; }
+  bytes(b) {
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
   /** ev writes an event: its type, then its arguments as uvarints. */
-  ev(type, ...args) { this.byte(type); for (const a of args) this.uvarint(a); }
-  get full() { return this.len >= BATCH; }
+  ev(type, ...args) {
+    this.byte(type);
+    for (const a of args) this.uvarint(a);
+  }
+  get full() {
+    return this.len >= BATCH;
+  }
 }
 
 /**
@@ -135,8 +160,14 @@ const FILE = FUNCS + 1;
  * starts goroutine 1 running on P 0, then `more(b, i)`'s events. */
 function running(w, gen, more) {
   w.events(gen, 1, (b, i) => {
-    if (i === 0) { b.ev(EvProcStatus, 1, 0, PROC_RUNNING); return true; }
-    if (i === 1) { b.ev(EvGoStatus, 1, 1, 1, GO_RUNNING); return true; }
+    if (i === 0) {
+      b.ev(EvProcStatus, 1, 0, PROC_RUNNING);
+      return true;
+    }
+    if (i === 1) {
+      b.ev(EvGoStatus, 1, 1, 1, GO_RUNNING);
+      return true;
+    }
     return more(b, i - 2);
   });
 }
@@ -176,7 +207,7 @@ export const CASES = {
       b.ev(EvGoCreate, 1, 2 + i, 1, 1);
       return true;
     });
-    w.stacks(1, 1, (s, frame) => frame(0x401000, 1, FILE, 7));
+    w.stacks(1, 1, (_s, frame) => frame(0x401000, 1, FILE, 7));
     w.strings(1, names());
     w.end();
   },
@@ -215,8 +246,14 @@ export const CASES = {
     w.sync(1);
     for (let m = 1; m <= n; m++) {
       w.events(1, m, (b, i) => {
-        if (i === 0) { b.ev(EvGoStatus, 1, m, m, GO_SYSCALL); return true; }
-        if (i === 1) { b.ev(EvGoDestroySyscall, 1); return true; }
+        if (i === 0) {
+          b.ev(EvGoStatus, 1, m, m, GO_SYSCALL);
+          return true;
+        }
+        if (i === 1) {
+          b.ev(EvGoDestroySyscall, 1);
+          return true;
+        }
         return false;
       });
     }
@@ -225,4 +262,3 @@ export const CASES = {
     w.end();
   },
 };
-

@@ -26,10 +26,17 @@ const env = { ...process.env, TZ: 'UTC', GOTOOLCHAIN: 'local' };
 
 /** DEFAULT and BIG are the cases run, as [case, size]. */
 const DEFAULT = [
-  ['goroutines', 1_000_000], ['stacks', 20_000], ['stacks', 100_000], ['strings', 2_000_000],
-  ['generations', 1_000], ['ms', 20_000],
+  ['goroutines', 1_000_000],
+  ['stacks', 20_000],
+  ['stacks', 100_000],
+  ['strings', 2_000_000],
+  ['generations', 1_000],
+  ['ms', 20_000],
 ];
-const BIG = [['goroutines', 12_000_000], ['stacks', 250_000]];
+const BIG = [
+  ['goroutines', 12_000_000],
+  ['stacks', 250_000],
+];
 
 /** build writes case `name` of size `n` to `file` and returns its size in bytes. */
 function build(name, n, file) {
@@ -52,7 +59,9 @@ function run(cmd, args) {
     const hash = createHash('sha256');
     let err = '';
     p.stdout.on('data', (d) => hash.update(d));
-    p.stderr.on('data', (d) => { err = (err + d).slice(-2000); });
+    p.stderr.on('data', (d) => {
+      err = (err + d).slice(-2000);
+    });
     p.on('error', reject);
     p.on('close', (status) => {
       const [secs, kib] = readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
@@ -77,11 +86,13 @@ const mb = (bytes) => (bytes / 1e6).toFixed(1);
 async function main() {
   const argv = process.argv.slice(2);
   const keep = argv.includes('--keep');
-  let cases = argv.filter((a) => !a.startsWith('--')).map((a) => {
-    const [name, n] = a.split('=');
-    if (!CASES[name]) throw new Error(`unknown case ${name}: one of ${Object.keys(CASES).join(', ')}`);
-    return [name, Number(n ?? DEFAULT.find(([c]) => c === name)?.[1] ?? 1000)];
-  });
+  let cases = argv
+    .filter((a) => !a.startsWith('--'))
+    .map((a) => {
+      const [name, n] = a.split('=');
+      if (!CASES[name]) throw new Error(`unknown case ${name}: one of ${Object.keys(CASES).join(', ')}`);
+      return [name, Number(n ?? DEFAULT.find(([c]) => c === name)?.[1] ?? 1000)];
+    });
   if (cases.length === 0) cases = [...DEFAULT, ...(argv.includes('--big') ? BIG : [])];
   const goTrace = execFileSync(GO, ['tool', '-n', 'trace'], { env, encoding: 'utf8' }).trim();
   const rows = [['case', 'trace MB', 'ours s', 'ours MB RSS', 'Go s', 'Go MB RSS', 'reading']];
@@ -93,8 +104,7 @@ async function main() {
     const go = await run(goTrace, ['-d=parsed', file]);
     const v = verdict(ours, go);
     if (v.startsWith('WRONG')) wrong++;
-    rows.push([`${name} ${n.toLocaleString('en-US')}`, mb(size), ours.secs.toFixed(1), mb(ours.kib * 1024),
-      go.secs.toFixed(1), mb(go.kib * 1024), v]);
+    rows.push([`${name} ${n.toLocaleString('en-US')}`, mb(size), ours.secs.toFixed(1), mb(ours.kib * 1024), go.secs.toFixed(1), mb(go.kib * 1024), v]);
     console.error(rows.at(-1).join('  '));
     if (!keep) rmSync(file, { force: true });
   }

@@ -47,7 +47,12 @@ export function goReadings(root) {
  * always printed where it never varied, and as the manifest's run.
  */
 export function oldByteTally(list, results, table) {
-  let known = 0, any = 0, fixed = 0, fixedSame = 0, manifest = 0, old = 0;
+  let known = 0,
+    any = 0,
+    fixed = 0,
+    fixedSame = 0,
+    manifest = 0,
+    old = 0;
   list.forEach((c, i) => {
     if (!c.old) return;
     old++;
@@ -63,8 +68,10 @@ export function oldByteTally(list, results, table) {
     }
   });
   const runs = known ? Math.min(...[...table.values()].map((g) => g.runs)) : 0;
-  return `${any} of ${known} print one of the readings Go printed in ${runs} runs, ` +
-    `${fixedSame} of ${fixed} where it printed one only; ${manifest} of ${old} the manifest's`;
+  return (
+    `${any} of ${known} print one of the readings Go printed in ${runs} runs, ` +
+    `${fixedSame} of ${fixed} where it printed one only; ${manifest} of ${old} the manifest's`
+  );
 }
 
 /** readingsOf runs Go's reader `runs` times on `path`: sha256 of its stdout → runs. */
@@ -84,7 +91,9 @@ function main() {
   const corpus = opt('--corpus', process.env.GOTRACE_CORPUS ?? '/work/shared/corpus');
   const runs = Number(opt('--runs', 32));
   const go = process.env.GO ?? '/opt/go-toolchains/go1.27/bin/go';
-  const tool = execFileSync(go, ['tool', '-n', 'trace'], { env: { ...process.env, GOTOOLCHAIN: 'local' } }).toString().trim();
+  const tool = execFileSync(go, ['tool', '-n', 'trace'], { env: { ...process.env, GOTOOLCHAIN: 'local' } })
+    .toString()
+    .trim();
   const root = fileURLToPath(new URL('..', import.meta.url));
   const rows = ['# old-format corpus trace\tGo 1.27 runs\tsha256 of each reading it printed (-d=parsed stdout):runs, likeliest first'];
   for (const folder of FOLDERS) {

@@ -26,12 +26,7 @@ import { register as events } from './commands/events';
 import { register as stats } from './commands/stats';
 
 /** COMMANDS are the subcommands' register functions, in the order help lists them. */
-const COMMANDS: ((program: Command) => void)[] = [
-  events,
-  wire,
-  stats,
-  text,
-];
+const COMMANDS: ((program: Command) => void)[] = [events, wire, stats, text];
 
 /** program builds the command line with every subcommand (loading Commander). */
 export async function program(): Promise<Command> {
@@ -147,9 +142,10 @@ export const USAGE = 2;
  * command whose usage was wrong.
  */
 export function usageError(e: CommanderError, p: Command, words: string[]): string {
-  const what = e.code === 'commander.help'
-    ? 'missing command' // a command of commands given none: Commander would print the help
-    : e.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)');
+  const what =
+    e.code === 'commander.help'
+      ? 'missing command' // a command of commands given none: Commander would print the help
+      : e.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)');
   let names = 'gotrace';
   for (let c: Command | undefined = p, i = 0; ; i++) {
     c = c.commands.find((sub) => sub.name() === words[i]);

@@ -69,7 +69,10 @@ export function compressionOf(head: Uint8Array): Compression | null {
 export function refuseCompressed(bytes: Uint8Array): void {
   const c = compressionOf(bytes);
   if (c === null) return;
-  throw new CompressionError(c.name, c.format === null ? c.hint : 'readAll and readEventsSync read uncompressed bytes: read it with a Reader, which decompresses as it reads');
+  throw new CompressionError(
+    c.name,
+    c.format === null ? c.hint : 'readAll and readEventsSync read uncompressed bytes: read it with a Reader, which decompresses as it reads',
+  );
 }
 
 /**
@@ -140,7 +143,12 @@ function toAsync(it: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
 
 /** concat is the first `n` bytes of `chunks`, or all of them where fewer. */
 function concat(chunks: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(Math.min(n, chunks.reduce((s, c) => s + c.length, 0)));
+  const out = new Uint8Array(
+    Math.min(
+      n,
+      chunks.reduce((s, c) => s + c.length, 0),
+    ),
+  );
   let at = 0;
   for (const c of chunks) {
     if (at === out.length) break;
@@ -177,22 +185,25 @@ function inflate(c: Compression, input: AsyncIterator<Uint8Array>): AsyncIterato
   if (c.format === null) throw new CompressionError(c.name, c.hint);
   if (typeof DecompressionStream === 'undefined') throw new CompressionError(c.name, 'this platform has no DecompressionStream: decompress it first');
   let sourceFailed = false;
-  const compressed = new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      let r: IteratorResult<Uint8Array>;
-      try {
-        r = await input.next();
-      } catch (e) {
-        sourceFailed = true;
-        throw e;
-      }
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
+  const compressed = new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = await input.next();
+        } catch (e) {
+          sourceFailed = true;
+          throw e;
+        }
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      cancel: async () => {
+        await input.return?.();
+      },
     },
-    cancel: async () => {
-      await input.return?.();
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   const reader = compressed.pipeThrough(new DecompressionStream(c.format) as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
   let out = 0;
   let over = false;
@@ -204,7 +215,12 @@ function inflate(c: Compression, input: AsyncIterator<Uint8Array>): AsyncIterato
       } catch (e) {
         over = true;
         if (sourceFailed) throw e;
-        throw new CompressionError(c.name, `the compressed stream is damaged: ${e instanceof Error ? e.message : String(e)} (after ${out} bytes of the trace)`, out, e);
+        throw new CompressionError(
+          c.name,
+          `the compressed stream is damaged: ${e instanceof Error ? e.message : String(e)} (after ${out} bytes of the trace)`,
+          out,
+          e,
+        );
       }
       if (r.done) return { done: (over = true), value: undefined };
       out += r.value.length;

@@ -9,8 +9,18 @@
  */
 
 export {
-  init, initSync, load, loadSync, Core, CoreTrap, type Views, type CoreErrorInfo, type CoreExports,
-  NEED_INPUT, END, ERROR,
+  init,
+  initSync,
+  load,
+  loadSync,
+  Core,
+  CoreTrap,
+  type Views,
+  type CoreErrorInfo,
+  type CoreExports,
+  NEED_INPUT,
+  END,
+  ERROR,
 } from '../bindings/index';
 
 // The layouts: RECORD_*, RAW_*, TABLES_*, ERROR_*, … (byte offsets and sizes).

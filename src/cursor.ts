@@ -10,8 +10,8 @@
 import { RECORD_SIZE, RECORD_SERIAL_WORD } from '../bindings/index';
 import { type Decoder, Reader, type Source } from './reader';
 import { Batch, Event, pointEvent, RecordView } from './event';
-import { type StackFrame } from './kinds';
-import { type Tables } from './tables';
+import type { StackFrame } from './kinds';
+import type { Tables } from './tables';
 
 /** WORDS_PER_RECORD is the size of an event record in 32-bit words. */
 const WORDS_PER_RECORD = RECORD_SIZE / 4;
@@ -36,7 +36,7 @@ const WORDS_PER_RECORD = RECORD_SIZE / 4;
  */
 export class Cursor extends RecordView {
   /** words are the core's memory, where the current event's record is. */
-  protected declare words: Uint32Array;
+  declare protected words: Uint32Array;
   private readonly reader: Reader;
   private decoder: Decoder | null = null;
   private end = 0;

@@ -1,8 +1,8 @@
 // The errors a reading ends with. The WebAssembly core stops with a code and a
 // few numbers (format/errors.mjs); this file words them, in Go's words where Go
 // has some, and carries where in the input the fault lies.
-import { type Core } from '../bindings/core';
-import { type CoreErrorInfo } from '../bindings/exports';
+import type { Core } from '../bindings/core';
+import type { CoreErrorInfo } from '../bindings/exports';
 import { EV_TS, EV_G, EV_ARGS, EV_STK, EV_P, EV_TYPE, NAME_LENGTH, NAME_BYTES } from '../bindings/abi';
 import { ERRORS, TOO_ROOMS } from '../format/errors.mjs';
 import { BY_TYPE, GO_STATUSES, PROC_STATUSES, specFor } from '../format/events.mjs';
@@ -101,17 +101,28 @@ const IO_ERRORS = ['', 'EOF', 'unexpected EOF', 'binary: varint overflows a 64-b
 /** Memory reads little-endian values of the core's memory for placeholders. */
 class Memory {
   private readonly view: DataView;
-  constructor(private readonly bytes: Uint8Array, private readonly names: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly names: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  u32(at: number): number { return this.view.getUint32(at, true); }
-  u64(at: number): bigint { return this.view.getBigUint64(at, true); }
+  u32(at: number): number {
+    return this.view.getUint32(at, true);
+  }
+  u64(at: number): bigint {
+    return this.view.getBigUint64(at, true);
+  }
   /** raw is a copy of `length` bytes at `at`: strings that Go prints as they are. */
-  raw(at: number, length: number): Uint8Array { return this.bytes.slice(at, at + length); }
+  raw(at: number, length: number): Uint8Array {
+    return this.bytes.slice(at, at + length);
+  }
 
   /** range prints a rangeType (u64 event type, u64 string ID) as Go's %v: {35 0}. */
-  range(at: number): string { return `{${this.u64(at)} ${this.u64(at + 8)}}`; }
+  range(at: number): string {
+    return `{${this.u64(at)} ${this.u64(at + 8)}}`;
+  }
 
   /** name is a name of the names arena (u32 length, then bytes). */
   name(offset: number): Uint8Array {
@@ -137,26 +148,42 @@ class Memory {
  */
 function placeholder(x: bigint, kind: string, ctx: ErrorContext): string | Uint8Array | (string | Uint8Array)[] {
   switch (kind) {
-    case '': return x.toString();
-    case 'i': return BigInt.asIntN(64, x).toString();
-    case 'x': return x.toString(16);
-    case 'ev': return eventTypeName(x, ctx.version);
-    case 'gs': return statusName(GO_STATUSES, x);
-    case 'ps': return statusName(PROC_STATUSES, x);
-    case 'io': return IO_ERRORS[Number(x)] ?? `I/O error ${x}`;
-    case 'oldev': return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`;
-    case 'room': return TOO_ROOMS[Number(x)] ?? `room ${x}`;
+    case '':
+      return x.toString();
+    case 'i':
+      return BigInt.asIntN(64, x).toString();
+    case 'x':
+      return x.toString(16);
+    case 'ev':
+      return eventTypeName(x, ctx.version);
+    case 'gs':
+      return statusName(GO_STATUSES, x);
+    case 'ps':
+      return statusName(PROC_STATUSES, x);
+    case 'io':
+      return IO_ERRORS[Number(x)] ?? `I/O error ${x}`;
+    case 'oldev':
+      return V1_BY_TYPE[Number(x & 0xffn)]?.name ?? `${x}`;
+    case 'room':
+      return TOO_ROOMS[Number(x)] ?? `room ${x}`;
   }
   if (!ctx.memory) return `{${x}:${kind}}`;
   const m = new Memory(ctx.memory, ctx.names ?? 0);
-  const at = Number(x & 0xffffffffn), count = Number(x >> 32n);
+  const at = Number(x & 0xffffffffn),
+    count = Number(x >> 32n);
   switch (kind) {
-    case 's': return m.raw(at, count);
-    case 'pcs': return Array.from({ length: count }, (_, i) => `\t0x${m.u64(at + 8 * i).toString(16)}\n`).join('');
-    case 'range': return m.range(at);
-    case 'ranges': return '[' + Array.from({ length: m.u32(at) }, (_, i) => m.range(at + 8 + 16 * i)).join(' ') + ']';
-    case 'region': return [`{${m.u64(at)} `, m.name(m.u32(at + 8)), '}'];
-    case 'oldq': return quote(m.oldEvent(at));
+    case 's':
+      return m.raw(at, count);
+    case 'pcs':
+      return Array.from({ length: count }, (_, i) => `\t0x${m.u64(at + 8 * i).toString(16)}\n`).join('');
+    case 'range':
+      return m.range(at);
+    case 'ranges':
+      return '[' + Array.from({ length: m.u32(at) }, (_, i) => m.range(at + 8 + 16 * i)).join(' ') + ']';
+    case 'region':
+      return [`{${m.u64(at)} `, m.name(m.u32(at + 8)), '}'];
+    case 'oldq':
+      return quote(m.oldEvent(at));
   }
   return `{${x}:${kind}?}`;
 }

@@ -8,13 +8,39 @@ import { BY_TYPE, EXPERIMENTS, GO_STATUSES, PROC_STATUSES } from '../format/even
 import { internalError } from './errors';
 import { high32, i64, id64, type Int64, low32, signed, u64 } from './int64';
 import {
-  EventKind, GoState, type Label, type Log, type Metric, ProcState, type Range, type RangeAttribute,
-  type Region, RANGE_NAMES, ResourceID, ResourceKind, STACK_ARG, type StackFrame, type Sync, T, type Task, Value, ValueKind, KINDS,
+  EventKind,
+  GoState,
+  type Label,
+  type Log,
+  type Metric,
+  ProcState,
+  type Range,
+  type RangeAttribute,
+  type Region,
+  RANGE_NAMES,
+  ResourceID,
+  ResourceKind,
+  STACK_ARG,
+  type StackFrame,
+  type Sync,
+  T,
+  type Task,
+  Value,
+  ValueKind,
+  KINDS,
 } from './kinds';
-import { type Tables } from './tables';
+import type { Tables } from './tables';
 import {
-  RECORD_NEW_TABLES, RECORD_TYPE_WORD, RECORD_SERIAL_WORD, RECORD_TIME_WORD, RECORD_G_WORD, RECORD_P_WORD, RECORD_M_WORD, RECORD_ARGS_WORD,
-  NAME_LENGTH, NAME_BYTES,
+  RECORD_NEW_TABLES,
+  RECORD_TYPE_WORD,
+  RECORD_SERIAL_WORD,
+  RECORD_TIME_WORD,
+  RECORD_G_WORD,
+  RECORD_P_WORD,
+  RECORD_M_WORD,
+  RECORD_ARGS_WORD,
+  NAME_LENGTH,
+  NAME_BYTES,
 } from '../bindings/abi';
 import { format } from './eventstring';
 import { eventJSON, type JSONValue } from './eventjson';
@@ -43,9 +69,15 @@ const GO_STATE_OF_STATUS = GO_STATUSES.map((name): GoState => {
  * Go's reader state of each proc status on the wire (tracev2ProcStatus2ProcState):
  * a proc in a syscall still runs; one whose syscall was abandoned is idle.
  */
-const PROC_STATE_OF_STATUS = PROC_STATUSES.map((name) => ({
-  Running: ProcState.Running, Idle: ProcState.Idle, Syscall: ProcState.Running, SyscallAbandoned: ProcState.Idle,
-}[name] ?? ProcState.Undetermined));
+const PROC_STATE_OF_STATUS = PROC_STATUSES.map(
+  (name) =>
+    ({
+      Running: ProcState.Running,
+      Idle: ProcState.Idle,
+      Syscall: ProcState.Running,
+      SyscallAbandoned: ProcState.Idle,
+    })[name] ?? ProcState.Undetermined,
+);
 /** The wire proc status of a proc whose syscall was abandoned. */
 const PROC_SYSCALL_ABANDONED = PROC_STATUSES.indexOf('SyscallAbandoned');
 
@@ -174,7 +206,7 @@ export abstract class RecordView {
    */
   protected abstract readonly words: Uint32Array;
   /** at is the record's first word in words. */
-  protected declare at: number;
+  declare protected at: number;
 
   /** type is the wire event type (0xFF for Sync events); a detail of the format. */
   get type(): number {
@@ -254,7 +286,11 @@ export class Batch {
    * every record but a closing Sync, whose serial is 0), and the names arena
    * to read task names from in place (null where they are kept: keepTaskName).
    */
-  constructor(readonly words: Uint32Array, readonly tables: Tables | null, private readonly arena: Uint8Array | null = null) {}
+  constructor(
+    readonly words: Uint32Array,
+    readonly tables: Tables | null,
+    private readonly arena: Uint8Array | null = null,
+  ) {}
 
   /** keepTaskName copies out of `arena` the task name of the TaskEnd record at word `w`. */
   keepTaskName(w: number, arena: Uint8Array): void {
@@ -278,7 +314,7 @@ export class Event extends RecordView {
   // event is two fields, 40 bytes in V8 (48 with a field for the records,
   // which are one load away in the batch). There are millions of events:
   // the smaller one costs fewer instructions to make and fewer collections.
-  private declare batch: Batch;
+  declare private batch: Batch;
 
   /**
    * Event is the event of the record at word `at` of its batch's records:
@@ -342,8 +378,8 @@ export class Event extends RecordView {
   /** metric is the detail of a Metric event. */
   metric(): Metric {
     this.must('metric', EventKind.Metric);
-    const name = this.type === T.ProcsChange ? '/sched/gomaxprocs:threads'
-      : this.type === T.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes';
+    const name =
+      this.type === T.ProcsChange ? '/sched/gomaxprocs:threads' : this.type === T.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes';
     return { name, value: new Value(ValueKind.Uint64, this.arg(0)) };
   }
 
@@ -406,32 +442,53 @@ export class Event extends RecordView {
 
   /** @internal transition is the state transition in numbers (see Transition), for stateTransition() and the printer. */
   transition(): Transition {
-    const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition =>
-      ({ kind: ResourceKind.Goroutine, id, from, to, reason, stack });
-    const proc = (id: Int64, from: ProcState, to: ProcState): Transition =>
-      ({ kind: ResourceKind.Proc, id, from, to, reason: 0, stack: -1 });
+    const go = (id: Int64, from: GoState, to: GoState, stack: Int64 = -1, reason: Int64 = 0): Transition => ({
+      kind: ResourceKind.Goroutine,
+      id,
+      from,
+      to,
+      reason,
+      stack,
+    });
+    const proc = (id: Int64, from: ProcState, to: ProcState): Transition => ({ kind: ResourceKind.Proc, id, from, to, reason: 0, stack: -1 });
     const own = (): Int64 => (this.stackId === 0 ? -1 : this.stackId);
     switch (this.type) {
-      case T.ProcStart: return proc(signed(this.arg(0)), ProcState.Idle, ProcState.Running);
-      case T.ProcStop: return proc(this.proc, ProcState.Running, ProcState.Idle);
+      case T.ProcStart:
+        return proc(signed(this.arg(0)), ProcState.Idle, ProcState.Running);
+      case T.ProcStop:
+        return proc(this.proc, ProcState.Running, ProcState.Idle);
       case T.ProcSteal:
         return proc(signed(this.arg(0)), low32(this.arg(3)) === PROC_SYSCALL_ABANDONED ? ProcState.Idle : ProcState.Running, ProcState.Idle);
       case T.ProcStatus:
         return proc(signed(this.arg(0)), low32(this.arg(2)) & 0xff, PROC_STATE_OF_STATUS[low32(this.arg(1))] ?? 0xff);
-      case T.GoCreate: return go(signed(this.arg(0)), GoState.NotExist, GoState.Runnable, this.arg(1));
-      case T.GoCreateBlocked: return go(signed(this.arg(0)), GoState.NotExist, GoState.Waiting, this.arg(1));
-      case T.GoCreateSyscall: return go(signed(this.arg(0)), GoState.NotExist, GoState.Syscall);
-      case T.GoStart: return go(signed(this.arg(0)), GoState.Runnable, GoState.Running);
-      case T.GoDestroy: return go(this.goroutine, GoState.Running, GoState.NotExist);
-      case T.GoDestroySyscall: return go(this.goroutine, GoState.Syscall, GoState.NotExist);
-      case T.GoStop: return go(this.goroutine, GoState.Running, GoState.Runnable, own(), this.arg(0));
-      case T.GoBlock: return go(this.goroutine, GoState.Running, GoState.Waiting, own(), this.arg(0));
-      case T.GoUnblock: case T.GoSwitch: case T.GoSwitchDestroy:
+      case T.GoCreate:
+        return go(signed(this.arg(0)), GoState.NotExist, GoState.Runnable, this.arg(1));
+      case T.GoCreateBlocked:
+        return go(signed(this.arg(0)), GoState.NotExist, GoState.Waiting, this.arg(1));
+      case T.GoCreateSyscall:
+        return go(signed(this.arg(0)), GoState.NotExist, GoState.Syscall);
+      case T.GoStart:
+        return go(signed(this.arg(0)), GoState.Runnable, GoState.Running);
+      case T.GoDestroy:
+        return go(this.goroutine, GoState.Running, GoState.NotExist);
+      case T.GoDestroySyscall:
+        return go(this.goroutine, GoState.Syscall, GoState.NotExist);
+      case T.GoStop:
+        return go(this.goroutine, GoState.Running, GoState.Runnable, own(), this.arg(0));
+      case T.GoBlock:
+        return go(this.goroutine, GoState.Running, GoState.Waiting, own(), this.arg(0));
+      case T.GoUnblock:
+      case T.GoSwitch:
+      case T.GoSwitchDestroy:
         return go(signed(this.arg(0)), GoState.Waiting, GoState.Runnable);
-      case T.GoSyscallBegin: return go(this.goroutine, GoState.Running, GoState.Syscall, own());
-      case T.GoSyscallEnd: return go(this.goroutine, GoState.Syscall, GoState.Running);
-      case T.GoSyscallEndBlocked: return go(this.goroutine, GoState.Syscall, GoState.Runnable);
-      case T.GoStatus: case T.GoStatusStack:
+      case T.GoSyscallBegin:
+        return go(this.goroutine, GoState.Running, GoState.Syscall, own());
+      case T.GoSyscallEnd:
+        return go(this.goroutine, GoState.Syscall, GoState.Running);
+      case T.GoSyscallEndBlocked:
+        return go(this.goroutine, GoState.Syscall, GoState.Runnable);
+      case T.GoStatus:
+      case T.GoStatusStack:
         return go(signed(this.arg(0)), high32(this.arg(2)) & 0xff, GO_STATE_OF_STATUS[low32(this.arg(2))] ?? 0xff, own());
     }
     throw internalError(`unexpected wire-format event type for StateTransition kind: ${this.type}`);
@@ -443,8 +500,15 @@ export class Event extends RecordView {
     const t = this.transition();
     const stackId = t.stack === -1 ? 0 : t.stack;
     const kind = t.kind === ResourceKind.Goroutine ? ResourceKind.Goroutine : ResourceKind.Proc;
-    return new Transitioned(kind, new ResourceID(t.kind, t.id), t.from, t.to, t.reason === 0 ? '' : this.str(t.reason),
-      stackId === 0 ? [] : this.frames(stackId), stackId) as StateTransition;
+    return new Transitioned(
+      kind,
+      new ResourceID(t.kind, t.id),
+      t.from,
+      t.to,
+      t.reason === 0 ? '' : this.str(t.reason),
+      stackId === 0 ? [] : this.frames(stackId),
+      stackId,
+    ) as StateTransition;
   }
 
   /** sync is the detail of a Sync event. */
@@ -459,9 +523,13 @@ export class Event extends RecordView {
     const spec = BY_TYPE[this.type]!;
     const args = spec.args.slice(1); // the time delta is the event's time
     const values = args.map((name, i) =>
-      name.endsWith('string') ? new Value(ValueKind.String, this.str(this.arg(i))) : new Value(ValueKind.Uint64, this.arg(i)));
+      name.endsWith('string') ? new Value(ValueKind.String, this.str(this.arg(i))) : new Value(ValueKind.Uint64, this.arg(i)),
+    );
     return {
-      name: spec.name, experiment: EXPERIMENTS[spec.experiment!] ?? '', args, values,
+      name: spec.name,
+      experiment: EXPERIMENTS[spec.experiment!] ?? '',
+      args,
+      values,
       argValue: (i: number): Value => {
         if (i < 0 || i >= args.length) throw new RangeError(`experimental event argument index ${i} out of bounds [0, ${args.length})`);
         return values[i]!;

@@ -1,7 +1,7 @@
 // Events as plain JSON-ready objects: what `gotrace events --json` prints and
 // what JSON.stringify(event) gives. 64-bit numbers become JSON numbers where
 // exact and decimal strings beyond 2^53, since JSON readers round big numbers.
-import { type Event } from './event';
+import type { Event } from './event';
 import { toJSONValue as n } from './int64';
 import { enumName, EventKind, GoState, ProcState, type ResourceID, ResourceKind, type StackFrame, type Value, ValueKind } from './kinds';
 
@@ -29,7 +29,10 @@ function detailJSON(ev: Event, o: { [key: string]: JSONValue }): void {
     case EventKind.Sync: {
       const s = ev.sync();
       const c = s.clockSnapshot;
-      o.sync = { n: s.n, clockSnapshot: c && { trace: n(c.trace), mono: n(c.mono), wall: c.wall, wallSeconds: n(c.wallSeconds), wallNanoseconds: c.wallNanoseconds } };
+      o.sync = {
+        n: s.n,
+        clockSnapshot: c && { trace: n(c.trace), mono: n(c.mono), wall: c.wall, wallSeconds: n(c.wallSeconds), wallNanoseconds: c.wallNanoseconds },
+      };
       return;
     }
     case EventKind.Metric: {
@@ -42,18 +45,22 @@ function detailJSON(ev: Event, o: { [key: string]: JSONValue }): void {
       o.label = { label: l.label, resource: resourceJSON(l.resource) };
       return;
     }
-    case EventKind.RangeBegin: case EventKind.RangeActive: case EventKind.RangeEnd: {
+    case EventKind.RangeBegin:
+    case EventKind.RangeActive:
+    case EventKind.RangeEnd: {
       const r = ev.range();
       o.range = { name: r.name, scope: resourceJSON(r.scope) };
       if (ev.kind === EventKind.RangeEnd) o.attributes = ev.rangeAttributes().map((a) => ({ name: a.name, value: valueJSON(a.value) }));
       return;
     }
-    case EventKind.TaskBegin: case EventKind.TaskEnd: {
+    case EventKind.TaskBegin:
+    case EventKind.TaskEnd: {
       const t = ev.task();
       o.task = { id: n(t.id), parent: n(t.parent), type: t.type };
       return;
     }
-    case EventKind.RegionBegin: case EventKind.RegionEnd: {
+    case EventKind.RegionBegin:
+    case EventKind.RegionEnd: {
       const r = ev.region();
       o.region = { task: n(r.task), type: r.type };
       return;
@@ -67,7 +74,10 @@ function detailJSON(ev: Event, o: { [key: string]: JSONValue }): void {
       const t = ev.stateTransition();
       const names = t.resource.kind === ResourceKind.Goroutine ? GoState : ProcState;
       const j: { [key: string]: JSONValue } = {
-        resource: resourceJSON(t.resource), from: enumName(names, t.from), to: enumName(names, t.to), reason: t.reason,
+        resource: resourceJSON(t.resource),
+        from: enumName(names, t.from),
+        to: enumName(names, t.to),
+        reason: t.reason,
       };
       if (t.stack.length > 0) j.stack = stackJSON(t.stack);
       o.transition = j;
@@ -86,7 +96,11 @@ function detailJSON(ev: Event, o: { [key: string]: JSONValue }): void {
 /** eventJSON is the JSON form of `ev` (see `gotrace events --help`). */
 export function eventJSON(ev: Event): { [key: string]: JSONValue } {
   const o: { [key: string]: JSONValue } = {
-    kind: enumName(EventKind, ev.kind), time: n(ev.time), thread: n(ev.thread), proc: n(ev.proc), goroutine: n(ev.goroutine),
+    kind: enumName(EventKind, ev.kind),
+    time: n(ev.time),
+    thread: n(ev.thread),
+    proc: n(ev.proc),
+    goroutine: n(ev.goroutine),
   };
   detailJSON(ev, o);
   const stack = ev.stack;

@@ -4,11 +4,11 @@
 // from cached pieces: quoted strings and printed stacks are made once per
 // generation (Tables), and nothing is resolved that is not printed.
 import { internalError } from './errors';
-import { type Event, type Transition } from './event';
+import type { Event, Transition } from './event';
 import { type Int64, signed } from './int64';
 import { enumName, EventKind, GoState, ProcState, RANGE_NAMES, ResourceKind, STACK_ARG, T } from './kinds';
 import { quote } from './quote';
-import { type Tables } from './tables';
+import type { Tables } from './tables';
 
 /** Go's quoted names of the metrics, by wire type. */
 const METRIC_NAMES: Record<number, string> = {
@@ -58,8 +58,7 @@ function rangeDetail(ev: Event): string {
   const [kind, id] = ev.rangeScope();
   const scope = kind === ResourceKind.None ? 'None' : `${kind === ResourceKind.Proc ? 'Proc' : 'Goroutine'}(${id})`;
   // Go quotes "stop-the-world (" + kind + ")": the kind's quoted form, inside.
-  const name = t === T.STWBegin || t === T.STWEnd
-    ? `"stop-the-world (${quoted(ev.tables, ev.arg(0)).slice(1, -1)})"` : QUOTED_RANGE_NAMES[t];
+  const name = t === T.STWBegin || t === T.STWEnd ? `"stop-the-world (${quoted(ev.tables, ev.arg(0)).slice(1, -1)})"` : QUOTED_RANGE_NAMES[t];
   const s = ` Name=${name} Scope=${scope}`;
   if (ev.kind !== EventKind.RangeEnd) return s;
   if (t !== T.GCSweepEnd) return s + ' Attributes=[]';
@@ -68,9 +67,10 @@ function rangeDetail(ev: Event): string {
 
 /** transitionDetail prints a state transition's resource, states and reason (its stack follows). */
 function transitionDetail(ev: Event, t: Transition): string {
-  const states = t.kind === ResourceKind.Goroutine
-    ? ` GoID=${t.id} ${enumName(GoState, t.from)}->${enumName(GoState, t.to)}`
-    : ` ProcID=${t.id} ${enumName(ProcState, t.from)}->${enumName(ProcState, t.to)}`;
+  const states =
+    t.kind === ResourceKind.Goroutine
+      ? ` GoID=${t.id} ${enumName(GoState, t.from)}->${enumName(GoState, t.to)}`
+      : ` ProcID=${t.id} ${enumName(ProcState, t.from)}->${enumName(ProcState, t.to)}`;
   return `${states} Reason=${t.reason === 0 ? '""' : quoted(ev.tables, t.reason)}`;
 }
 
@@ -100,15 +100,26 @@ function taskDetail(ev: Event): string {
 /** detail prints the kind-specific part of an event (but a state transition's). */
 function detail(ev: Event, raw: boolean): string {
   switch (ev.kind) {
-    case EventKind.Metric: return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${ev.arg(0)})}`;
-    case EventKind.Label: return ` Label=${quoted(ev.tables, ev.arg(0))} Resource=Goroutine(${ev.goroutine})`;
-    case EventKind.RangeBegin: case EventKind.RangeActive: case EventKind.RangeEnd: return rangeDetail(ev);
-    case EventKind.TaskBegin: case EventKind.TaskEnd: return taskDetail(ev);
-    case EventKind.RegionBegin: case EventKind.RegionEnd: return ` Task=${ev.arg(0)} Type=${quoted(ev.tables, ev.arg(1))}`;
+    case EventKind.Metric:
+      return ` Name=${METRIC_NAMES[ev.type]} Value=Value{Uint64(${ev.arg(0)})}`;
+    case EventKind.Label:
+      return ` Label=${quoted(ev.tables, ev.arg(0))} Resource=Goroutine(${ev.goroutine})`;
+    case EventKind.RangeBegin:
+    case EventKind.RangeActive:
+    case EventKind.RangeEnd:
+      return rangeDetail(ev);
+    case EventKind.TaskBegin:
+    case EventKind.TaskEnd:
+      return taskDetail(ev);
+    case EventKind.RegionBegin:
+    case EventKind.RegionEnd:
+      return ` Task=${ev.arg(0)} Type=${quoted(ev.tables, ev.arg(1))}`;
     case EventKind.Log:
       return ` Task=${ev.arg(0)} Category=${quoted(ev.tables, ev.arg(1))} Message=${quoted(ev.tables, ev.arg(2))}`;
-    case EventKind.Experimental: return experimentalDetail(ev, raw);
-    case EventKind.Sync: return syncDetail(ev);
+    case EventKind.Experimental:
+      return experimentalDetail(ev, raw);
+    case EventKind.Sync:
+      return syncDetail(ev);
   }
   return '';
 }

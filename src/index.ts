@@ -15,13 +15,37 @@ export { WireReader, readWire, type RawEvent, type WireSource } from './wire';
 export { Reader, readEventsSync, readAll, type Source } from './reader';
 export { Cursor } from './cursor';
 export {
-  Event, type StateTransition, type GoStateTransition, type ProcStateTransition, type TransitionDetail, type ExperimentalEvent,
+  Event,
+  type StateTransition,
+  type GoStateTransition,
+  type ProcStateTransition,
+  type TransitionDetail,
+  type ExperimentalEvent,
 } from './event';
-export { type JSONValue } from './eventjson';
+export type { JSONValue } from './eventjson';
 export {
-  EventKind, ResourceKind, GoState, ProcState, ValueKind, ResourceID, Value, NO_GOROUTINE, NO_PROC, NO_THREAD,
-  NO_TASK, BACKGROUND_TASK, type StackFrame, type Metric, type Label, type Range, type RangeAttribute, type Task,
-  type Region, type Log, type Sync, type ClockSnapshot,
+  EventKind,
+  ResourceKind,
+  GoState,
+  ProcState,
+  ValueKind,
+  ResourceID,
+  Value,
+  NO_GOROUTINE,
+  NO_PROC,
+  NO_THREAD,
+  NO_TASK,
+  BACKGROUND_TASK,
+  type StackFrame,
+  type Metric,
+  type Label,
+  type Range,
+  type RangeAttribute,
+  type Task,
+  type Region,
+  type Log,
+  type Sync,
+  type ClockSnapshot,
 } from './kinds';
 export { type Int64, sub } from './int64';
 export { Tables, type Store } from './tables';

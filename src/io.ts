@@ -97,7 +97,11 @@ class FileSource implements AsyncIterable<Uint8Array>, PullSource {
   private done = false;
 
   /** The constructor takes the file and `head`, its first bytes already read (given first). */
-  constructor(readonly fd: number, private readonly owned: boolean, private head = new Uint8Array(0)) {}
+  constructor(
+    readonly fd: number,
+    private readonly owned: boolean,
+    private head = new Uint8Array(0),
+  ) {}
 
   [PULL](into: Uint8Array): number {
     // The head and what follows it in one piece: Node's gunzip, given a few
@@ -188,7 +192,10 @@ export class Output {
   private buffered = '';
 
   /** The constructor takes the stream to write to (stdout by default). */
-  constructor(private readonly stream: Writable = stdout(), private readonly size = CHUNK) {}
+  constructor(
+    private readonly stream: Writable = stdout(),
+    private readonly size = CHUNK,
+  ) {}
 
   /** write adds `text`; it writes out once a piece is large enough. */
   async write(text: string): Promise<void> {

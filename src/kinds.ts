@@ -2,7 +2,7 @@
 // events, resources, their states, and the values events carry. Numbers and
 // names follow Go's, so that printing them prints what Go prints.
 import { EVENTS, TYPE_BY_NAME } from '../format/events.mjs';
-import { type Int64 } from './int64';
+import type { Int64 } from './int64';
 
 /**
  * EventKind says what an event means, and which of its typed views applies.
@@ -282,47 +282,110 @@ export const SYNC_TYPE = 0xff;
 
 /** Names of the wire events whose meaning Go's reader spells out one by one. */
 const NAMED = [
-  'CPUSample', 'ProcsChange', 'ProcStart', 'ProcStop', 'ProcSteal', 'ProcStatus', 'GoCreate',
-  'GoCreateSyscall', 'GoStart', 'GoDestroy', 'GoDestroySyscall', 'GoStop', 'GoBlock', 'GoUnblock',
-  'GoSyscallBegin', 'GoSyscallEnd', 'GoSyscallEndBlocked', 'GoStatus', 'GoStatusStack', 'GoSwitch',
-  'GoSwitchDestroy', 'GoCreateBlocked', 'STWBegin', 'STWEnd', 'GCActive', 'GCBegin', 'GCEnd',
-  'GCSweepActive', 'GCSweepBegin', 'GCSweepEnd', 'GCMarkAssistActive', 'GCMarkAssistBegin',
-  'GCMarkAssistEnd', 'HeapAlloc', 'HeapGoal', 'GoLabel', 'UserTaskBegin', 'UserTaskEnd',
-  'UserRegionBegin', 'UserRegionEnd', 'UserLog',
+  'CPUSample',
+  'ProcsChange',
+  'ProcStart',
+  'ProcStop',
+  'ProcSteal',
+  'ProcStatus',
+  'GoCreate',
+  'GoCreateSyscall',
+  'GoStart',
+  'GoDestroy',
+  'GoDestroySyscall',
+  'GoStop',
+  'GoBlock',
+  'GoUnblock',
+  'GoSyscallBegin',
+  'GoSyscallEnd',
+  'GoSyscallEndBlocked',
+  'GoStatus',
+  'GoStatusStack',
+  'GoSwitch',
+  'GoSwitchDestroy',
+  'GoCreateBlocked',
+  'STWBegin',
+  'STWEnd',
+  'GCActive',
+  'GCBegin',
+  'GCEnd',
+  'GCSweepActive',
+  'GCSweepBegin',
+  'GCSweepEnd',
+  'GCMarkAssistActive',
+  'GCMarkAssistBegin',
+  'GCMarkAssistEnd',
+  'HeapAlloc',
+  'HeapGoal',
+  'GoLabel',
+  'UserTaskBegin',
+  'UserTaskEnd',
+  'UserRegionBegin',
+  'UserRegionEnd',
+  'UserLog',
 ] as const;
 
 /** T is the wire type of each event in NAMED, as format/events.mjs numbers them. */
-export const T = Object.fromEntries(NAMED.map((name) => [name, TYPE_BY_NAME.get(name)!])) as
-  Record<(typeof NAMED)[number], number>;
+export const T = Object.fromEntries(NAMED.map((name) => [name, TYPE_BY_NAME.get(name)!])) as Record<(typeof NAMED)[number], number>;
 
 /** Go's kind of each wire event type (its tracev2Type2Kind), by event name. */
 const KIND_OF: Record<string, EventKind> = {
   CPUSample: EventKind.StackSample,
-  ProcsChange: EventKind.Metric, HeapAlloc: EventKind.Metric, HeapGoal: EventKind.Metric,
-  STWBegin: EventKind.RangeBegin, GCBegin: EventKind.RangeBegin, GCSweepBegin: EventKind.RangeBegin,
+  ProcsChange: EventKind.Metric,
+  HeapAlloc: EventKind.Metric,
+  HeapGoal: EventKind.Metric,
+  STWBegin: EventKind.RangeBegin,
+  GCBegin: EventKind.RangeBegin,
+  GCSweepBegin: EventKind.RangeBegin,
   GCMarkAssistBegin: EventKind.RangeBegin,
-  GCActive: EventKind.RangeActive, GCSweepActive: EventKind.RangeActive, GCMarkAssistActive: EventKind.RangeActive,
-  STWEnd: EventKind.RangeEnd, GCEnd: EventKind.RangeEnd, GCSweepEnd: EventKind.RangeEnd,
+  GCActive: EventKind.RangeActive,
+  GCSweepActive: EventKind.RangeActive,
+  GCMarkAssistActive: EventKind.RangeActive,
+  STWEnd: EventKind.RangeEnd,
+  GCEnd: EventKind.RangeEnd,
+  GCSweepEnd: EventKind.RangeEnd,
   GCMarkAssistEnd: EventKind.RangeEnd,
-  GoLabel: EventKind.Label, UserTaskBegin: EventKind.TaskBegin, UserTaskEnd: EventKind.TaskEnd,
-  UserRegionBegin: EventKind.RegionBegin, UserRegionEnd: EventKind.RegionEnd, UserLog: EventKind.Log,
+  GoLabel: EventKind.Label,
+  UserTaskBegin: EventKind.TaskBegin,
+  UserTaskEnd: EventKind.TaskEnd,
+  UserRegionBegin: EventKind.RegionBegin,
+  UserRegionEnd: EventKind.RegionEnd,
+  UserLog: EventKind.Log,
 };
-for (const name of ['ProcStart', 'ProcStop', 'ProcSteal', 'ProcStatus', 'GoCreate', 'GoCreateSyscall',
-  'GoStart', 'GoDestroy', 'GoDestroySyscall', 'GoStop', 'GoBlock', 'GoUnblock', 'GoSyscallBegin',
-  'GoSyscallEnd', 'GoSyscallEndBlocked', 'GoStatus', 'GoSwitch', 'GoSwitchDestroy', 'GoCreateBlocked',
-  'GoStatusStack']) KIND_OF[name] = EventKind.StateTransition;
+for (const name of [
+  'ProcStart',
+  'ProcStop',
+  'ProcSteal',
+  'ProcStatus',
+  'GoCreate',
+  'GoCreateSyscall',
+  'GoStart',
+  'GoDestroy',
+  'GoDestroySyscall',
+  'GoStop',
+  'GoBlock',
+  'GoUnblock',
+  'GoSyscallBegin',
+  'GoSyscallEnd',
+  'GoSyscallEndBlocked',
+  'GoStatus',
+  'GoSwitch',
+  'GoSwitchDestroy',
+  'GoCreateBlocked',
+  'GoStatusStack',
+])
+  KIND_OF[name] = EventKind.StateTransition;
 
 /** KINDS maps a wire type to its EventKind (Bad for types no event has). */
 export const KINDS = new Uint8Array(256);
 /** STACK_ARG maps a wire type to the index in args of the event's own stack ID (-1: none). */
 export const STACK_ARG = new Int8Array(256).fill(-1);
 for (const spec of EVENTS) {
-  KINDS[spec.type] = spec.experiment ? EventKind.Experimental : KIND_OF[spec.name] ?? EventKind.Bad;
+  KINDS[spec.type] = spec.experiment ? EventKind.Experimental : (KIND_OF[spec.name] ?? EventKind.Bad);
   // Go's args exclude the time delta, so its indices are one less than the table's.
   if (spec.timed && spec.stacks) STACK_ARG[spec.type] = spec.stacks[0]! - 1;
 }
 KINDS[SYNC_TYPE] = EventKind.Sync;
-
 
 /** RANGE_NAMES are Go's names of the GC ranges, by wire type (stop-the-world ranges name their kind). */
 export const RANGE_NAMES: Record<number, string> = {};

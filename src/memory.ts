@@ -41,7 +41,7 @@ export class YoungGeneration {
 
   /** The constructor takes the size to hold the young generation at, in bytes as youngGenerationSize says. */
   constructor(private readonly atMost = 8 << 20) {
-    const sized = /semi-space|semi_space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`);
+    const sized = /semi-space|semi_space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
     this.done = !knowsGrowthFactor() || sized;
   }
 
@@ -65,7 +65,11 @@ export function knowsGrowthFactor(): boolean {
 
 /** youngGenerationSize is the size of V8's young generation (its new space, as V8 reports it), in bytes. */
 export function youngGenerationSize(): number {
-  return nodeV8().getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  return (
+    nodeV8()
+      .getHeapSpaceStatistics()
+      .find((s) => s.space_name === 'new_space')?.space_size ?? 0
+  );
 }
 
 /** TRIM_BLOCK is the size of the block keepFreedMemory frees. */

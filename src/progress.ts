@@ -21,7 +21,18 @@ const INTERVAL_MS = 250;
  * CI_VARIABLES name the environment variables that CI services set (a log,
  * not a person, reads their terminal, where a terminal there is one).
  */
-const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'GITHUB_ACTIONS', 'GITLAB_CI', 'BUILDKITE', 'TF_BUILD', 'JENKINS_URL', 'TEAMCITY_VERSION'];
+const CI_VARIABLES = [
+  'CI',
+  'CONTINUOUS_INTEGRATION',
+  'BUILD_NUMBER',
+  'RUN_ID',
+  'GITHUB_ACTIONS',
+  'GITLAB_CI',
+  'BUILDKITE',
+  'TF_BUILD',
+  'JENKINS_URL',
+  'TEAMCITY_VERSION',
+];
 
 /** Where says what a command's progress would be drawn among. */
 export interface Where {
@@ -42,7 +53,7 @@ export interface Where {
  */
 export function wantsProgress(w: Where): boolean {
   if (w.quiet || !w.stderrTTY || w.listing) return false;
-  if (w.env['TERM'] === 'dumb') return false;
+  if (w.env.TERM === 'dumb') return false;
   return !CI_VARIABLES.some((v) => {
     const value = w.env[v];
     return value !== undefined && value !== '' && value !== 'false' && value !== '0';
@@ -90,11 +101,13 @@ export class Progress {
   private open(bytes: number, payload: Record<string, string>): SingleBar {
     const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
     const sized = this.total !== null && this.total > 0;
-    const format = sized
-      ? '{bar} {percentage}% | {done} of {size} | {events} events | {rate} | {left}'
-      : '{done} read | {events} events | {rate}';
+    const format = sized ? '{bar} {percentage}% | {done} of {size} | {events} events | {rate} | {left}' : '{done} read | {events} events | {rate}';
     const bar = new SingleBar({
-      format, stream: stderr(), clearOnComplete: true, hideCursor: false, barsize: 24,
+      format,
+      stream: stderr(),
+      clearOnComplete: true,
+      hideCursor: false,
+      barsize: 24,
       // Drawn when step() says, between batches: the reading does not yield to timers.
       fps: 1000 / INTERVAL_MS,
     });

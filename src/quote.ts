@@ -85,8 +85,15 @@ export function isPrint(r: number): boolean {
 
 /** Go's short escapes, and the two characters that are always backslashed. */
 const SHORT_ESCAPES: Record<number, string> = {
-  0x07: '\\a', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x0b: '\\v',
-  0x22: '\\"', 0x5c: '\\\\',
+  0x07: '\\a',
+  0x08: '\\b',
+  0x0c: '\\f',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
+  0x0b: '\\v',
+  0x22: '\\"',
+  0x5c: '\\\\',
 };
 
 /** hex writes n in lowercase hex, zero-padded to width digits, as Go does. */
@@ -250,7 +257,7 @@ class ByteSink {
   /** rune appends the UTF-8 encoding of the valid rune r. */
   rune(r: number): void {
     if (r < 0x80) return this.push(r);
-    if (r < 0x800) return this.push(0xc0 | (r >> 6)), this.push(0x80 | (r & 0x3f));
+    if (r < 0x800) return (this.push(0xc0 | (r >> 6)), this.push(0x80 | (r & 0x3f)));
     if (r < 0x10000) this.push(0xe0 | (r >> 12));
     else this.push(0xf0 | (r >> 18)), this.push(0x80 | ((r >> 12) & 0x3f));
     this.push(0x80 | ((r >> 6) & 0x3f));
@@ -273,7 +280,14 @@ function hexDigit(c: number): number {
 
 /** The values of Go's one-letter escapes, by letter. */
 const LETTER_ESCAPES: Record<number, number> = {
-  0x61: 0x07, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x76: 0x0b, 0x5c: 0x5c,
+  0x61: 0x07,
+  0x62: 0x08,
+  0x66: 0x0c,
+  0x6e: 0x0a,
+  0x72: 0x0d,
+  0x74: 0x09,
+  0x76: 0x0b,
+  0x5c: 0x5c,
 };
 
 /**
@@ -289,12 +303,12 @@ function unquoteChar(s: Uint8Array, p: number, q: number, out: ByteSink): number
     out.rune(d < 0 ? 0xfffd : Math.floor(d / 8));
     return d < 0 ? p + 1 : p + (d & 7);
   }
-  if (c !== 0x5c) return out.push(c), p + 1;
+  if (c !== 0x5c) return (out.push(c), p + 1);
   if (p + 1 >= s.length) return -1;
   const e = s[p + 1]!;
   p += 2;
   const letter = LETTER_ESCAPES[e];
-  if (letter !== undefined) return out.push(letter), p;
+  if (letter !== undefined) return (out.push(letter), p);
   if (e === 0x22 || e === 0x27) return e === q ? (out.push(e), p) : -1;
   const width = e === 0x78 ? 2 : e === 0x75 ? 4 : e === 0x55 ? 8 : 0;
   if (width > 0) {
@@ -324,8 +338,9 @@ function unquoteChar(s: Uint8Array, p: number, q: number, out: ByteSink): number
 
 /** isSpaceRune is Go's unicode.IsSpace for a rune past ASCII. */
 function isSpaceRune(r: number): boolean {
-  return r === 0x85 || r === 0xa0 || r === 0x1680 || (r >= 0x2000 && r <= 0x200a) ||
-    r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000;
+  return (
+    r === 0x85 || r === 0xa0 || r === 0x1680 || (r >= 0x2000 && r <= 0x200a) || r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000
+  );
 }
 
 /**

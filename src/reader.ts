@@ -5,7 +5,19 @@
 // turns the event records of each of its steps into Event objects. Awaiting
 // happens per chunk of input, never per event: one step of the core yields up
 // to a thousand records, copied once and made into events 256 at a time.
-import { type Core, CoreTrap, END, ERROR, load, loadSync, RECORD_SIZE, RECORD_SERIAL_WORD, RECORD_TYPE_WORD, RECORD_FLAGS_WORD, RECORD_FLAGS_SHIFT } from '../bindings/index';
+import {
+  type Core,
+  CoreTrap,
+  END,
+  ERROR,
+  load,
+  loadSync,
+  RECORD_SIZE,
+  RECORD_SERIAL_WORD,
+  RECORD_TYPE_WORD,
+  RECORD_FLAGS_WORD,
+  RECORD_FLAGS_SHIFT,
+} from '../bindings/index';
 import { compressionOf, decompress, decompressing, refuseCompressed } from './compression';
 import { coreError, errorContext, internalError, ReaderClosedError, TraceError } from './errors';
 import { Batch, Event, NEW_TABLES, TASK_END } from './event';
@@ -94,7 +106,10 @@ export class Decoder {
    * The constructor takes the core to step; with `view` set, a step makes no
    * Event objects and leaves its records in the core's memory (for Cursor).
    */
-  constructor(readonly core: Core, private readonly view = false) {}
+  constructor(
+    readonly core: Core,
+    private readonly view = false,
+  ) {}
 
   /**
    * step runs one step of the core: true when it produced events, false when
@@ -333,7 +348,9 @@ function checkSource(source: unknown): asserts source is Source {
  * isNodeStream reports whether `source` is a Node stream (an event emitter
  * that can be destroyed), whose failures are 'error' events.
  */
-function isNodeStream(source: unknown): source is { on(event: 'error', f: () => void): unknown; off(event: 'error', f: () => void): unknown; destroy(): unknown } {
+function isNodeStream(
+  source: unknown,
+): source is { on(event: 'error', f: () => void): unknown; off(event: 'error', f: () => void): unknown; destroy(): unknown } {
   return hasMethod(source, 'on') && hasMethod(source, 'off') && hasMethod(source, 'destroy');
 }
 
@@ -441,7 +458,10 @@ export class Reader implements AsyncIterable<Event> {
         this.queued--;
         this.rejects.delete(reject);
       };
-      run.then((v) => (settled(), resolve(v)), (e) => (settled(), reject(e)));
+      run.then(
+        (v) => (settled(), resolve(v)),
+        (e) => (settled(), reject(e)),
+      );
     });
   }
 
@@ -542,7 +562,9 @@ export class Reader implements AsyncIterable<Event> {
     } catch (e) {
       if (!this.closed) d.sourceFailed(e);
       // A chunk of the wrong type leaves a stream open: let go of it.
-      Promise.resolve().then(() => input.return?.()).catch(ignore);
+      Promise.resolve()
+        .then(() => input.return?.())
+        .catch(ignore);
     }
     if (this.closed) throw new ReaderClosedError();
     if (chunk === null) {

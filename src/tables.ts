@@ -9,24 +9,65 @@
 // decoded only when asked for, and each once.
 import { formatUnixNano, normalizeUnix } from './gotime';
 import { hex, i64, type Int64, normalize, u64 } from './int64';
-import { type ClockSnapshot, type StackFrame } from './kinds';
+import type { ClockSnapshot, StackFrame } from './kinds';
 import { decodeRune, quote } from './quote';
-import { type Core } from '../bindings/index';
+import type { Core } from '../bindings/index';
 import {
-  STRING_ENTRY_SIZE, STRING_ENTRY_ID, STRING_ENTRY_OFFSET, STRING_ENTRY_LENGTH, STACK_ENTRY_SIZE, STACK_ENTRY_ID, STACK_ENTRY_FIRST,
-  STACK_ENTRY_COUNT, FRAME_SIZE, FRAME_PC, FRAME_FUNC, FRAME_FILE, FRAME_LINE, STORE_ENTRY_SIZE, STORE_ENTRY_OFFSET,
-  STORE_ENTRY_LENGTH, STORE_INFO_EPOCH, STORE_INFO_STRINGS, STORE_INFO_STACKS, STORE_INFO_FRAMES, STORE_INFO_STRING_ENTRIES,
-  STORE_INFO_STACK_ENTRIES, STORE_INFO_FRAMES_AT, STORE_INFO_BYTES_AT, STORE_INFO_BYTES_LENGTH, TABLES_STRINGS, TABLES_STACKS,
-  TABLES_STRINGS_AT, TABLES_STACKS_AT, TABLES_FRAMES_AT, TABLES_BYTES_AT, TABLES_FLAGS, TABLES_HAS_SNAPSHOT, TABLES_STORE_IDS,
-  TABLES_FREQUENCY, TABLES_GENERATION, TABLES_EPOCH, TABLES_SNAP_TRACE, TABLES_SNAP_MONO, TABLES_SNAP_SEC, TABLES_SNAP_NSEC,
+  STRING_ENTRY_SIZE,
+  STRING_ENTRY_ID,
+  STRING_ENTRY_OFFSET,
+  STRING_ENTRY_LENGTH,
+  STACK_ENTRY_SIZE,
+  STACK_ENTRY_ID,
+  STACK_ENTRY_FIRST,
+  STACK_ENTRY_COUNT,
+  FRAME_SIZE,
+  FRAME_PC,
+  FRAME_FUNC,
+  FRAME_FILE,
+  FRAME_LINE,
+  STORE_ENTRY_SIZE,
+  STORE_ENTRY_OFFSET,
+  STORE_ENTRY_LENGTH,
+  STORE_INFO_EPOCH,
+  STORE_INFO_STRINGS,
+  STORE_INFO_STACKS,
+  STORE_INFO_FRAMES,
+  STORE_INFO_STRING_ENTRIES,
+  STORE_INFO_STACK_ENTRIES,
+  STORE_INFO_FRAMES_AT,
+  STORE_INFO_BYTES_AT,
+  STORE_INFO_BYTES_LENGTH,
+  TABLES_STRINGS,
+  TABLES_STACKS,
+  TABLES_STRINGS_AT,
+  TABLES_STACKS_AT,
+  TABLES_FRAMES_AT,
+  TABLES_BYTES_AT,
+  TABLES_FLAGS,
+  TABLES_HAS_SNAPSHOT,
+  TABLES_STORE_IDS,
+  TABLES_FREQUENCY,
+  TABLES_GENERATION,
+  TABLES_EPOCH,
+  TABLES_SNAP_TRACE,
+  TABLES_SNAP_MONO,
+  TABLES_SNAP_SEC,
+  TABLES_SNAP_NSEC,
 } from '../bindings/abi';
 
 /** STORE_INFO_FIELDS are the store descriptor's fields in the order StoreEntries.info lists them. */
 const STORE_INFO_FIELDS = [
-  STORE_INFO_EPOCH, STORE_INFO_STRINGS, STORE_INFO_STACKS, STORE_INFO_FRAMES, STORE_INFO_STRING_ENTRIES, STORE_INFO_STACK_ENTRIES,
-  STORE_INFO_FRAMES_AT, STORE_INFO_BYTES_AT, STORE_INFO_BYTES_LENGTH,
+  STORE_INFO_EPOCH,
+  STORE_INFO_STRINGS,
+  STORE_INFO_STACKS,
+  STORE_INFO_FRAMES,
+  STORE_INFO_STRING_ENTRIES,
+  STORE_INFO_STACK_ENTRIES,
+  STORE_INFO_FRAMES_AT,
+  STORE_INFO_BYTES_AT,
+  STORE_INFO_BYTES_LENGTH,
 ];
-
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -149,7 +190,10 @@ abstract class Entries {
     for (let f = first; f < first + count; f++) {
       // Read the frame before its strings: decoding one may sync, and move the frames.
       const p = this.frames + f * FRAME_SIZE;
-      const pc = this.u64At(p + FRAME_PC), func = this.u64At(p + FRAME_FUNC), file = this.u64At(p + FRAME_FILE), line = this.u64At(p + FRAME_LINE);
+      const pc = this.u64At(p + FRAME_PC),
+        func = this.u64At(p + FRAME_FUNC),
+        file = this.u64At(p + FRAME_FILE),
+        line = this.u64At(p + FRAME_LINE);
       const name = (id: Int64) => (raw ? this.rawString(id) : this.string(id)) ?? '';
       frames.push({ pc, func: name(func), file: name(file), line });
     }
@@ -168,8 +212,7 @@ abstract class Entries {
     let text = cache[i];
     if (text === undefined) {
       // Joined, not concatenated: a flat string, which events print without walking pieces.
-      text = (raw ? this.readFrames(i, true) : this.stack(id)!)
-        .map((f) => `\t${f.func} @ 0x${hex(f.pc)}\n\t\t${f.file}:${f.line}\n`).join('');
+      text = (raw ? this.readFrames(i, true) : this.stack(id)!).map((f) => `\t${f.func} @ 0x${hex(f.pc)}\n\t\t${f.file}:${f.line}\n`).join('');
       cache[i] = text;
     }
     return text;
@@ -244,7 +287,10 @@ export class Store {
    * The constructor takes the core whose live store is epoch `epoch`.
    * @param epoch epoch is the number of the epoch whose strings and stacks the store holds.
    */
-  constructor(core: Core, readonly epoch: number) {
+  constructor(
+    core: Core,
+    readonly epoch: number,
+  ) {
     this.entries = new StoreEntries(core, epoch);
   }
 
@@ -262,7 +308,10 @@ class StoreEntries extends Entries {
   private nStrings = 0;
   private nStacks = 0;
 
-  constructor(private core: Core | null, private readonly epoch: number) {
+  constructor(
+    private core: Core | null,
+    private readonly epoch: number,
+  ) {
     super();
     this.entrySize = STORE_ENTRY_SIZE;
     this.stringOffset = this.stackFirst = STORE_ENTRY_OFFSET;
@@ -316,7 +365,10 @@ class StoreEntries extends Entries {
     const [, nStrings, nStacks, nFrames, strings, stacks, frames, bytes, nBytes] = this.info(core);
     this.core = null;
     const parts: [number, number][] = [
-      [strings!, nStrings! * STORE_ENTRY_SIZE], [stacks!, nStacks! * STORE_ENTRY_SIZE], [frames!, nFrames! * FRAME_SIZE], [bytes!, nBytes!],
+      [strings!, nStrings! * STORE_ENTRY_SIZE],
+      [stacks!, nStacks! * STORE_ENTRY_SIZE],
+      [frames!, nFrames! * FRAME_SIZE],
+      [bytes!, nBytes!],
     ];
     const copy = new Uint8Array(parts.reduce((n, [, len]) => n + len, 0));
     const offsets: number[] = [];
@@ -418,7 +470,9 @@ function readClockSnapshot(v: DataView): ClockSnapshot {
   return {
     trace: i64(v.getUint32(TABLES_SNAP_TRACE, true), v.getInt32(TABLES_SNAP_TRACE + 4, true)),
     mono: u64(v.getUint32(TABLES_SNAP_MONO, true), v.getUint32(TABLES_SNAP_MONO + 4, true)),
-    wallSeconds: normalize(sec), wallNanoseconds: Number(nsec), wall: formatUnixNano(sec, nsec),
+    wallSeconds: normalize(sec),
+    wallNanoseconds: Number(nsec),
+    wall: formatUnixNano(sec, nsec),
   };
 }
 
@@ -430,7 +484,7 @@ function readClockSnapshot(v: DataView): ClockSnapshot {
 function decodeLossy(b: Uint8Array): [string, string] {
   let lossy = '';
   let raw = '';
-  for (let p = 0; p < b.length;) {
+  for (let p = 0; p < b.length; ) {
     const r = decodeRune(b, p);
     if (r < 0) {
       lossy += '\ufffd';

@@ -4,11 +4,11 @@
  * them. No batch framing, no ordering, no validation beyond the event types:
  * it shows what is in the file, which is what one wants from a broken one.
  */
-import { Core, loadSync, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS } from '../bindings/index';
+import { type Core, loadSync, END, ERROR, RAW_TYPE, RAW_NARGS, RAW_DATA_LEN, RAW_DATA_PTR, RAW_ARGS } from '../bindings/index';
 import { FRAME_FIELDS, specFor } from '../format/events.mjs';
 import { quote } from './quote';
 import { decompressing } from './compression';
-import { TraceError, asTraceError, coreError } from './errors';
+import { type TraceError, asTraceError, coreError } from './errors';
 
 /** RawEvent is one event of the wire listing. */
 export interface RawEvent {

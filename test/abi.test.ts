@@ -7,8 +7,12 @@ import { LAYOUTS } from '../format/abi.mjs';
 import { check } from '../scripts/gen-abi.mjs';
 import { RECORD_SIZE, RECORD_TIME_WORD, RECORD_ARGS_WORD, RECORD_FLAGS_SHIFT, TABLES_SIZE, ERROR_SIZE } from '../bindings/abi';
 
-const layout = (fields: { name: string; offset: number; type: string; tail?: boolean }[], size = 16) =>
-  ({ prefix: 'T', doc: 'a test layout', size, fields: fields.map((f) => ({ doc: 'x', ...f })) });
+const layout = (fields: { name: string; offset: number; type: string; tail?: boolean }[], size = 16) => ({
+  prefix: 'T',
+  doc: 'a test layout',
+  size,
+  fields: fields.map((f) => ({ doc: 'x', ...f })),
+});
 
 describe('the ABI table', () => {
   it('takes every layout of format/abi.mjs', () => {
@@ -16,7 +20,14 @@ describe('the ABI table', () => {
   });
 
   it('refuses overlapping fields', () => {
-    expect(() => check(layout([{ name: 'a', offset: 0, type: 'u64' }, { name: 'b', offset: 4, type: 'u32' }]))).toThrow(/T_B: overlaps/);
+    expect(() =>
+      check(
+        layout([
+          { name: 'a', offset: 0, type: 'u64' },
+          { name: 'b', offset: 4, type: 'u32' },
+        ]),
+      ),
+    ).toThrow(/T_B: overlaps/);
   });
 
   it('refuses a misaligned field', () => {

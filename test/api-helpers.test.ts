@@ -18,8 +18,9 @@ const traceBytes = (path: string) => new Uint8Array(readFileSync(new URL(path, r
 describe('GoState.executing and ProcState.executing, as Go has them', () => {
   // Go 1.27, internal/trace/resources.go: GoRunning || GoSyscall; ProcRunning.
   it('goroutines execute running or in a syscall', () => {
-    const executing = [GoState.Undetermined, GoState.NotExist, GoState.Runnable, GoState.Running, GoState.Waiting, GoState.Syscall]
-      .map((s) => GoState.executing(s));
+    const executing = [GoState.Undetermined, GoState.NotExist, GoState.Runnable, GoState.Running, GoState.Waiting, GoState.Syscall].map((s) =>
+      GoState.executing(s),
+    );
     expect(executing).toEqual([false, false, false, true, false, true]);
   });
 
@@ -35,11 +36,11 @@ describe('GoState.executing and ProcState.executing, as Go has them', () => {
 });
 
 describe('state transitions typed by their resource', () => {
-  const evs = readAll(traceBytes('test/fixtures/events/traces/go1.27-annotations.trace'))
-    .filter((ev) => ev.kind === EventKind.StateTransition);
+  const evs = readAll(traceBytes('test/fixtures/events/traces/go1.27-annotations.trace')).filter((ev) => ev.kind === EventKind.StateTransition);
 
   it('goroutine() and proc() give [from, to], and refuse the other kind as Go panics', () => {
-    let goroutines = 0, procs = 0;
+    let goroutines = 0,
+      procs = 0;
     for (const ev of evs) {
       const st = ev.stateTransition();
       expect(st.kind).toBe(st.resource.kind);
@@ -63,8 +64,27 @@ describe('state transitions typed by their resource', () => {
   const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', root));
   it.skipIf(!existsSync(tsc))('TypeScript narrows from/to to GoState or ProcState (type-checks test/types/transition.ts and the example)', () => {
     const files = ['test/types/transition.ts', 'examples/blocked-on-network.ts'];
-    const r = spawnSync(process.execPath, [tsc, '--ignoreConfig', '--noEmit', '--strict', '--allowJs', '--target', 'ES2022', '--module', 'ESNext',
-      '--moduleResolution', 'Bundler', '--types', 'node', '--skipLibCheck', ...files], { cwd: fileURLToPath(root), encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '--ignoreConfig',
+        '--noEmit',
+        '--strict',
+        '--allowJs',
+        '--target',
+        'ES2022',
+        '--module',
+        'ESNext',
+        '--moduleResolution',
+        'Bundler',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        ...files,
+      ],
+      { cwd: fileURLToPath(root), encoding: 'utf8' },
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -88,7 +108,8 @@ describe('sub: exact differences of Int64 values', () => {
   });
   it('durations between events', () => {
     const evs = readAll(traceBytes('test/fixtures/events/traces/go1.27-annotations.trace'));
-    const first = evs[0]!, last = evs[evs.length - 1]!;
+    const first = evs[0]!,
+      last = evs[evs.length - 1]!;
     expect(sub(last.time, first.time)).toBe(Number(BigInt(last.time) - BigInt(first.time)));
   });
 });
@@ -105,7 +126,7 @@ describe('events print as events', () => {
     expect(shown).not.toMatch(/batch|words|Uint32Array/);
     // Nested, it respects the depth it is given.
     expect(inspect([[ev]], { depth: 1 })).toBe('[ [ [Event] ] ]');
-    expect(inspect([ev], { depth: 1 })).toMatch(/^\[\n  Event \{\n    kind: 'StateTransition',[^]*transition: \[Object\]/);
+    expect(inspect([ev], { depth: 1 })).toMatch(/^\[\n {2}Event \{\n {4}kind: 'StateTransition',[\s\S]*transition: \[Object\]/);
   });
 
   it('JSON.stringify uses toJSON', () => {
@@ -115,7 +136,10 @@ describe('events print as events', () => {
 });
 
 describe("the Go blog's example gives Go's answer", () => {
-  const answers = readFileSync(new URL('fixtures/blog/go-answers.tsv', import.meta.url), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const answers = readFileSync(new URL('fixtures/blog/go-answers.tsv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   for (const [path, line] of answers) {
     it(path!, async () => {
       expect(report(await blocking(traceBytes(path!)))).toBe(line);

@@ -12,14 +12,17 @@ import { fixed, formatTable, ratio } from '../bench/lib/table.mjs';
 import { GO, genBinary, sizeBytes } from '../bench/lib/traces.mjs';
 
 describe('measure', () => {
-  it.skipIf(!existsSync(GNU_TIME))(`takes the peak RSS and wall time of the whole child process${existsSync(GNU_TIME) ? '' : ` [skipped: no GNU time at ${GNU_TIME}]`}`, () => {
-    // 300 MB touched, then freed: the peak must still show it.
-    const script = 'let b = Buffer.alloc(300e6, 1); b = null; setTimeout(() => {}, 300)';
-    const m = measure([process.execPath, '-e', script]);
-    expect(m.status).toBe(0);
-    expect(m.rssMB).toBeGreaterThan(300e6 / 2 ** 20);
-    expect(m.secs).toBeGreaterThan(0.3);
-  });
+  it.skipIf(!existsSync(GNU_TIME))(
+    `takes the peak RSS and wall time of the whole child process${existsSync(GNU_TIME) ? '' : ` [skipped: no GNU time at ${GNU_TIME}]`}`,
+    () => {
+      // 300 MB touched, then freed: the peak must still show it.
+      const script = 'let b = Buffer.alloc(300e6, 1); b = null; setTimeout(() => {}, 300)';
+      const m = measure([process.execPath, '-e', script]);
+      expect(m.status).toBe(0);
+      expect(m.rssMB).toBeGreaterThan(300e6 / 2 ** 20);
+      expect(m.secs).toBeGreaterThan(0.3);
+    },
+  );
 
   it('reports a failing child by its status and keeps its stderr', () => {
     const m = measure([process.execPath, '-e', 'console.error("broken trace"); process.exit(3)']);
@@ -31,17 +34,20 @@ describe('measure', () => {
 describe('the build measured', () => {
   const root = join(import.meta.dirname, '..');
   const built = existsSync(join(root, 'dist', 'cli.cjs'));
-  it.skipIf(!built)(`is a copy of dist that runs on its own, with the project's packages${built ? '' : ' [skipped: dist/ is not built, run npm run build]'}`, () => {
-    const cli = snapshotCli(root);
-    try {
-      expect(cli.startsWith(join(root, 'dist'))).toBe(false);
-      const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
-      expect(help).toContain('Usage: gotrace stats');
-    } finally {
-      // The copy goes when the process exits, but test workers may not exit.
-      rmSync(dirname(dirname(cli)), { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!built)(
+    `is a copy of dist that runs on its own, with the project's packages${built ? '' : ' [skipped: dist/ is not built, run npm run build]'}`,
+    () => {
+      const cli = snapshotCli(root);
+      try {
+        expect(cli.startsWith(join(root, 'dist'))).toBe(false);
+        const help = execFileSync(process.execPath, [cli, 'stats', '--help'], { encoding: 'utf8' });
+        expect(help).toContain('Usage: gotrace stats');
+      } finally {
+        // The copy goes when the process exits, but test workers may not exit.
+        rmSync(dirname(dirname(cli)), { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("the readers' outputs", () => {
@@ -68,13 +74,17 @@ describe('the core alone (bench/core-only.mjs)', () => {
   // every event of Go's reading (an event's line in Go's -d=parsed starts
   // with M=), across generations and formats.
   it.each(['go1.27-annotations-stress', 'go1.22-stress-start-stop', 'test-go122-gc-stress'])(
-    "steps the core through every event of Go's reading of %s", (name) => {
+    "steps the core through every event of Go's reading of %s",
+    (name) => {
       const m = run(fixture(`${name}.trace`));
       expect(m.status).toBe(0);
-      const goEvents = readFileSync(fixture(`${name}.want`), 'utf8').split('\n').filter((l) => l.startsWith('M=')).length;
+      const goEvents = readFileSync(fixture(`${name}.want`), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('M=')).length;
       expect(goEvents).toBeGreaterThan(100);
       expect(ourEventCount(m.stdout)).toBe(goEvents);
-    });
+    },
+  );
 
   it('fails where the core fails, naming its error code', () => {
     const m = run(fixture('cut-go1.22-annotations-1000.trace'));
@@ -101,7 +111,14 @@ describe('arithmetic and layout', () => {
   });
 
   it('lines up columns, text left and numbers right', () => {
-    const t = formatTable(['trace', 'MB'], [['gc', '21.1'], ['web-long', '5.0']], 'lr');
+    const t = formatTable(
+      ['trace', 'MB'],
+      [
+        ['gc', '21.1'],
+        ['web-long', '5.0'],
+      ],
+      'lr',
+    );
     expect(t.split('\n')).toEqual(['trace       MB', '--------  ----', 'gc        21.1', 'web-long   5.0']);
   });
 
@@ -125,7 +142,9 @@ describe.skipIf(!existsSync(GO))(`bench/gen${existsSync(GO) ? '' : ` [skipped: n
     execFileSync(genBinary(), ['-o', out, '-size', '1M'], { stdio: 'ignore' });
     expect(statSync(out).size).toBeGreaterThanOrEqual(2 ** 20);
     const parsed = execFileSync(GO, ['tool', 'trace', '-d=parsed', out], {
-      encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC', GOTOOLCHAIN: 'local' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      env: { ...process.env, TZ: 'UTC', GOTOOLCHAIN: 'local' },
     });
     for (const part of ['Type="session"', 'Type="serve"', 'Type="request"', 'Category="response"', 'net/http.(*conn).serve', 'GC concurrent mark phase']) {
       expect(parsed, part).toContain(part);

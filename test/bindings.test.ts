@@ -35,10 +35,12 @@ describe('loading the core', () => {
     const b = await load();
     expect(a.exports.memory).not.toBe(b.exports.memory);
     // Interleave two readings: neither disturbs the other.
-    const ra = new WireReader(a), rb = new WireReader(b);
+    const ra = new WireReader(a),
+      rb = new WireReader(b);
     ra.feed(TRACE.subarray(0, 5000));
     rb.feed(TRACE);
-    let ta = ra.text(), tb = rb.text();
+    let ta = ra.text(),
+      tb = rb.text();
     ra.feed(TRACE.subarray(5000));
     ra.close();
     rb.close();
@@ -146,7 +148,12 @@ describe('Core', () => {
   it('turns a trap into a CoreTrap, then an internal TraceError, and recovers on reset', () => {
     const core = loadSync();
     const exports = core.exports;
-    core.exports = { ...exports, rawNext: () => { throw new WebAssembly.RuntimeError('unreachable'); } };
+    core.exports = {
+      ...exports,
+      rawNext: () => {
+        throw new WebAssembly.RuntimeError('unreachable');
+      },
+    };
     core.feed(TRACE);
     expect(() => core.rawNext()).toThrow(CoreTrap);
     expect(() => core.rawNext()).toThrow(/the core trapped: unreachable/);

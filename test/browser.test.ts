@@ -32,7 +32,10 @@ const BAD = ['test-go122-create-syscall-with-p', 'cut-go1.23-annotations-1000'];
 // The inputs a page may hand the Reader (see test/browser/page.js), with
 // their names in the tests' titles.
 const INPUTS: Record<string, string> = {
-  bytes: 'a Uint8Array', arraybuffer: 'an ArrayBuffer', blob: 'a Blob', stream: 'the fetch response\'s stream',
+  bytes: 'a Uint8Array',
+  arraybuffer: 'an ArrayBuffer',
+  blob: 'a Blob',
+  stream: "the fetch response's stream",
 };
 
 /** newest is the latest modification time of the files under `path`. */
@@ -79,7 +82,6 @@ function fixture(name: string, ext: string): Buffer {
   return readFileSync(join(traces, name + ext));
 }
 
-
 /** expectGoText checks that the page printed Go's -d=parsed output for `name`. */
 function expectGoText(reading: Reading, name: string): void {
   const got = Buffer.from(reading.text, 'utf8');
@@ -117,8 +119,17 @@ describe.skipIf(skip)(`the browser bundle in headless Chromium${skip ? ` (${skip
     // Playwright gives each launch a fresh profile in a temporary folder.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     page = await browser.newPage();
     page.on('request', (r) => fetched.push(r.url()));

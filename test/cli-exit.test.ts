@@ -32,8 +32,13 @@ describe('relaunchArgs', () => {
 
   it('runs the script again with the flag on Node 20 and 21, after the flags node was given', () => {
     expect(relaunchArgs('20.20.2', [], argv)).toEqual([NODE_FLAG, '/pkg/dist/cli.cjs', 'events', 't.trace']);
-    expect(relaunchArgs('21.7.3', ['--max-old-space-size=100'], argv))
-      .toEqual(['--max-old-space-size=100', NODE_FLAG, '/pkg/dist/cli.cjs', 'events', 't.trace']);
+    expect(relaunchArgs('21.7.3', ['--max-old-space-size=100'], argv)).toEqual([
+      '--max-old-space-size=100',
+      NODE_FLAG,
+      '/pkg/dist/cli.cjs',
+      'events',
+      't.trace',
+    ]);
   });
 
   it('starts once where node already compiles on its main thread, or has no hang', () => {
@@ -49,10 +54,23 @@ describe('relaunchArgs', () => {
 const dir = mkdtempSync(join(tmpdir(), 'gotrace-launch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const probe = join(dir, 'probe.cjs');
-writeFileSync(probe, `require('node:fs').appendFileSync(process.env.GOTRACE_PROBE, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
+writeFileSync(
+  probe,
+  `require('node:fs').appendFileSync(process.env.GOTRACE_PROBE, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`,
+);
 
-interface Node { pid: number; ppid: number; execArgv: string[] }
-interface Run { status: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string; nodes: Node[] }
+interface Node {
+  pid: number;
+  ppid: number;
+  execArgv: string[];
+}
+interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  nodes: Node[];
+}
 
 let runs = 0;
 
@@ -60,7 +78,11 @@ let runs = 0;
 function run(args: string[], started?: (nodes: Node[]) => void): Promise<Run> {
   const log = join(dir, `nodes-${runs++}`);
   writeFileSync(log, '');
-  const nodes = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Node);
+  const nodes = () =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Node);
   return new Promise((resolve, reject) => {
     const env = { ...process.env, NODE_OPTIONS: `--require ${probe}`, GOTRACE_PROBE: log };
     const p = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -135,7 +157,11 @@ describe.skipIf(!built)(`the node that runs a command${NOT_BUILT}`, () => {
       writeFileSync(log, '');
       const env = { ...process.env, NODE_OPTIONS: `--require ${probe}`, GOTRACE_PROBE: log };
       const p = spawn(process.execPath, [cli, 'events', '-'], { env, stdio: [input, 'ignore', 'ignore'] });
-      const nodes = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Node);
+      const nodes = () =>
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Node);
       try {
         await until(() => nodes().length >= 2);
         const second = nodes()[1]!.pid;

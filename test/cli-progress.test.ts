@@ -26,7 +26,16 @@ describe('wantsProgress', () => {
   });
 
   it('shows none under CI, whichever service says so, or on a dumb terminal', () => {
-    for (const env of [{ CI: 'true' }, { CI: '1' }, { GITHUB_ACTIONS: 'true' }, { GITLAB_CI: 'true' }, { BUILD_NUMBER: '12' }, { JENKINS_URL: 'http://ci' }, { TF_BUILD: 'True' }, { TERM: 'dumb' }]) {
+    for (const env of [
+      { CI: 'true' },
+      { CI: '1' },
+      { GITHUB_ACTIONS: 'true' },
+      { GITLAB_CI: 'true' },
+      { BUILD_NUMBER: '12' },
+      { JENKINS_URL: 'http://ci' },
+      { TF_BUILD: 'True' },
+      { TERM: 'dumb' },
+    ]) {
       expect(wantsProgress({ ...terminal, env: { ...terminal.env, ...env } }), JSON.stringify(env)).toBe(false);
     }
   });

@@ -32,6 +32,7 @@ describe('gotrace stats on old formats', () => {
       expect(s.events).toBe(go.length);
       expect(s.generations).toBe(0);
       expect(BigInt(s.first!)).toBe(own[0]);
+      // biome-ignore lint/complexity/useMathMinMax: these are bigints, which Math.max refuses.
       expect(BigInt(s.last!)).toBe(own.reduce((a, b) => (b > a ? b : a)));
       const printed = formatStats(s);
       expect(printed).toMatch(/\ngenerations none \(formats before Go 1\.22 have none\)\n/);

@@ -6,7 +6,8 @@ import { main, USAGE } from '../src/cli';
 
 /** run runs the command line in-process and returns what it printed and its status. */
 async function run(...args: string[]) {
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += s), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += s), true));
   try {
@@ -30,7 +31,11 @@ describe('a usage error', () => {
     ['a missing argument of a subcommand', ['text', 'decode'], "gotrace: missing required argument 'trace'\nsee 'gotrace text decode --help'\n"],
     ['too many arguments', ['wire', 'a', 'b'], "gotrace: too many arguments for 'wire'. Expected 1 argument but got 2.\nsee 'gotrace wire --help'\n"],
     ['an unknown option', ['stats', '--bogus', 't'], "gotrace: unknown option '--bogus'\nsee 'gotrace stats --help'\n"],
-    ['an unknown option, with a suggestion', ['stats', '--cursr', 't'], "gotrace: unknown option '--cursr' (did you mean --cursor?)\nsee 'gotrace stats --help'\n"],
+    [
+      'an unknown option, with a suggestion',
+      ['stats', '--cursr', 't'],
+      "gotrace: unknown option '--cursr' (did you mean --cursor?)\nsee 'gotrace stats --help'\n",
+    ],
     ['an unknown option of the program', ['--bogus'], "gotrace: unknown option '--bogus'\nsee 'gotrace --help'\n"],
   ];
   for (const [name, args, want] of cases) {

@@ -143,7 +143,9 @@ describe('a damaged gzip', () => {
       const e = await failure(make(gz.subarray(0, gz.length >> 1)));
       expect(e, kind).toBeInstanceOf(CompressionError);
       expect(e, kind).not.toBeInstanceOf(TraceError);
-      expect((e as Error).message, kind).toMatch(/^gzip-compressed trace: the compressed stream is damaged: .*unexpected end of file.* \(after \d+ bytes of the trace\)$/);
+      expect((e as Error).message, kind).toMatch(
+        /^gzip-compressed trace: the compressed stream is damaged: .*unexpected end of file.* \(after \d+ bytes of the trace\)$/,
+      );
       expect((e as CompressionError).offset).toBeGreaterThan(0);
       expect((e as CompressionError).offset).toBeLessThan(raw.length);
     }
@@ -159,7 +161,10 @@ describe('a damaged gzip', () => {
 
   it('keeps failing with the same error', async () => {
     const reader = new Reader(gz.subarray(0, 100));
-    const first = await reader.next().then(() => reader.next()).catch((e: unknown) => e);
+    const first = await reader
+      .next()
+      .then(() => reader.next())
+      .catch((e: unknown) => e);
     expect(first).toBeInstanceOf(CompressionError);
     expect(await reader.next().catch((e: unknown) => e)).toBe(first);
   });
@@ -255,15 +260,20 @@ describe('the command line', () => {
   });
 
   const cliBuilt = existsSync(CLI);
-  it.skipIf(!cliBuilt)(`reads a gzipped trace piped to stdin, and says in one line that a cut one is damaged (dist/cli.cjs)${cliBuilt ? '' : ' [skipped: dist/ is not built, run npm run build]'}`, () => {
-    const name = GOOD[0]!;
-    const gz = gzip(bytes(name));
-    const run = (input: Uint8Array) => spawnSync(process.execPath, [CLI, 'events', '-'], { input, encoding: 'utf8' });
-    const ok = run(gz);
-    expect(ok.status).toBe(0);
-    expect(ok.stdout).toBe(want(name));
-    const cut = run(gz.subarray(0, gz.length >> 1));
-    expect(cut.status).toBe(1);
-    expect(cut.stderr).toMatch(/^gotrace: gzip-compressed trace: the compressed stream is damaged: unexpected end of file \(after \d+ bytes of the trace\)\n$/);
-  });
+  it.skipIf(!cliBuilt)(
+    `reads a gzipped trace piped to stdin, and says in one line that a cut one is damaged (dist/cli.cjs)${cliBuilt ? '' : ' [skipped: dist/ is not built, run npm run build]'}`,
+    () => {
+      const name = GOOD[0]!;
+      const gz = gzip(bytes(name));
+      const run = (input: Uint8Array) => spawnSync(process.execPath, [CLI, 'events', '-'], { input, encoding: 'utf8' });
+      const ok = run(gz);
+      expect(ok.status).toBe(0);
+      expect(ok.stdout).toBe(want(name));
+      const cut = run(gz.subarray(0, gz.length >> 1));
+      expect(cut.status).toBe(1);
+      expect(cut.stderr).toMatch(
+        /^gotrace: gzip-compressed trace: the compressed stream is damaged: unexpected end of file \(after \d+ bytes of the trace\)\n$/,
+      );
+    },
+  );
 });

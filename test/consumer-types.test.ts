@@ -118,17 +118,30 @@ function typecheck(consumer: Consumer, code = CONSUMER): string {
   }
 }
 
-describe.skipIf(!built)(`a TypeScript consumer of the packed package, strict${built ? '' : ` [skipped: ${packDir}dist/ is not built, run npm run build]`}`, () => {
-  for (const consumer of CONSUMERS) {
-    it(`type-checks under moduleResolution ${consumer.options.moduleResolution} as ${consumer.type === 'module' ? 'an ES module' : 'CommonJS'} (${consumer.name})`, () => {
-      expect(typecheck(consumer)).toBe('');
-    }, TSC_TIMEOUT);
-  }
+describe.skipIf(!built)(
+  `a TypeScript consumer of the packed package, strict${built ? '' : ` [skipped: ${packDir}dist/ is not built, run npm run build]`}`,
+  () => {
+    for (const consumer of CONSUMERS) {
+      it(
+        `type-checks under moduleResolution ${consumer.options.moduleResolution} as ${consumer.type === 'module' ? 'an ES module' : 'CommonJS'} (${consumer.name})`,
+        () => {
+          expect(typecheck(consumer)).toBe('');
+        },
+        TSC_TIMEOUT,
+      );
+    }
 
-  it('catches the deliberate type error (the types are not `any`)', () => {
-    // The consumer's code without its directive: tsc must report the assignment.
-    const consumer = { ...CONSUMERS[0]!, name: 'node16-esm-error' };
-    const out = typecheck(consumer, CONSUMER.replace(/^\/\/ @ts-expect-error.*\n/m, ''));
-    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^index\.ts\(22,7\): error TS2322: Type '.*EventKind' is not assignable to type 'string'\.$/)]);
-  }, TSC_TIMEOUT);
-});
+    it(
+      'catches the deliberate type error (the types are not `any`)',
+      () => {
+        // The consumer's code without its directive: tsc must report the assignment.
+        const consumer = { ...CONSUMERS[0]!, name: 'node16-esm-error' };
+        const out = typecheck(consumer, CONSUMER.replace(/^\/\/ @ts-expect-error.*\n/m, ''));
+        expect(out.trim().split('\n')).toEqual([
+          expect.stringMatching(/^index\.ts\(22,7\): error TS2322: Type '.*EventKind' is not assignable to type 'string'\.$/),
+        ]);
+      },
+      TSC_TIMEOUT,
+    );
+  },
+);

@@ -10,7 +10,10 @@ import { ERRORS } from '../format/errors.mjs';
 import { read } from './golden';
 
 const dir = new URL('./fixtures/core/', import.meta.url);
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .sort();
 
 // Go's "failed to advance" error dumps the whole frontier and ordering state
 // over many lines; ours says the same in one line with a short summary.
@@ -31,7 +34,9 @@ describe('generations, tables and timestamps read as Go reads them', () => {
     });
   }
   it('reach every error of batches, generations, tables and the reader', () => {
-    const codes = Object.keys(ERRORS).map(Number).filter((c) => c >= 100 && c < 200);
+    const codes = Object.keys(ERRORS)
+      .map(Number)
+      .filter((c) => c >= 100 && c < 200);
     expect(codes.filter((c) => !seen.has(c))).toEqual([]);
   });
 });

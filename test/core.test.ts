@@ -42,7 +42,9 @@ beforeAll(() => {
 });
 
 function instantiate(): Exports {
-  const abort = () => { throw new Error('core aborted'); };
+  const abort = () => {
+    throw new Error('core aborted');
+  };
   return new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as Exports;
 }
 
@@ -91,7 +93,10 @@ function read(trace: Uint8Array, chunk: number, x: Exports = instantiate()): Rea
 /** supply feeds core `x` the next chunk of at most `chunk` bytes of `trace`
  * from `pos`, or closes its input at the end, and returns the new position. */
 function supply(x: Exports, trace: Uint8Array, pos: number, chunk: number): number {
-  if (pos >= trace.length) { x.close(); return pos; }
+  if (pos >= trace.length) {
+    x.close();
+    return pos;
+  }
   const n = Math.min(chunk, trace.length - pos, x.inputWindowSize());
   new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
   x.feed(n);
@@ -115,7 +120,10 @@ function errorOf(x: Exports): string {
 /** fixtures lists the traces of the new formats in a fixture folder. */
 function fixtures(folder: string): [string, URL][] {
   const dir = new URL(`./fixtures/${folder}/`, import.meta.url);
-  return readdirSync(dir).filter((f) => f.endsWith('.trace')).sort().map((f) => [`${folder}/${f}`, new URL(f, dir)]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.trace'))
+    .sort()
+    .map((f) => [`${folder}/${f}`, new URL(f, dir)]);
 }
 
 describe('records do not depend on how the input is cut', () => {
@@ -159,7 +167,9 @@ describe('batches of records', () => {
         // Records with tables name the serial of their generation; one batch has one.
         const serials = new Set(batch.map((rec) => u32(rec, 4)).filter((s) => s !== 0));
         expect(serials.size).toBeLessThanOrEqual(1);
-        batch.forEach((rec, k) => { if (field(rec, 1, 1)[0]! & NEW_TABLES) expect(k).toBe(0); });
+        batch.forEach((rec, k) => {
+          if (field(rec, 1, 1)[0]! & NEW_TABLES) expect(k).toBe(0);
+        });
       }
     }
   });
@@ -211,7 +221,12 @@ function manyGenerations(v: number, n: number): Uint8Array {
   const uv = (x: bigint | number) => {
     let y = BigInt(x);
     const out: number[] = [];
-    do { let b = Number(y & 0x7fn); y >>= 7n; if (y) b |= 0x80; out.push(b); } while (y);
+    do {
+      let b = Number(y & 0x7fn);
+      y >>= 7n;
+      if (y) b |= 0x80;
+      out.push(b);
+    } while (y);
     return out;
   };
   const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [1, ...uv(gen), ...uv(m), ...uv(t), ...uv(data.length), ...data];
@@ -234,12 +249,17 @@ describe('memory', () => {
     it(`stays bounded over 3000 generations (go 1.${v})`, () => {
       const trace = manyGenerations(v, 3000);
       const x = instantiate();
-      let pos = 0, records = 0, early = 0;
+      let pos = 0,
+        records = 0,
+        early = 0;
       for (;;) {
         const st = x.next();
         if (st > 0) records += st;
         else if (st === 0) {
-          if (pos >= trace.length) { x.close(); continue; }
+          if (pos >= trace.length) {
+            x.close();
+            continue;
+          }
           const n = Math.min(4096, trace.length - pos);
           new Uint8Array(x.memory.buffer, x.inputWindow(), n).set(trace.subarray(pos, pos + n));
           x.feed(n);
@@ -269,8 +289,9 @@ interface Store {
 /** storeOf reads core `x`'s live store (`which` 0) or retired one (1). */
 function storeOf(x: Exports, which = 0): Store {
   const dv = new DataView(x.memory.buffer);
-  const [epoch, nStrings, nStacks, nFrames, strings, stacks, frames, bytes] =
-    Array.from({ length: 8 }, (_, i) => dv.getUint32(x.storeInfo(which) + 4 * i, true)) as [number, number, number, number, number, number, number, number];
+  const [epoch, nStrings, nStacks, nFrames, strings, stacks, frames, bytes] = Array.from({ length: 8 }, (_, i) =>
+    dv.getUint32(x.storeInfo(which) + 4 * i, true),
+  ) as [number, number, number, number, number, number, number, number];
   const entry = (base: number, i: number): [number, number] => [dv.getUint32(base + 8 * i, true), dv.getUint32(base + 8 * i + 4, true)];
   return {
     epoch,
@@ -325,7 +346,12 @@ describe('the tables blob and the store', () => {
 function uvarint(x: bigint | number): number[] {
   let y = BigInt(x);
   const out: number[] = [];
-  do { let b = Number(y & 0x7fn); y >>= 7n; if (y) b |= 0x80; out.push(b); } while (y);
+  do {
+    let b = Number(y & 0x7fn);
+    y >>= 7n;
+    if (y) b |= 0x80;
+    out.push(b);
+  } while (y);
   return out;
 }
 
@@ -334,8 +360,14 @@ function uvarint(x: bigint | number): number[] {
  * with 10-byte values: several MiB a generation, more than one of the
  * segments the core holds a generation's input in. */
 function bigGenerations(v: number, gens: number, batches: number): Uint8Array {
-  const batch = (gen: number, m: bigint | number, t: number, data: number[]) =>
-    [1, ...uvarint(gen), ...uvarint(m), ...uvarint(t), ...uvarint(data.length), ...data];
+  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [
+    1,
+    ...uvarint(gen),
+    ...uvarint(m),
+    ...uvarint(t),
+    ...uvarint(data.length),
+    ...data,
+  ];
   const none = (1n << 64n) - 1n;
   const out: number[] = [...Buffer.from(`go 1.${v} trace\0\0\0`)];
   for (let g = 1; g <= gens; g++) {
@@ -357,7 +389,8 @@ function bigGenerations(v: number, gens: number, batches: number): Uint8Array {
 function digest(trace: Uint8Array, chunk: number): [number, string, number] {
   const x = instantiate();
   const h = createHash('sha256');
-  let pos = 0, n = 0;
+  let pos = 0,
+    n = 0;
   for (;;) {
     const st = x.next();
     if (st > 0) {
@@ -408,7 +441,11 @@ describe('string and stack IDs', () => {
     // Four strings "a" and "b" under sparse IDs: store IDs 1 and 2, which the stack's frame names.
     const ids = [1n, 3000000n, 1n << 40n, (1n << 63n) + 5n];
     const x = instantiate();
-    const r = read(idTrace(ids, 1n << 40n, (1n << 63n) + 5n, (id) => (id === 1n << 40n ? 0x61 : 0x62)), 1 << 20, x);
+    const r = read(
+      idTrace(ids, 1n << 40n, (1n << 63n) + 5n, (id) => (id === 1n << 40n ? 0x61 : 0x62)),
+      1 << 20,
+      x,
+    );
     expect(r.status).toBe(-1);
     expect(storeOf(x)).toEqual({ epoch: 1, strings: ['b', 'a'], stacks: [[0, 1]], frames: [[0x1000n, 2n, 1n, 7n]] });
   });

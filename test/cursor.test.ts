@@ -9,7 +9,10 @@ import { Cursor } from '../src/cursor';
 import { Reader, type Source } from '../src/reader';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .sort();
 
 /** Numbers is what both readers say of one event. */
 type Numbers = { type: number; kind: number; time: unknown; g: unknown; p: unknown; m: unknown; args: unknown[]; stack: unknown; tables: boolean };
@@ -25,8 +28,22 @@ async function viaReader(source: Source): Promise<string[]> {
   const r = new Reader(source);
   try {
     for await (const ev of r) {
-      out.push(line({ type: ev.type, kind: ev.kind, time: ev.time, g: ev.goroutine, p: ev.proc, m: ev.thread,
-        args: ev.args, stack: ev.stackId, tables: ev.tables !== null }, String(ev)));
+      out.push(
+        line(
+          {
+            type: ev.type,
+            kind: ev.kind,
+            time: ev.time,
+            g: ev.goroutine,
+            p: ev.proc,
+            m: ev.thread,
+            args: ev.args,
+            stack: ev.stackId,
+            tables: ev.tables !== null,
+          },
+          String(ev),
+        ),
+      );
     }
     out.push('end');
   } catch (e) {
@@ -42,8 +59,12 @@ async function viaCursor(source: Source): Promise<string[]> {
   try {
     while (await c.fill()) {
       while (c.nextSync()) {
-        out.push(line({ type: c.type, kind: c.kind, time: c.time, g: c.goroutine, p: c.proc, m: c.thread,
-          args: c.args, stack: c.stackId, tables: c.tables !== null }, String(c)));
+        out.push(
+          line(
+            { type: c.type, kind: c.kind, time: c.time, g: c.goroutine, p: c.proc, m: c.thread, args: c.args, stack: c.stackId, tables: c.tables !== null },
+            String(c),
+          ),
+        );
       }
     }
     out.push('end');
@@ -61,7 +82,7 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-describe('the Cursor gives the Reader\'s events', () => {
+describe("the Cursor gives the Reader's events", () => {
   it('has fixtures', () => expect(names.length).toBeGreaterThan(50));
   for (const name of names) {
     it(name, async () => {

@@ -15,7 +15,12 @@ const cutAt = (t: Uint8Array, n: number) => t.subarray(0, n);
 
 /** edited is `r` with its printout's events changed by `f`. */
 function edited(r: Reading, f: (evs: string[]) => string[]): Reading {
-  return { text: f(events(r.text)).map((e) => e + '\n').join(''), error: r.error };
+  return {
+    text: f(events(r.text))
+      .map((e) => e + '\n')
+      .join(''),
+    error: r.error,
+  };
 }
 
 describe('safeGenerations', () => {
@@ -33,7 +38,8 @@ describe('safeGenerations', () => {
     });
 
     it(`${name}: each generation read alike by a cut just past its safe end`, () => {
-      const t = trace(name), whole = read(t);
+      const t = trace(name),
+        whole = read(t);
       let last = -1;
       for (let at = 16; at <= t.length; at += 197) {
         const n = safeGenerations(t, at);
@@ -47,8 +53,11 @@ describe('safeGenerations', () => {
 });
 
 describe('the relations fail for a reader that gets the generations before the damage wrong', () => {
-  const t = trace('gens-go1.27'), whole = read(t);
-  const at = t.length - 10, damaged = read(cutAt(t, at)), n = safeGenerations(t, at);
+  const t = trace('gens-go1.27'),
+    whole = read(t);
+  const at = t.length - 10,
+    damaged = read(cutAt(t, at)),
+    n = safeGenerations(t, at);
   const what = 'gens-go1.27 cut 10 bytes short';
 
   it('holds for ours', () => {
@@ -75,7 +84,11 @@ describe('the relations fail for a reader that gets the generations before the d
   });
 
   it('two events swapped (times that go back)', () => {
-    const bad = edited(damaged, (evs) => { const c = [...evs]; [c[3], c[4]] = [c[4]!, c[3]!]; return c; });
+    const bad = edited(damaged, (evs) => {
+      const c = [...evs];
+      [c[3], c[4]] = [c[4]!, c[3]!];
+      return c;
+    });
     expect(() => expectWellFormed(bad.text, what)).toThrow(/is not after/);
   });
 

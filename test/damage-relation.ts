@@ -13,8 +13,8 @@
 // - An old-format trace (Go 1.11-1.21) is parsed, ordered and checked whole
 //   before its first event: an error of those stages comes before any event.
 import { expect } from 'vitest';
-import { type TraceError } from '../src/errors';
-import { type Reading } from './golden';
+import type { TraceError } from '../src/errors';
+import type { Reading } from './golden';
 
 /** events splits a reading's printout (one latin1 char a byte) into its events' texts. */
 export function events(text: string): string[] {
@@ -26,7 +26,8 @@ const HEAD = /^M=-?\d+ P=-?\d+ G=-?\d+ (\w+) Time=(-?\d+)(?: N=(\d+))?/;
 
 /** expectWellFormed checks what every reading owes, damaged or not: times that increase and Syncs in order. */
 export function expectWellFormed(text: string, what: string): void {
-  let last: bigint | null = null, syncs = 0;
+  let last: bigint | null = null,
+    syncs = 0;
   events(text).forEach((e, i) => {
     const m = HEAD.exec(e);
     if (!m) throw new Error(`${what}: event ${i} is not an event: ${e.slice(0, 80)}`);
@@ -40,7 +41,8 @@ export function expectWellFormed(text: string, what: string): void {
 
 /** uvarint reads an unsigned LEB128 number at `at`: its value and the offset after it (-1 past the end). */
 function uvarint(b: Uint8Array, at: number): [number, number] {
-  let v = 0, scale = 1;
+  let v = 0,
+    scale = 1;
   for (let i = at; i < b.length && i < at + 10; i++) {
     v += (b[i]! & 0x7f) * scale;
     scale *= 128;
@@ -57,9 +59,10 @@ function uvarint(b: Uint8Array, at: number): [number, number] {
 export function safeGenerations(trace: Uint8Array, at: number): number {
   // The generation of each batch, in file order, and where it ends.
   const batches: { gen: number; end: number }[] = [];
-  for (let p = 16; p < trace.length;) {
+  for (let p = 16; p < trace.length; ) {
     const type = trace[p]!;
-    if (type === 52) { // EndOfGeneration: one byte, of the generation before it
+    if (type === 52) {
+      // EndOfGeneration: one byte, of the generation before it
       batches.push({ gen: batches.at(-1)?.gen ?? 0, end: p + 1 });
       p++;
       continue;

@@ -21,7 +21,8 @@ const dir = new URL('./fixtures/events/traces/', import.meta.url);
 // Real traces of every format (Go 1.22 to 1.27 programs, Go's own reader
 // tests, allocation traces); the cut-* and fuzz-* fixtures are damaged
 // already, and the largest fixture only slows the runs down.
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace'))
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
   .map((f) => f.slice(0, -'.trace'.length))
   .filter((n) => /^(go1\.2\d-|test-go12|allocfree-)/.test(n) && n !== 'test-go122-gc-stress')
   .sort();
@@ -76,8 +77,6 @@ const damage = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 32 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 32 }) }),
 );
-type Damage = typeof damage extends fc.Arbitrary<infer T> ? T : never;
-
 /** A damaged trace: which fixture, and the damages done to it in turn. */
 const damaged = fc.record({
   trace: fc.nat({ max: traces.length - 1 }),
@@ -92,7 +91,10 @@ type Damaged = typeof damaged extends fc.Arbitrary<infer T> ? T : never;
 function apply(d: Damaged, from: Uint8Array[] = traces): Uint8Array {
   let b = from[d.trace]!;
   for (const x of d.damages) {
-    if (x.kind === 'cut') { b = b.slice(0, x.at % (b.length + 1)); continue; }
+    if (x.kind === 'cut') {
+      b = b.slice(0, x.at % (b.length + 1));
+      continue;
+    }
     if (b.length <= 16) continue;
     const at = 16 + (x.at % (b.length - 16));
     const out = Array.from(b);
@@ -107,7 +109,7 @@ function apply(d: Damaged, from: Uint8Array[] = traces): Uint8Array {
 
 /** describeCase names a damaged trace so that a failure can be replayed by hand. */
 function describeCase(d: Damaged): string {
-  return `${names[d.trace]} with ${JSON.stringify(d.damages, (_k, v) => v instanceof Uint8Array ? Array.from(v) : v)}`;
+  return `${names[d.trace]} with ${JSON.stringify(d.damages, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v))}`;
 }
 
 describe('streaming cannot change the result', () => {
@@ -119,17 +121,20 @@ describe('streaming cannot change the result', () => {
 
   it('whole or in random chunks, down to single bytes', async () => {
     const whole = new Map<number, Outcome>();
-    await fc.assert(fc.asyncProperty(
-      fc.nat({ max: traces.length - 1 }),
-      fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4096 })), { minLength: 1, maxLength: 20 }),
-      async (t, sizes) => {
-        if (!whole.has(t)) whole.set(t, wholeReading(traces[t]!));
-        const want = whole.get(t)!;
-        const got = await streamedReading(traces[t]!, sizes);
-        expect(got.error, names[t]).toBe(want.error);
-        expect(got.text === want.text, `${names[t]} in chunks of ${sizes}`).toBe(true);
-      },
-    ), { numRuns: 50 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: traces.length - 1 }),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4096 })), { minLength: 1, maxLength: 20 }),
+        async (t, sizes) => {
+          if (!whole.has(t)) whole.set(t, wholeReading(traces[t]!));
+          const want = whole.get(t)!;
+          const got = await streamedReading(traces[t]!, sizes);
+          expect(got.error, names[t]).toBe(want.error);
+          expect(got.text === want.text, `${names[t]} in chunks of ${sizes}`).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });
 
@@ -139,10 +144,13 @@ const GO_INTERNAL = 'internal error: unexpectedly processing EndOfGeneration; br
 describe('damaged input never crashes, hangs or traps', () => {
   it("takes Go's own 'internal error' verdict for what it is: a TraceError with Go's words", () => {
     // Found by the property below (Go 1.27 reads this copy to the same events and the same words).
-    const bytes = apply({ trace: names.indexOf('test-go122-create-syscall-with-p'), damages: [
-      { kind: 'splice', at: 749592875, bytes: Uint8Array.from([0, 0, 1, 52, 0]) },
-      { kind: 'duplicate', at: 108075724, count: 27 },
-    ] });
+    const bytes = apply({
+      trace: names.indexOf('test-go122-create-syscall-with-p'),
+      damages: [
+        { kind: 'splice', at: 749592875, bytes: Uint8Array.from([0, 0, 1, 52, 0]) },
+        { kind: 'duplicate', at: 108075724, count: 27 },
+      ],
+    });
     const { error } = read(bytes);
     expect(error).toBeInstanceOf(TraceError);
     expect(error!.code).not.toBe(INTERNAL_ERROR);
@@ -157,24 +165,27 @@ describe('damaged input never crashes, hangs or traps', () => {
   it('ends with the events or a TraceError, in time, the generations before the damage read as before', () => {
     let failures = 0;
     const undamaged = new Map<number, Reading>();
-    fc.assert(fc.property(damaged, (d) => {
-      const bytes = apply(d);
-      const start = performance.now();
-      const reading = read(bytes); // read rethrows any error that is not a TraceError
-      const ms = performance.now() - start;
-      expect(ms, `${describeCase(d)} took ${ms.toFixed(0)} ms`).toBeLessThan(BOUND_MS);
-      const { text, error } = reading;
-      expectWellFormed(text, describeCase(d));
-      const original = traces[d.trace]!;
-      if (!undamaged.has(d.trace)) undamaged.set(d.trace, read(original));
-      const safe = safeGenerations(original, firstChange(original, bytes));
-      expectSameGenerations(reading, undamaged.get(d.trace)!, safe, describeCase(d));
-      if (error === null) return;
-      failures++;
-      expect(error.code, `${describeCase(d)}: ${error.message}`).not.toBe(INTERNAL_ERROR);
-      // Go's reader words one of its own verdicts so; it is not ours.
-      if (error.goMessage !== GO_INTERNAL) expect(error.goMessage, describeCase(d)).not.toMatch(/internal error/);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(damaged, (d) => {
+        const bytes = apply(d);
+        const start = performance.now();
+        const reading = read(bytes); // read rethrows any error that is not a TraceError
+        const ms = performance.now() - start;
+        expect(ms, `${describeCase(d)} took ${ms.toFixed(0)} ms`).toBeLessThan(BOUND_MS);
+        const { text, error } = reading;
+        expectWellFormed(text, describeCase(d));
+        const original = traces[d.trace]!;
+        if (!undamaged.has(d.trace)) undamaged.set(d.trace, read(original));
+        const safe = safeGenerations(original, firstChange(original, bytes));
+        expectSameGenerations(reading, undamaged.get(d.trace)!, safe, describeCase(d));
+        if (error === null) return;
+        failures++;
+        expect(error.code, `${describeCase(d)}: ${error.message}`).not.toBe(INTERNAL_ERROR);
+        // Go's reader words one of its own verdicts so; it is not ours.
+        if (error.goMessage !== GO_INTERNAL) expect(error.goMessage, describeCase(d)).not.toMatch(/internal error/);
+      }),
+      { numRuns: 200 },
+    );
     // Damage that every reading shrugged off would test nothing, and so
     // would damage that always struck the first generation.
     expect(failures).toBeGreaterThan(20);
@@ -190,15 +201,18 @@ describe('damaged input never crashes, hangs or traps', () => {
   it('reads the generations before the damage as before', () => {
     let kept = 0;
     const undamaged = gens.map((t) => read(t));
-    fc.assert(fc.property(damagedGens, (d) => {
-      const bytes = apply(d, gens);
-      const reading = read(bytes);
-      const what = `gens ${d.trace} with ${JSON.stringify(d.damages, (_k, v) => v instanceof Uint8Array ? Array.from(v) : v)}`;
-      expectWellFormed(reading.text, what);
-      const safe = safeGenerations(gens[d.trace]!, firstChange(gens[d.trace]!, bytes));
-      expectSameGenerations(reading, undamaged[d.trace]!, safe, what);
-      if (safe > 0) kept++;
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(damagedGens, (d) => {
+        const bytes = apply(d, gens);
+        const reading = read(bytes);
+        const what = `gens ${d.trace} with ${JSON.stringify(d.damages, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v))}`;
+        expectWellFormed(reading.text, what);
+        const safe = safeGenerations(gens[d.trace]!, firstChange(gens[d.trace]!, bytes));
+        expectSameGenerations(reading, undamaged[d.trace]!, safe, what);
+        if (safe > 0) kept++;
+      }),
+      { numRuns: 150 },
+    );
     // Damage that always struck the first generation would compare nothing.
     expect(kept).toBeGreaterThan(40); // about 80 of 150 expected
   });
@@ -207,12 +221,20 @@ describe('damaged input never crashes, hangs or traps', () => {
 /** goRead runs Go's reader on `file`: its stdout (latin1), its stderr, and its exit status. */
 function goRead(file: string): Promise<{ stdout: string; stderr: string; status: number }> {
   return new Promise((resolve) => {
-    execFile(GO, ['tool', 'trace', '-d=parsed', file], {
-      env: { ...process.env, TZ: 'UTC', GOTOOLCHAIN: 'local' }, encoding: 'latin1', maxBuffer: 1 << 28, timeout: 60_000,
-    }, (err, stdout, stderr) => {
-      const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ stdout, stderr: stderr.trimEnd(), status });
-    });
+    execFile(
+      GO,
+      ['tool', 'trace', '-d=parsed', file],
+      {
+        env: { ...process.env, TZ: 'UTC', GOTOOLCHAIN: 'local' },
+        encoding: 'latin1',
+        maxBuffer: 1 << 28,
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) => {
+        const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        resolve({ stdout, stderr: stderr.trimEnd(), status });
+      },
+    );
   });
 }
 
@@ -220,7 +242,9 @@ function goRead(file: string): Promise<{ stdout: string; stderr: string; status:
 async function inPairs<T, R>(items: T[], job: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  const worker = async () => { for (let i; (i = next++) < items.length;) out[i] = await job(items[i]!); };
+  const worker = async () => {
+    for (let i; (i = next++) < items.length; ) out[i] = await job(items[i]!);
+  };
   await Promise.all([worker(), worker()]);
   return out;
 }
@@ -229,8 +253,12 @@ describe.skipIf(!existsSync(GO))(`damaged traces read as Go reads them (${GO}${e
   const seed = Number(process.env.DIFF_SEED ?? 2027);
   const cases = fc.sample(damaged, { seed, numRuns: 40 });
   let temp = '';
-  beforeAll(() => { temp = mkdtempSync(join(tmpdir(), 'gotrace-differential-')); });
-  afterAll(() => { if (temp) rmSync(temp, { recursive: true, force: true }); });
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'gotrace-differential-'));
+  });
+  afterAll(() => {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  });
 
   it(`40 damaged traces, seed ${seed}`, async () => {
     const files = cases.map((d, i) => {
@@ -252,7 +280,7 @@ describe.skipIf(!existsSync(GO))(`damaged traces read as Go reads them (${GO}${e
       // Go follows a few messages with a dump of its state (in random map
       // order) that we sum up in one line: there, only Go's first line counts.
       const [first, ...rest] = theirs.stderr.split('\n');
-      const same = (m: string) => rest.length > 0 ? m.startsWith(first!) : m === first;
+      const same = (m: string) => (rest.length > 0 ? m.startsWith(first!) : m === first);
       if (theirs.status !== 0 && ours.error && !same(ours.error.goMessage)) {
         disagreements.push(`${where}: Go says ${JSON.stringify(theirs.stderr)}, we say ${JSON.stringify(ours.error.goMessage)}`);
       }

@@ -19,12 +19,14 @@ const where = ' (at byte 59, generation 1)';
 async function captured(args: string[]): Promise<{ status: number; out: Buffer; err: Buffer }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const keep = (into: Buffer[]) => (chunk: string | Uint8Array, ...rest: unknown[]) => {
-    into.push(Buffer.from(chunk));
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    done?.();
-    return true;
-  };
+  const keep =
+    (into: Buffer[]) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]) => {
+      into.push(Buffer.from(chunk));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    };
   vi.spyOn(process.stdout, 'write').mockImplementation(keep(out) as typeof process.stdout.write);
   vi.spyOn(process.stderr, 'write').mockImplementation(keep(err) as typeof process.stderr.write);
   const status = await main(['node', 'gotrace', ...args]);
@@ -50,14 +52,18 @@ describe('error messages with bytes that are not UTF-8', () => {
 
   it('the API keeps a string message and has the bytes in goMessageBytes', async () => {
     const reader = new Reader(new Uint8Array(read('string-duplicate.trace')));
-    const e = await (async () => { for (;;) if ((await reader.next()) === null) return null; })().catch((x: unknown) => x);
+    const e = await (async () => {
+      for (;;) if ((await reader.next()) === null) return null;
+    })().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TraceError);
     const te = e as TraceError;
     expect(te.goMessage).toBe('multiple strings with the same ID: id=1, new=\ufffd(, existing=a\ufffdb');
     expect(te.message).toBe(te.goMessage + where);
     const goLine = read('string-duplicate.go-stderr');
     expect(Buffer.from(te.goMessageBytes).equals(goLine.subarray(0, goLine.length - 1))).toBe(true);
-    expect(Buffer.from(messageBytes(te)).toString('latin1')).toBe(Buffer.concat([goLine.subarray(0, goLine.length - 1), Buffer.from(where)]).toString('latin1'));
+    expect(Buffer.from(messageBytes(te)).toString('latin1')).toBe(
+      Buffer.concat([goLine.subarray(0, goLine.length - 1), Buffer.from(where)]).toString('latin1'),
+    );
   });
 
   it("a region's name prints as its bytes, as Go's %v of a userRegion does", () => {
@@ -75,7 +81,8 @@ describe('error messages with bytes that are not UTF-8', () => {
     const info = { code, args: [4n, 80n, 96n, 0n], offset: 0n, generation: 0n };
     const got = formatCoreErrorBytes(info, { memory, names: 400 });
     const want = Buffer.concat([
-      Buffer.from('misuse of region in goroutine 4: region end {7 '), Buffer.from([0xfe]),
+      Buffer.from('misuse of region in goroutine 4: region end {7 '),
+      Buffer.from([0xfe]),
       Buffer.from('} when the inner-most active region start event is {0 ok}'),
     ]);
     expect(Buffer.from(got).toString('latin1')).toBe(want.toString('latin1'));

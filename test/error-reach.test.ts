@@ -46,8 +46,7 @@ function wireCodeOf(trace: Uint8Array): number {
 function tracesIn(sub: string): Uint8Array[] {
   const dir = new URL(sub + '/', fixtures);
   const names = readdirSync(dir);
-  return names.filter((f) => f.endsWith('.trace') && names.includes(f.replace(/\.trace$/, '.err')))
-    .map((f) => new Uint8Array(readFileSync(new URL(f, dir))));
+  return names.filter((f) => f.endsWith('.trace') && names.includes(f.replace(/\.trace$/, '.err'))).map((f) => new Uint8Array(readFileSync(new URL(f, dir))));
 }
 
 describe('every error the core can raise', () => {

@@ -1,6 +1,6 @@
 // Builders of the core's event records and tables blobs (assembly/README.md),
 // for testing typed events without the core.
-import { Event, eventFromRecord } from '../src/event';
+import { type Event, eventFromRecord } from '../src/event';
 import { Tables } from '../src/tables';
 
 /** RecordFields are the fields of one 80-byte event record. */
@@ -55,13 +55,14 @@ export function blob(f: BlobFields): Uint8Array {
   const strings = (f.strings ?? []).map(([id, s]) => [id, typeof s === 'string' ? new TextEncoder().encode(s) : s] as const);
   const stacks = f.stacks ?? [];
   const nFrames = stacks.reduce((n, [, frames]) => n + frames.length, 0);
-  const strEntries = 80, stackEntries = strEntries + 16 * strings.length, frames = stackEntries + 16 * stacks.length;
+  const strEntries = 80,
+    stackEntries = strEntries + 16 * strings.length,
+    frames = stackEntries + 16 * stacks.length;
   const strBytes = frames + 32 * nFrames;
   const total = strBytes + strings.reduce((n, [, s]) => n + s.length, 0);
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
-  [strings.length, stacks.length, nFrames, strEntries, stackEntries, frames, strBytes, f.snapshot ? 1 : 0]
-    .forEach((x, i) => v.setUint32(4 * i, x, true));
+  [strings.length, stacks.length, nFrames, strEntries, stackEntries, frames, strBytes, f.snapshot ? 1 : 0].forEach((x, i) => v.setUint32(4 * i, x, true));
   v.setFloat64(32, f.frequency ?? 1, true);
   v.setBigInt64(40, BigInt(f.generation ?? 1), true);
   if (f.snapshot) {

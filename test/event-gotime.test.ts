@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { formatUnixNano } from '../src/gotime';
 
 const fixture = new URL('./fixtures/events/gotime/gotime.tsv', import.meta.url);
-const rows = readFileSync(fixture, 'utf8').trimEnd().split('\n').map((line) => line.split('\t'));
+const rows = readFileSync(fixture, 'utf8')
+  .trimEnd()
+  .split('\n')
+  .map((line) => line.split('\t'));
 
 describe('formatUnixNano matches time.Unix(sec, nsec).Format(time.RFC3339Nano)', () => {
   it('has the fixture', () => expect(rows.length).toBeGreaterThan(700));

@@ -14,16 +14,33 @@ const NO_TASK = 0xffffffffffffffffn;
 
 // A generation's tables like those of go1.27-annotations.trace.
 const gen = tables({
-  strings: [[1, 'main.main'], [2, './annotations.go'], [3, 'task0'], [4, 'key0'], [5, '0123456789abcdef'],
-    [6, 'GC (fractional)'], [7, 'start trace'], [8, 'runtime.traceStartReadCPU.func1'], [9, 'runtime/tracecpu.go'],
-    [10, 'runtime.StartTrace'], [11, 'runtime/trace.go'], [12, 'system goroutine wait']],
-  stacks: [[1, [[0x4b2db2, 1, 2, 33]]], [2, [[0x479520, 8, 9, 44]]], [3, [[0x466d2d, 10, 11, 429]]]],
+  strings: [
+    [1, 'main.main'],
+    [2, './annotations.go'],
+    [3, 'task0'],
+    [4, 'key0'],
+    [5, '0123456789abcdef'],
+    [6, 'GC (fractional)'],
+    [7, 'start trace'],
+    [8, 'runtime.traceStartReadCPU.func1'],
+    [9, 'runtime/tracecpu.go'],
+    [10, 'runtime.StartTrace'],
+    [11, 'runtime/trace.go'],
+    [12, 'system goroutine wait'],
+  ],
+  stacks: [
+    [1, [[0x4b2db2, 1, 2, 33]]],
+    [2, [[0x479520, 8, 9, 44]]],
+    [3, [[0x466d2d, 10, 11, 429]]],
+  ],
 });
 
-describe('Event.toString() is Go\'s Event.String()', () => {
+describe("Event.toString() is Go's Event.String()", () => {
   it('TaskBegin with a stack and no parent', () => {
     const ev = event({ type: T('UserTaskBegin'), time: 1607466461888, m: 31582, p: 0, g: 1, args: [1, NO_TASK, 3, 1] }, gen);
-    expect(String(ev)).toBe('M=31582 P=0 G=1 TaskBegin Time=1607466461888 ID=1 Parent=18446744073709551615 Type="task0"\nStack=\n\tmain.main @ 0x4b2db2\n\t\t./annotations.go:33\n');
+    expect(String(ev)).toBe(
+      'M=31582 P=0 G=1 TaskBegin Time=1607466461888 ID=1 Parent=18446744073709551615 Type="task0"\nStack=\n\tmain.main @ 0x4b2db2\n\t\t./annotations.go:33\n',
+    );
     expect(ev.task()).toEqual({ id: 1, parent: NO_TASK, type: 'task0' });
   });
 
@@ -45,13 +62,17 @@ describe('Event.toString() is Go\'s Event.String()', () => {
 
   it('ranges: stop-the-world, mark assist, sweep with attributes', () => {
     const stw = event({ type: T('STWBegin'), time: 1607466401600, m: 31582, p: 0, g: 1, args: [7, 3] }, gen);
-    expect(String(stw)).toBe('M=31582 P=0 G=1 RangeBegin Time=1607466401600 Name="stop-the-world (start trace)" Scope=Goroutine(1)\nStack=\n\truntime.StartTrace @ 0x466d2d\n\t\truntime/trace.go:429\n');
+    expect(String(stw)).toBe(
+      'M=31582 P=0 G=1 RangeBegin Time=1607466401600 Name="stop-the-world (start trace)" Scope=Goroutine(1)\nStack=\n\truntime.StartTrace @ 0x466d2d\n\t\truntime/trace.go:429\n',
+    );
     const end = event({ type: T('STWEnd'), time: 1607466413952, m: 31582, p: 0, g: 1, args: [7] }, gen);
     expect(String(end)).toBe('M=31582 P=0 G=1 RangeEnd Time=1607466413952 Name="stop-the-world (start trace)" Scope=Goroutine(1) Attributes=[]');
     const assist = event({ type: T('GCMarkAssistEnd'), time: 1609874471040, m: 31969, p: 1, g: 18 }, gen);
     expect(String(assist)).toBe('M=31969 P=1 G=18 RangeEnd Time=1609874471040 Name="GC mark assist" Scope=Goroutine(18) Attributes=[]');
     const sweep = event({ type: T('GCSweepEnd'), time: 1609881406464, m: 31969, p: 1, g: 18, args: [8192, 7680] }, gen);
-    expect(String(sweep)).toBe('M=31969 P=1 G=18 RangeEnd Time=1609881406464 Name="GC incremental sweep" Scope=Proc(1) Attributes=["bytes swept"=Value{Uint64(8192)} "bytes reclaimed"=Value{Uint64(7680)}]');
+    expect(String(sweep)).toBe(
+      'M=31969 P=1 G=18 RangeEnd Time=1609881406464 Name="GC incremental sweep" Scope=Proc(1) Attributes=["bytes swept"=Value{Uint64(8192)} "bytes reclaimed"=Value{Uint64(7680)}]',
+    );
     expect(sweep.rangeAttributes()[1]!.value.uint64()).toBe(7680);
     const active = event({ type: T('GCSweepActive'), time: 5, m: 1, p: 0, g: -1, args: [3] }, gen);
     expect(active.range().scope.toString()).toBe('Proc(3)');
@@ -65,7 +86,9 @@ describe('Event.toString() is Go\'s Event.String()', () => {
 
   it('state transitions: create with its stack, block with a reason, statuses', () => {
     const create = event({ type: T('GoCreate'), time: 1607466455552, m: 31582, p: 0, g: 1, args: [7, 2, 0] }, gen);
-    expect(String(create)).toBe('M=31582 P=0 G=1 StateTransition Time=1607466455552 GoID=7 NotExist->Runnable Reason=""\nTransitionStack=\n\truntime.traceStartReadCPU.func1 @ 0x479520\n\t\truntime/tracecpu.go:44\n');
+    expect(String(create)).toBe(
+      'M=31582 P=0 G=1 StateTransition Time=1607466455552 GoID=7 NotExist->Runnable Reason=""\nTransitionStack=\n\truntime.traceStartReadCPU.func1 @ 0x479520\n\t\truntime/tracecpu.go:44\n',
+    );
     const block = event({ type: T('GoBlock'), time: 1609874428224, m: 31966, p: 0, g: 7, args: [12, 0] }, gen);
     expect(String(block)).toBe('M=31966 P=0 G=7 StateTransition Time=1609874428224 GoID=7 Running->Waiting Reason="system goroutine wait"');
     const st = block.stateTransition();
@@ -80,7 +103,7 @@ describe('Event.toString() is Go\'s Event.String()', () => {
     expect(String(start)).toBe('M=31585 P=-1 G=-1 StateTransition Time=1607466441728 ProcID=1 Idle->Running Reason=""');
   });
 
-  it('ProcSteal: from Idle when the stolen proc\'s syscall was abandoned', () => {
+  it("ProcSteal: from Idle when the stolen proc's syscall was abandoned", () => {
     const steal = (old: number) => event({ type: T('ProcSteal'), time: 9, m: 2, p: 1, g: 3, args: [0, 1, 1, old] }, gen);
     expect(String(steal(3))).toBe('M=2 P=1 G=3 StateTransition Time=9 ProcID=0 Running->Idle Reason=""');
     expect(String(steal(4))).toBe('M=2 P=1 G=3 StateTransition Time=9 ProcID=0 Idle->Idle Reason=""');
@@ -112,16 +135,26 @@ describe('Event.toString() is Go\'s Event.String()', () => {
   });
 
   it('keeps bytes that are not UTF-8: quoted as Go does, raw for exact writers', () => {
-    const bad = tables({ strings: [[1, Uint8Array.of(0x66, 0xff, 0x6f)], [2, 'f.go']], stacks: [[1, [[0x10, 1, 2, 3]]]] });
+    const bad = tables({
+      strings: [
+        [1, Uint8Array.of(0x66, 0xff, 0x6f)],
+        [2, 'f.go'],
+      ],
+      stacks: [[1, [[0x10, 1, 2, 3]]]],
+    });
     const ev = event({ type: T('GoBlock'), time: 1, m: 1, p: 0, g: 1, args: [1, 1] }, bad);
-    expect(String(ev)).toBe('M=1 P=0 G=1 StateTransition Time=1 GoID=1 Running->Waiting Reason="f\\xffo"\nTransitionStack=\n\tf\ufffdo @ 0x10\n\t\tf.go:3\n\nStack=\n\tf\ufffdo @ 0x10\n\t\tf.go:3\n');
+    expect(String(ev)).toBe(
+      'M=1 P=0 G=1 StateTransition Time=1 GoID=1 Running->Waiting Reason="f\\xffo"\nTransitionStack=\n\tf\ufffdo @ 0x10\n\t\tf.go:3\n\nStack=\n\tf\ufffdo @ 0x10\n\t\tf.go:3\n',
+    );
     const raw = encodeRaw(format(ev, true));
     expect(Buffer.from(raw).includes(Buffer.from([0x66, 0xff, 0x6f, 0x20, 0x40]))).toBe(true);
   });
 
   it('experimental events (go1.27 with GODEBUG=traceallocfree=1)', () => {
     const ev = event({ type: T('Span'), time: 2016497103488, m: 7042, p: 1, g: 1, args: [490, 1, 72] }, gen);
-    expect(String(ev)).toBe('M=7042 P=1 G=1 Experimental Time=2016497103488 Name=Span Args=[id=Value{Uint64(490)}, npages_value=Value{Uint64(1)}, kindclass=Value{Uint64(72)}]');
+    expect(String(ev)).toBe(
+      'M=7042 P=1 G=1 Experimental Time=2016497103488 Name=Span Args=[id=Value{Uint64(490)}, npages_value=Value{Uint64(1)}, kindclass=Value{Uint64(72)}]',
+    );
     const x = ev.experimental();
     expect([x.name, x.experiment, x.args]).toEqual(['Span', 'AllocFree', ['id', 'npages_value', 'kindclass']]);
     expect(x.values.map((v) => v.uint64())).toEqual([490, 1, 72]);

@@ -11,7 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { events } from '../src/commands/events';
-import { type JSONValue } from '../src/eventjson';
+import type { JSONValue } from '../src/eventjson';
 
 type Obj = { [key: string]: JSONValue };
 
@@ -19,7 +19,7 @@ type Obj = { [key: string]: JSONValue };
 function goDecode(bytes: Uint8Array): string {
   const strict = new TextDecoder('utf-8', { fatal: true });
   let s = '';
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
     const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 0;
     let ch = '\ufffd';
@@ -60,8 +60,10 @@ function unquote(s: string): [string, number] {
     }
     const e = s[++i]!;
     if (e in ESCAPES) out.push(ESCAPES[e]!);
-    else if (e === 'x') { out.push(parseInt(s.slice(i + 1, i + 3), 16)); i += 2; }
-    else if (e === 'u' || e === 'U') {
+    else if (e === 'x') {
+      out.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (e === 'u' || e === 'U') {
       const n = e === 'u' ? 4 : 8;
       out.push(...new TextEncoder().encode(String.fromCodePoint(parseInt(s.slice(i + 1, i + 1 + n), 16))));
       i += n;
@@ -71,11 +73,20 @@ function unquote(s: string): [string, number] {
 }
 
 /** Frame is a stack frame as Go prints it. */
-interface Frame { func: string; pc: bigint; file: string; line: bigint }
+interface Frame {
+  func: string;
+  pc: bigint;
+  file: string;
+  line: bigint;
+}
 
 /** GoEvent is one event of Go's printout: its first line, split, and its stacks. */
 interface GoEvent {
-  m: bigint; p: bigint; g: bigint; kind: string; time: bigint;
+  m: bigint;
+  p: bigint;
+  g: bigint;
+  kind: string;
+  time: bigint;
   rest: string;
   stacks: Record<string, Frame[]>;
   raw: string;
@@ -85,7 +96,8 @@ interface GoEvent {
 function parseFrames(lines: string[]): Frame[] {
   const frames: Frame[] = [];
   for (let i = 0; i + 1 < lines.length; i += 2) {
-    const f = /^\t(.*) @ 0x([0-9a-f]+)$/.exec(lines[i]!), l = /^\t\t(.*):(\d+)$/.exec(lines[i + 1]!);
+    const f = /^\t(.*) @ 0x([0-9a-f]+)$/.exec(lines[i]!),
+      l = /^\t\t(.*):(\d+)$/.exec(lines[i + 1]!);
     if (!f || !l) throw new Error(`not a frame: ${lines[i]} / ${lines[i + 1]}`);
     frames.push({ func: goDecode(latin1Bytes(f[1]!)), pc: BigInt('0x' + f[2]), file: goDecode(latin1Bytes(l[1]!)), line: BigInt(l[2]!) });
   }
@@ -94,7 +106,10 @@ function parseFrames(lines: string[]): Frame[] {
 
 /** split splits a printout (latin1) into events' texts, trailing newlines dropped. */
 function split(text: string): string[] {
-  return text.split(/\n(?=M=)/).filter((e) => e.trim() !== '').map((e) => e.replace(/\n+$/, ''));
+  return text
+    .split(/\n(?=M=)/)
+    .filter((e) => e.trim() !== '')
+    .map((e) => e.replace(/\n+$/, ''));
 }
 
 /** untimed is an event's text without its time. */
@@ -107,11 +122,18 @@ function parseGo(text: string): GoEvent[] {
     const h = /^M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(.*)$/.exec(lines[0]!);
     if (!h) throw new Error(`not an event: ${lines[0]}`);
     const stacks: Record<string, Frame[]> = {};
-    let heading = '', body: string[] = [];
-    const flush = () => { if (heading) stacks[heading] = parseFrames(body); };
+    let heading = '',
+      body: string[] = [];
+    const flush = () => {
+      if (heading) stacks[heading] = parseFrames(body);
+    };
     for (const l of lines.slice(1)) {
       const s = /^(\w+)=$/.exec(l);
-      if (s) { flush(); heading = s[1]!; body = []; } else if (l !== '') body.push(l);
+      if (s) {
+        flush();
+        heading = s[1]!;
+        body = [];
+      } else if (l !== '') body.push(l);
     }
     flush();
     return { m: BigInt(h[1]!), p: BigInt(h[2]!), g: BigInt(h[3]!), kind: h[4]!, time: BigInt(h[5]!), rest: h[6]!, stacks, raw: e };
@@ -151,7 +173,8 @@ function fields(rest: string): Map<string, string> {
       value = v;
       s = s.slice(n);
     } else if (s.startsWith('[')) {
-      let depth = 0, i = 0;
+      let depth = 0,
+        i = 0;
       for (; i < s.length; i++) {
         if (s[i] === '"') i += unquote(s.slice(i))[1] - 1;
         else if (s[i] === '[') depth++;
@@ -211,7 +234,7 @@ function expectStack(got: JSONValue | undefined, want: Frame[] | undefined, what
 /** attributes parses Go's list of range attributes: `"name"=Value{...} ...`. */
 function attributes(list: string): [string, string][] {
   const out: [string, string][] = [];
-  for (let s = list.trim(); s !== '';) {
+  for (let s = list.trim(); s !== ''; ) {
     const [name, n] = unquote(s);
     const v = /^=(Value\{\w+\((?:"(?:[^"\\]|\\.)*"|\d+)\)\})/.exec(s.slice(n))!;
     out.push([name, v[1]!]);
@@ -248,7 +271,9 @@ function expectDetail(j: Obj, e: GoEvent, what: string): void {
     case 'Label':
       expect((j.label as Obj).label, what).toBe(get('Label'));
       return expectResource((j.label as Obj).resource, get('Resource'), `${what} Resource`);
-    case 'RangeBegin': case 'RangeActive': case 'RangeEnd': {
+    case 'RangeBegin':
+    case 'RangeActive':
+    case 'RangeEnd': {
       const r = j.range as Obj;
       expect(r.name, what).toBe(get('Name'));
       expectResource(r.scope, get('Scope'), `${what} Scope`);
@@ -262,13 +287,15 @@ function expectDetail(j: Obj, e: GoEvent, what: string): void {
       });
       return;
     }
-    case 'TaskBegin': case 'TaskEnd': {
+    case 'TaskBegin':
+    case 'TaskEnd': {
       const t = j.task as Obj;
       expectInt(t.id, BigInt(get('ID')), `${what} ID`);
       expectInt(t.parent, BigInt(get('Parent')), `${what} Parent`);
       return expect(t.type, `${what} Type`).toBe(get('Type'));
     }
-    case 'RegionBegin': case 'RegionEnd': {
+    case 'RegionBegin':
+    case 'RegionEnd': {
       const r = j.region as Obj;
       expectInt(r.task, BigInt(get('Task')), `${what} Task`);
       return expect(r.type, `${what} Type`).toBe(get('Type'));
@@ -291,7 +318,10 @@ function expectDetail(j: Obj, e: GoEvent, what: string): void {
       const x = j.experimental as Obj;
       expect(x.name, what).toBe(get('Name'));
       const args = x.args as Obj;
-      const want = get('Args').split(', ').filter((a) => a !== '').map((a) => /^(\w+)=(.*)$/.exec(a)!);
+      const want = get('Args')
+        .split(', ')
+        .filter((a) => a !== '')
+        .map((a) => /^(\w+)=(.*)$/.exec(a)!);
       expect(Object.keys(args), `${what} Args`).toEqual(want.map((a) => a[1]));
       for (const a of want) expectValue(args[a[1]!], a[2]!, `${what} arg ${a[1]}`);
       return;
@@ -318,7 +348,12 @@ function expectEvent(j: Obj, e: GoEvent, what: string, time = true): void {
 /** sink is a Writable that keeps what is written. */
 function sink(): { stream: Writable; bytes: () => Buffer } {
   const parts: Buffer[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { parts.push(Buffer.from(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      parts.push(Buffer.from(chunk));
+      done();
+    },
+  });
   return { stream, bytes: () => Buffer.concat(parts) };
 }
 
@@ -331,14 +366,26 @@ async function listing(trace: Uint8Array, mode: 'text' | 'json'): Promise<Buffer
 
 /** ours is what `gotrace events --json` prints for `trace`, one object an event. */
 async function ours(trace: Uint8Array): Promise<Obj[]> {
-  return (await listing(trace, 'json')).toString().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Obj);
+  return (await listing(trace, 'json'))
+    .toString()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Obj);
 }
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
 // New-format traces, and what each has: logs, tasks, regions, labels,
 // metrics, ranges (with a sweep's attributes: go1.26-stress-start-stop), stacks, syncs, experimental events,
 // a CPU sample and values past 2^53 and strings of bad UTF-8 (edge-values).
-const NEW = ['go1.27-annotations', 'go1.26-annotations-stress', 'go1.27-stress-start-stop', 'go1.26-stress-start-stop', 'allocfree-go1.27', 'edge-values', 'go1.27-stacks'];
+const NEW = [
+  'go1.27-annotations',
+  'go1.26-annotations-stress',
+  'go1.27-stress-start-stop',
+  'go1.26-stress-start-stop',
+  'allocfree-go1.27',
+  'edge-values',
+  'go1.27-stacks',
+];
 
 describe('--json, field by field as Go reads the trace', () => {
   for (const name of NEW) {
@@ -353,8 +400,22 @@ describe('--json, field by field as Go reads the trace', () => {
   it('covers every kind of event', () => {
     const kinds = new Set<string>();
     for (const name of NEW) for (const e of parseGo(readFileSync(new URL(name + '.want', dir), 'latin1'))) kinds.add(e.kind);
-    expect([...kinds].sort()).toEqual(['Experimental', 'Label', 'Log', 'Metric', 'RangeActive', 'RangeBegin', 'RangeEnd',
-      'RegionBegin', 'RegionEnd', 'StackSample', 'StateTransition', 'Sync', 'TaskBegin', 'TaskEnd']);
+    expect([...kinds].sort()).toEqual([
+      'Experimental',
+      'Label',
+      'Log',
+      'Metric',
+      'RangeActive',
+      'RangeBegin',
+      'RangeEnd',
+      'RegionBegin',
+      'RegionEnd',
+      'StackSample',
+      'StateTransition',
+      'Sync',
+      'TaskBegin',
+      'TaskEnd',
+    ]);
   });
 
   // An old trace: Go orders its events of equal times differently from run
@@ -385,6 +446,11 @@ describe('gotrace events --json', () => {
   it('prints JSON Lines', async () => {
     const out = (await listing(new Uint8Array(readFileSync(new URL('edge-values.trace', dir))), 'json')).toString();
     expect(out.endsWith('}\n')).toBe(true);
-    expect(out.split('\n').slice(0, -1).every((l) => l.startsWith('{"kind":'))).toBe(true);
+    expect(
+      out
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.startsWith('{"kind":')),
+    ).toBe(true);
   });
 });

@@ -9,15 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { firstDifference, read } from './golden';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .sort();
 
 // Traces we are known to read differently from Go, one per line with the
 // reason: their tests are expected to fail, and fail loudly once fixed (then
 // delete the line).
-const known = new Map(readFileSync(new URL('./fixtures/events/known-differences.txt', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(/\s+/)[0]!, l] as const));
+const known = new Map(
+  readFileSync(new URL('./fixtures/events/known-differences.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => [l.split(/\s+/)[0]!, l] as const),
+);
 
-describe('events are Go\'s -d=parsed output', () => {
+describe("events are Go's -d=parsed output", () => {
   it('has fixtures', () => expect(names.length).toBeGreaterThan(50));
   for (const name of names) {
     (known.has(name) ? it.fails : it)(name, () => {
@@ -39,4 +46,3 @@ describe('events are Go\'s -d=parsed output', () => {
     });
   }
 });
-

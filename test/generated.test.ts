@@ -57,7 +57,7 @@ describe('generated files', () => {
   });
 });
 
-describe('pendingGenerators (the test runs\' regeneration)', () => {
+describe("pendingGenerators (the test runs' regeneration)", () => {
   const base = mkdtempSync(join(tmpdir(), 'gotrace-gen-'));
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const g = GENERATORS[0];

@@ -8,7 +8,8 @@ import { encodeRaw } from '../src/tables';
 
 /** firstDifference names the first line where two texts differ, for a readable failure. */
 export function firstDifference(got: string, want: string): string {
-  const a = got.split('\n'), b = want.split('\n');
+  const a = got.split('\n'),
+    b = want.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if (a[i] !== b[i]) return `line ${i + 1}:\n  got:  ${a[i]}\n  want: ${b[i]}`;
   }

@@ -19,7 +19,10 @@ describe('openTrace on a directory', () => {
   });
 
   it('gotrace events DIR fails with that message, not an internal error', async () => {
-    const err = await (await program()).exitOverride().parseAsync(['node', 'gotrace', 'events', dir]).catch((e: unknown) => e);
+    const err = await (await program())
+      .exitOverride()
+      .parseAsync(['node', 'gotrace', 'events', dir])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect((err as Error).message).toBe(`failed to read trace file: read ${dir}: is a directory`);
   });

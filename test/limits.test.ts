@@ -33,7 +33,10 @@ async function* bigGeneration(mib: number): AsyncGenerator<Uint8Array> {
 describe('core limits', () => {
   it('stops a generation of more than 512 MiB with a named error', async () => {
     const reader = new Reader(bigGeneration(600));
-    const err = await reader.next().then(() => reader.next()).catch((e: unknown) => e);
+    const err = await reader
+      .next()
+      .then(() => reader.next())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TraceError);
     const e = err as TraceError;
     expect(e.goMessage).toMatch(/^trace too large for gotrace: it needs a buffer of \d+ bytes, more than the limit of 536870912$/);
@@ -79,7 +82,13 @@ function atTheLimit(): { chunks(): AsyncGenerator<Uint8Array>; pull(): PullSourc
     },
     pull() {
       let at = 0;
-      return { [PULL]: (into: Uint8Array) => { const n = bytes(at, into); at += n; return n; } };
+      return {
+        [PULL]: (into: Uint8Array) => {
+          const n = bytes(at, into);
+          at += n;
+          return n;
+        },
+      };
     },
   };
 }
@@ -89,7 +98,9 @@ describe('a generation of exactly the limit', () => {
     it(`ends as Go's reader ends it, read as ${way}`, async () => {
       const t = atTheLimit();
       const reader = new Reader(way === 'chunks' ? t.chunks() : t.pull());
-      const err = await (async () => { for (;;) if ((await reader.next()) === null) return null; })().catch((e: unknown) => e);
+      const err = await (async () => {
+        for (;;) if ((await reader.next()) === null) return null;
+      })().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TraceError);
       expect((err as TraceError).goMessage).toBe('no frequency event found');
       expect((err as TraceError).offset).toBe(16);

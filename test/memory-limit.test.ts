@@ -76,7 +76,9 @@ describe('the core near the top of its memory', () => {
   it('stops with the named error where its memory would pass 4 GiB', () => {
     // The reading needs more than 8 MiB: its 256,000 frames take 8 MiB in
     // the store alone. Less than that is left.
-    const { error } = read(trace, (core) => { core.occupy(LIMIT - 8 * 2 ** 20); });
+    const { error } = read(trace, (core) => {
+      core.occupy(LIMIT - 8 * 2 ** 20);
+    });
     expect(error).toBeInstanceOf(TraceError);
     expect(error!.code).toBe(7);
     expect(error!.goMessage).toMatch(/^trace too large for gotrace: it needs a linear memory of (\d+) bytes, more than the limit of 4294901760$/);

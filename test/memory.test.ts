@@ -23,7 +23,9 @@ const memory = writeMemoryModule(dir);
 // alive until the next, 100 MB a round; it checks after every round and
 // prints the young generation's size before the first and after each.
 const child = join(dir, 'child.mjs');
-writeFileSync(child, `
+writeFileSync(
+  child,
+  `
 import { YoungGeneration, youngGenerationSize } from ${JSON.stringify(memory)};
 const y = new YoungGeneration(Number(process.argv[2]));
 let batch = [], sum = 0;
@@ -39,7 +41,8 @@ for (let round = 0; round < 12; round++) {
   sizes.push(youngGenerationSize());
 }
 console.log(JSON.stringify({ sizes, sum }));
-`);
+`,
+);
 
 /** sizes runs the child with the bound `atMost` and returns the young generation's sizes it saw. */
 function sizes(atMost: number, env: NodeJS.ProcessEnv = {}): number[] {
@@ -50,15 +53,18 @@ function sizes(atMost: number, env: NodeJS.ProcessEnv = {}): number[] {
 const MiB = 1 << 20;
 
 describe('YoungGeneration', () => {
-  it.skipIf(!knowsGrowthFactor())(`grows to its bound, and no further${knowsGrowthFactor() ? '' : ` [skipped: V8 ${process.versions.v8} has no --semi-space-growth-factor]`}`, () => {
-    const s = sizes(4 * MiB);
-    const at = s.findIndex((n) => n >= 4 * MiB);
-    expect(s[0]).toBeLessThan(4 * MiB);
-    expect(at).toBeGreaterThan(0);
-    expect(s.slice(at).every((n) => n === s[at])).toBe(true);
-    // The same reading, unbounded, grows past it (so the case above can fail).
-    expect(Math.max(...sizes(Number.MAX_SAFE_INTEGER))).toBeGreaterThan(s[at]!);
-  });
+  it.skipIf(!knowsGrowthFactor())(
+    `grows to its bound, and no further${knowsGrowthFactor() ? '' : ` [skipped: V8 ${process.versions.v8} has no --semi-space-growth-factor]`}`,
+    () => {
+      const s = sizes(4 * MiB);
+      const at = s.findIndex((n) => n >= 4 * MiB);
+      expect(s[0]).toBeLessThan(4 * MiB);
+      expect(at).toBeGreaterThan(0);
+      expect(s.slice(at).every((n) => n === s[at])).toBe(true);
+      // The same reading, unbounded, grows past it (so the case above can fail).
+      expect(Math.max(...sizes(Number.MAX_SAFE_INTEGER))).toBeGreaterThan(s[at]!);
+    },
+  );
 
   it('leaves V8 alone where the user sized the young generation', () => {
     const s = sizes(4 * MiB, { NODE_OPTIONS: '--max-semi-space-size=16' });
@@ -81,22 +87,32 @@ describe('YoungGeneration', () => {
 // strace follows the main thread alone, so that no other thread's calls
 // split its lines.
 const trimming = join(dir, 'trimming.mjs');
-writeFileSync(trimming, `
+writeFileSync(
+  trimming,
+  `
 import { keepFreedMemory } from ${JSON.stringify(memory)};
 const block = process.argv[2] === 'keep' ? keepFreedMemory() : 0;
 globalThis.gc();
 const probe = new Uint8Array(1 << 20);
 console.log(JSON.stringify({ block, probe: probe.length }));
-`);
+`,
+);
 
 /** Mapping is an anonymous mapping of malloc's, or its release: a size and an address. */
-interface Mapping { call: 'mmap' | 'munmap'; size: number; at: string }
+interface Mapping {
+  call: 'mmap' | 'munmap';
+  size: number;
+  at: string;
+}
 
 /** mappings runs the trimming child under strace, with keepFreedMemory or without, and returns its anonymous mappings and releases. */
 function mappings(keep: boolean): { block: number; probe: number; calls: Mapping[] } {
   const log = join(dir, `strace-${keep ? 'keep' : 'none'}`);
-  const out = execFileSync('strace', ['-qq', '-e', 'trace=mmap,munmap', '-o', log,
-    process.execPath, '--expose-gc', '--no-concurrent-array-buffer-sweeping', trimming, keep ? 'keep' : 'none'], { encoding: 'utf8' });
+  const out = execFileSync(
+    'strace',
+    ['-qq', '-e', 'trace=mmap,munmap', '-o', log, process.execPath, '--expose-gc', '--no-concurrent-array-buffer-sweeping', trimming, keep ? 'keep' : 'none'],
+    { encoding: 'utf8' },
+  );
   const calls: Mapping[] = [];
   for (const line of readFileSync(log, 'utf8').split('\n')) {
     const m = /mmap\(NULL, (\d+), PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = (0x[0-9a-f]+)/.exec(line);

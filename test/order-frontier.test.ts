@@ -37,12 +37,25 @@ beforeAll(() => {
 
 /** Reading is what the core said of a trace: a hash of its records and
  * error, its last status, and the counts of the debug build. */
-interface Reading { hash: string; status: number; records: number; work: bigint; entered: number; ended: number }
+interface Reading {
+  hash: string;
+  status: number;
+  records: number;
+  work: bigint;
+  entered: number;
+  ended: number;
+}
 
 /** read reads `trace` with a debug core, where `virtualMin` and `logCap` (if
  * given) set when the virtual mode begins and how long its log may grow. */
 function read(trace: Uint8Array, virtualMin?: number, logCap = -1): Reading {
-  const x = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('core aborted'); } } }).exports as unknown as Core;
+  const x = new WebAssembly.Instance(module, {
+    env: {
+      abort: () => {
+        throw new Error('core aborted');
+      },
+    },
+  }).exports as unknown as Core;
   if (virtualMin !== undefined) x.orderVirtualMin(virtualMin, logCap);
   const h = createHash('sha256');
   let pos = 0;
@@ -64,8 +77,12 @@ function read(trace: Uint8Array, virtualMin?: number, logCap = -1): Reading {
     } else {
       if (st === -2) h.update(new Uint8Array(x.memory.buffer, x.errorInfo(), 56));
       return {
-        hash: h.digest('hex'), status: st, records, work: x.orderWork(),
-        entered: x.orderVirtualStats(0), ended: x.orderVirtualStats(1),
+        hash: h.digest('hex'),
+        status: st,
+        records,
+        work: x.orderWork(),
+        entered: x.orderVirtualStats(0),
+        ended: x.orderVirtualStats(1),
       };
     }
   }
@@ -96,13 +113,13 @@ describe('many threads waiting for one', () => {
     expect(Number(b!.work)).toBeLessThan(20 * 2000);
   });
 
-  it('costs work quadratic in the threads with Go\'s heap alone (the count sees it)', () => {
+  it("costs work quadratic in the threads with Go's heap alone (the count sees it)", () => {
     const [a, b] = [500, 1000].map((n) => read(manyMs(n), 1 << 30));
     expect(Number(b!.work)).toBeGreaterThan(3.5 * Number(a!.work));
     expect(b!.hash).toBe(read(manyMs(1000)).hash);
   });
 
-  it('costs work n log n a rebuild of Go\'s heap where they all have one time', () => {
+  it("costs work n log n a rebuild of Go's heap where they all have one time", () => {
     // Every GoStart has one time: each one taken leaves Go's heap unsorted
     // among equal times, so Go's heap is rebuilt (and sorted, as Go sorts
     // it) once a thread, which is work quadratic in the threads as in Go.
@@ -119,7 +136,7 @@ describe('many threads waiting for one', () => {
     expect(a!.hash).toBe(read(textToTrace(manyMsText(1000, 'group')), 1 << 30).hash);
   });
 
-  it('costs work linear in the threads where the log of Go\'s heap grows to its longest', () => {
+  it("costs work linear in the threads where the log of Go's heap grows to its longest", () => {
     // Thread 0 creates 5n + 5000 goroutines more: the log outgrows 4n +
     // 4096 entries and Go's heap is rebuilt once from it, the thread found
     // by the last sort (thread 0, the latest) looked up at the end of the
@@ -139,7 +156,12 @@ describe('many threads waiting for one', () => {
   ] as const) {
     it(`reads ${name} as Go 1.27 does (Go's -d=parsed, byte for byte)`, async () => {
       const parts: Buffer[] = [];
-      const out = new Writable({ write(chunk, _enc, done) { parts.push(Buffer.from(chunk)); done(); } });
+      const out = new Writable({
+        write(chunk, _enc, done) {
+          parts.push(Buffer.from(chunk));
+          done();
+        },
+      });
       await events(Readable.from([textToTrace(text())]), out);
       const expected = readFileSync(new URL(`./fixtures/many-ms/${want}`, import.meta.url));
       expect(Buffer.concat(parts).equals(expected)).toBe(true);
@@ -151,7 +173,10 @@ describe('many threads waiting for one', () => {
 function fixtures(): [string, URL][] {
   return ['core', 'order', 'go-tests', 'events/traces'].flatMap((folder) => {
     const dir = new URL(`./fixtures/${folder}/`, import.meta.url);
-    return readdirSync(dir).filter((f) => f.endsWith('.trace')).sort().map((f): [string, URL] => [`${folder}/${f}`, new URL(f, dir)]);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.trace'))
+      .sort()
+      .map((f): [string, URL] => [`${folder}/${f}`, new URL(f, dir)]);
   });
 }
 
@@ -215,14 +240,16 @@ function shuffledText(seed: number, threads: number, gs: number): string {
       seq.set(created + 1, 0);
       emit(0, `GoCreate new_g=${created + 1} new_stack=0 stack=0`);
     } else if (idle.length > 0 && seq.size > 0 && r < 0.7) {
-      const m = pick(idle), g = pick([...seq.keys()]);
+      const m = pick(idle),
+        g = pick([...seq.keys()]);
       const n = seq.get(g)! + 1;
       seq.delete(g);
       running[m] = g;
       emit(m, `GoStart g=${g} g_seq=${n}`);
       runSeq.set(g, n);
     } else if (busy.length > 0) {
-      const m = pick(busy), g = running[m]!;
+      const m = pick(busy),
+        g = running[m]!;
       running[m] = 0;
       const n = runSeq.get(g)!;
       runSeq.delete(g);

@@ -17,7 +17,10 @@ import { expectSameGenerations, expectWellFormed, firstChange, safeGenerations }
 import { read } from './golden';
 
 const dir = new URL('./fixtures/order/cases/', import.meta.url);
-const cases = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8'));
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .map((f) => readFileSync(new URL(f, dir), 'utf8'));
 
 /** isEvent reports whether a line of raw text is an event the ordering sees. */
 const isEvent = (line: string) => /^[A-Z]\w* /.test(line) && !/^(Trace|EventBatch|Frequency|String|Stack) /.test(line);
@@ -25,10 +28,7 @@ const isEvent = (line: string) => /^[A-Z]\w* /.test(line) && !/^(Trace|EventBatc
 /** A change to one event line: a new value for one of its arguments, or a move. */
 type Change = { line: number; kind: 'arg' | 'swap' | 'drop' | 'repeat'; which: number; value: bigint };
 
-const value = fc.oneof(
-  fc.bigInt({ min: 0n, max: 6n }),
-  fc.constantFrom(0x7fn, 0x80n, (1n << 63n) - 1n, (1n << 64n) - 1n),
-);
+const value = fc.oneof(fc.bigInt({ min: 0n, max: 6n }), fc.constantFrom(0x7fn, 0x80n, (1n << 63n) - 1n, (1n << 64n) - 1n));
 const change: fc.Arbitrary<Change> = fc.record({
   line: fc.nat(),
   kind: fc.constantFrom('arg', 'arg', 'arg', 'swap', 'drop', 'repeat'),
@@ -67,12 +67,15 @@ function mutate(text: string, changes: Change[]): string {
 function fixSizes(text: string): string {
   const [header, ...rest] = text.split('\n');
   const batches = rest.join('\n').split(/(?=^EventBatch )/m);
-  return [header, ...batches.map((b) => {
-    const nl = b.indexOf('\n');
-    if (!b.startsWith('EventBatch ') || nl < 0) return b;
-    const size = textToTrace(header + '\n' + b.slice(nl + 1)).length - 16;
-    return b.slice(0, nl).replace(/size=\d+/, `size=${size}`) + b.slice(nl);
-  })].join('\n');
+  return [
+    header,
+    ...batches.map((b) => {
+      const nl = b.indexOf('\n');
+      if (!b.startsWith('EventBatch ') || nl < 0) return b;
+      const size = textToTrace(header + '\n' + b.slice(nl + 1)).length - 16;
+      return b.slice(0, nl).replace(/size=\d+/, `size=${size}`) + b.slice(nl);
+    }),
+  ].join('\n');
 }
 
 describe('the ordering on broken traces', () => {
@@ -81,21 +84,25 @@ describe('the ordering on broken traces', () => {
     // Six cases have two generations: only changes to the second keep the
     // first (reader-mutations.test.ts and differential.test.ts damage traces
     // of five); the rest check the reading's form.
-    fc.assert(fc.property(fc.nat(), fc.array(change, { minLength: 1, maxLength: 4 }), (pick, changes) => {
-      const text = cases[pick % cases.length]!;
-      const trace = textToTrace(mutate(text, changes));
-      let n = 0;
-      try {
-        for (const _ of readEventsSync(trace)) if (++n > 100_000) throw new Error('too many events');
-      } catch (e) {
-        expect(e).toBeInstanceOf(TraceError);
-        expect((e as TraceError).code).not.toBe(INTERNAL_ERROR);
-      }
-      const reading = read(trace), what = `case ${pick % cases.length} with ${JSON.stringify(changes, (_k, v) => typeof v === 'bigint' ? String(v) : v)}`;
-      expectWellFormed(reading.text, what);
-      const original = textToTrace(fixSizes(text));
-      const safe = safeGenerations(original, firstChange(original, trace));
-      if (safe > 0) expectSameGenerations(reading, read(original), safe, what);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.nat(), fc.array(change, { minLength: 1, maxLength: 4 }), (pick, changes) => {
+        const text = cases[pick % cases.length]!;
+        const trace = textToTrace(mutate(text, changes));
+        let n = 0;
+        try {
+          for (const _ of readEventsSync(trace)) if (++n > 100_000) throw new Error('too many events');
+        } catch (e) {
+          expect(e).toBeInstanceOf(TraceError);
+          expect((e as TraceError).code).not.toBe(INTERNAL_ERROR);
+        }
+        const reading = read(trace),
+          what = `case ${pick % cases.length} with ${JSON.stringify(changes, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`;
+        expectWellFormed(reading.text, what);
+        const original = textToTrace(fixSizes(text));
+        const safe = safeGenerations(original, firstChange(original, trace));
+        if (safe > 0) expectSameGenerations(reading, read(original), safe, what);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

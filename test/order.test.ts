@@ -13,8 +13,10 @@ import { read } from './golden';
 import { UNREACHABLE } from './unreachable-errors';
 
 const dir = new URL('./fixtures/order/', import.meta.url);
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
-
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .sort();
 
 describe("the ordering's corner cases read as Go reads them", () => {
   const seen = new Set<number>();
@@ -31,7 +33,9 @@ describe("the ordering's corner cases read as Go reads them", () => {
     });
   }
   it('reach every error of the ordering', () => {
-    const codes = Object.keys(ERRORS).map(Number).filter((c) => c >= 200 && c < 400 && !UNREACHABLE.has(c));
+    const codes = Object.keys(ERRORS)
+      .map(Number)
+      .filter((c) => c >= 200 && c < 400 && !UNREACHABLE.has(c));
     expect(codes.filter((c) => !seen.has(c))).toEqual([]);
   });
 });

@@ -11,14 +11,37 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 /** BUNDLES are the files the build makes: the main entry's, gotrace/core's and the command's. */
 const BUNDLES = [
-  'dist/index.js', 'dist/index.cjs', 'dist/browser.js', 'dist/cli.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
-  'dist/core.js', 'dist/core.cjs', 'dist/core-browser.js', 'dist/core.d.ts', 'dist/core.d.cts',
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/browser.js',
+  'dist/cli.cjs',
+  'dist/index.d.ts',
+  'dist/index.d.cts',
+  'dist/core.js',
+  'dist/core.cjs',
+  'dist/core-browser.js',
+  'dist/core.d.ts',
+  'dist/core.d.cts',
 ];
 const built = BUNDLES.every((f) => existsSync(root + f));
 
 /** INTERNALS are names of the core's that only gotrace/core exports: its
  * class, loader, statuses and layouts (a sample of each kind). */
-const INTERNALS = ['Core', 'CoreTrap', 'load', 'loadSync', 'NEED_INPUT', 'END', 'ERROR', 'RAW_TYPE', 'RAW_ARGS', 'RECORD_SIZE', 'RECORD_TIME', 'TABLES_FLAGS', 'ERROR_CODE'];
+const INTERNALS = [
+  'Core',
+  'CoreTrap',
+  'load',
+  'loadSync',
+  'NEED_INPUT',
+  'END',
+  'ERROR',
+  'RAW_TYPE',
+  'RAW_ARGS',
+  'RECORD_SIZE',
+  'RECORD_TIME',
+  'TABLES_FLAGS',
+  'ERROR_CODE',
+];
 if (!built) console.warn('package.test.ts: dist/ is not built (npm run build): the bundle checks are skipped');
 
 describe('package.json', () => {
@@ -70,14 +93,28 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
     }
     expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
     // The declarations are bundled: nothing left for a consumer's resolution to find beside them.
-    expect(files.filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.cts')).sort()).toEqual(['dist/core.d.cts', 'dist/core.d.ts', 'dist/index.d.cts', 'dist/index.d.ts']);
+    expect(files.filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.cts')).sort()).toEqual([
+      'dist/core.d.cts',
+      'dist/core.d.ts',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+    ]);
   });
 
   it('exports no core internals from the main entry, in its bundles or its declarations', async () => {
     const esm = await import(pathToFileURL(`${root}dist/index.js`).href);
     const cjs = createRequire(import.meta.url)(`${root}dist/index.cjs`);
     const browser = readFileSync(`${root}dist/browser.js`, 'utf8');
-    const exported = (text: string) => [...text.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!.replace(/^type /, '')));
+    const exported = (text: string) =>
+      [...text.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) =>
+        m[1]!.split(',').map((n) =>
+          n
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()!
+            .replace(/^type /, ''),
+        ),
+      );
     for (const name of INTERNALS) {
       expect(esm[name], name).toBeUndefined();
       expect(cjs[name], name).toBeUndefined();
@@ -136,6 +173,7 @@ describe.skipIf(!built)(`the built package${built ? '' : ' [skipped: dist/ is no
     expect(js).not.toMatch(/\bimport\s.*\sfrom\s/);
     expect(js).not.toContain('AGFzbQ'); // the start of a base64-embedded WebAssembly module
     expect(js).toContain('../build/gotrace.wasm');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the bundle must be ASCII, control characters included.
     expect(js).toMatch(/^[\x00-\x7f]*$/);
   });
 });

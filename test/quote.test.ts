@@ -44,7 +44,10 @@ describe('quote matches Go strconv.Quote', () => {
     expect(n).toBeGreaterThan(1000);
   });
 
-  const hashes = readFileSync(new URL('hashes.txt', dir), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const hashes = readFileSync(new URL('hashes.txt', dir), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   const families: Record<string, () => Iterable<Uint8Array>> = {
     *runes() {
       for (let r = 0; r <= 0x10ffff; r++) yield runeBytes(r);

@@ -10,7 +10,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cursor } from '../src/cursor';
 import { ReaderClosedError, TraceError } from '../src/errors';
-import { type Event } from '../src/event';
+import type { Event } from '../src/event';
 import { readAll, Reader, readEventsSync, type Source } from '../src/reader';
 
 const fixture = (name: string) => new URL(`./fixtures/events/traces/${name}`, import.meta.url);
@@ -19,7 +19,10 @@ const want = (name: string) => readFileSync(fixture(name + '.want'), 'utf8');
 // Go's reading, one printed event an item (an event's stack spans lines).
 const events = (name: string) => readAll(bytes(name)).map(String);
 // How many events Go's reading has (its lines that start an event).
-const goCount = (name: string) => want(name).split('\n').filter((l) => l.startsWith('M=')).length;
+const goCount = (name: string) =>
+  want(name)
+    .split('\n')
+    .filter((l) => l.startsWith('M=')).length;
 
 // Thousands of events (3,834): many steps of the core, so
 // that calls made together straddle the awaits between steps.
@@ -144,11 +147,18 @@ describe('calls made together queue: each gets the next event, in order', () => 
 describe('a closed reader says so, never that the trace ended', () => {
   it('next() after leaving a for await loop', async () => {
     const r = new Reader(streamOf(BIG));
-    for await (const ev of r) { void ev; break; }
+    for await (const ev of r) {
+      void ev;
+      break;
+    }
     await expect(r.next()).rejects.toBeInstanceOf(ReaderClosedError);
     await expect(r.nextBatch()).rejects.toBeInstanceOf(ReaderClosedError);
     // Another loop over it fails at once, too.
-    await expect((async () => { for await (const ev of r) void ev; })()).rejects.toBeInstanceOf(ReaderClosedError);
+    await expect(
+      (async () => {
+        for await (const ev of r) void ev;
+      })(),
+    ).rejects.toBeInstanceOf(ReaderClosedError);
   });
 
   it('next() after close(), with events already read', async () => {
@@ -288,7 +298,11 @@ describe("the source's errors reach the caller as themselves", () => {
     const failOnceTaken = () => (source.readableLength === 0 ? source.destroy(failure) : setTimeout(failOnceTaken, 1));
     failOnceTaken();
     let text = '';
-    const { error } = await settle((async () => { for await (const ev of new Reader(source)) text += `${ev}\n`; })());
+    const { error } = await settle(
+      (async () => {
+        for await (const ev of new Reader(source)) text += `${ev}\n`;
+      })(),
+    );
     expect(text).toBe(CUT);
     expect(error).toBe(failure);
   });
@@ -297,12 +311,21 @@ describe("the source's errors reach the caller as themselves", () => {
     const failure = new Error('network reset');
     const b = cut();
     const stream = new ReadableStream<Uint8Array>({
-      start(c) { c.enqueue(b.slice(0, 30)); c.enqueue(b.slice(30)); },
-      pull(c) { c.error(failure); },
+      start(c) {
+        c.enqueue(b.slice(0, 30));
+        c.enqueue(b.slice(30));
+      },
+      pull(c) {
+        c.error(failure);
+      },
     });
     let text = '';
     const r = new Reader(stream);
-    const { error } = await settle((async () => { for (let ev; (ev = await r.next()) !== null;) text += `${ev}\n`; })());
+    const { error } = await settle(
+      (async () => {
+        for (let ev; (ev = await r.next()) !== null; ) text += `${ev}\n`;
+      })(),
+    );
     expect(text).toBe(CUT);
     expect(error).toBe(failure);
     // It stays the reading's error.
@@ -312,10 +335,18 @@ describe("the source's errors reach the caller as themselves", () => {
   it('an async iterable that throws mid-trace, through a Cursor', async () => {
     const failure = new Error('network reset');
     const b = cut();
-    const source = (async function* () { yield b.slice(0, 100); yield b.slice(100); throw failure; })();
+    const source = (async function* () {
+      yield b.slice(0, 100);
+      yield b.slice(100);
+      throw failure;
+    })();
     const c = new Cursor(source);
     let text = '';
-    const { error } = await settle((async () => { while (await c.fill()) while (c.nextSync()) text += `${c}\n`; })());
+    const { error } = await settle(
+      (async () => {
+        while (await c.fill()) while (c.nextSync()) text += `${c}\n`;
+      })(),
+    );
     expect(text).toBe(CUT);
     expect(error).toBe(failure);
   });
@@ -324,7 +355,11 @@ describe("the source's errors reach the caller as themselves", () => {
     const { stream, asked } = stalled(bytes(BIG).slice(0, 5000));
     const r = new Reader(stream);
     let n = 0;
-    const pending = settle((async () => { while (await r.next()) n++; })());
+    const pending = settle(
+      (async () => {
+        while (await r.next()) n++;
+      })(),
+    );
     await asked;
     stream.destroy();
     const { error } = await pending;

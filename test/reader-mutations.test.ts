@@ -17,9 +17,11 @@ const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixture
 function random(seed: number): (n: number) => number {
   let x = seed || 1;
   return (n) => {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     return x % n;
   };
 }
@@ -39,10 +41,12 @@ function mutate(b: Uint8Array, rnd: (n: number) => number): Uint8Array {
 
 describe('mutated traces', () => {
   const names = ['go1.22-annotations', 'go1.23-annotations', 'go1.27-annotations', 'allocfree-go1.27', 'edge-values']
-    .map((n) => `events/traces/${n}`).concat(['generations/gens-go1.23', 'generations/gens-go1.27']);
+    .map((n) => `events/traces/${n}`)
+    .concat(['generations/gens-go1.23', 'generations/gens-go1.27']);
   for (const name of names) {
     it(name, () => {
-      const original = fixture(name), undamaged = read(original);
+      const original = fixture(name),
+        undamaged = read(original);
       let kept = 0;
       const seeds = Number(process.env.MUTATION_SEEDS ?? 150);
       for (let seed = 1; seed <= seeds; seed++) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { TraceError } from '../src/errors';
-import { type Event } from '../src/event';
+import type { Event } from '../src/event';
 import { EventKind } from '../src/kinds';
 import { readAll, Reader, readEventsSync, type Source } from '../src/reader';
 
@@ -41,10 +41,23 @@ describe('Reader sources', () => {
     ['Uint8Array', () => b],
     ['ArrayBuffer', () => b.slice().buffer],
     ['Blob', () => new Blob([b])],
-    ['ReadableStream in 7-byte chunks', () => new ReadableStream({
-      start(c) { for (const p of pieces(b, 7)) c.enqueue(p); c.close(); },
-    })],
-    ['async iterable, 1-byte chunks', () => (async function* () { yield* pieces(b, 1); })()],
+    [
+      'ReadableStream in 7-byte chunks',
+      () =>
+        new ReadableStream({
+          start(c) {
+            for (const p of pieces(b, 7)) c.enqueue(p);
+            c.close();
+          },
+        }),
+    ],
+    [
+      'async iterable, 1-byte chunks',
+      () =>
+        (async function* () {
+          yield* pieces(b, 1);
+        })(),
+    ],
     ['Node stream', () => Readable.from(pieces(b, 100))],
   ];
   for (const [name, make] of sources) {
@@ -66,7 +79,7 @@ describe('Reader calls', () => {
   it('next() gives events then null, and counts bytes', async () => {
     const r = new Reader(bytes(OK));
     const events: Event[] = [];
-    for (let ev; (ev = await r.next()) !== null;) events.push(ev);
+    for (let ev; (ev = await r.next()) !== null; ) events.push(ev);
     expect(events.map(String).join('\n') + '\n').toBe(want(OK));
     expect(await r.next()).toBeNull();
     expect(r.bytesRead).toBe(bytes(OK).length);
@@ -77,7 +90,7 @@ describe('Reader calls', () => {
   it('nextBatch() gives all events in batches', async () => {
     const r = new Reader(Readable.from(pieces(bytes(OK), 256)));
     let text = '';
-    for (let batch; (batch = await r.nextBatch()) !== null;) for (const ev of batch) text += `${ev}\n`;
+    for (let batch; (batch = await r.nextBatch()) !== null; ) for (const ev of batch) text += `${ev}\n`;
     expect(text).toBe(want(OK));
   });
 
@@ -86,24 +99,40 @@ describe('Reader calls', () => {
     const name = 'test-go122-gc-stress';
     const r = new Reader(bytes(name));
     const batches: Event[][] = [];
-    for (let batch; (batch = await r.nextBatch()) !== null;) batches.push(batch);
+    for (let batch; (batch = await r.nextBatch()) !== null; ) batches.push(batch);
     expect(Math.max(...batches.map((b) => b.length))).toBe(256);
     expect(batches.length).toBeGreaterThan(8);
-    expect(batches.flat().map((ev) => `${ev}\n`).join('')).toBe(want(name));
+    expect(
+      batches
+        .flat()
+        .map((ev) => `${ev}\n`)
+        .join(''),
+    ).toBe(want(name));
   });
 
   it('readAll and readEventsSync read bytes in memory', () => {
-    expect(readAll(bytes(OK)).map((ev) => `${ev}\n`).join('')).toBe(want(OK));
+    expect(
+      readAll(bytes(OK))
+        .map((ev) => `${ev}\n`)
+        .join(''),
+    ).toBe(want(OK));
     expect([...readEventsSync(bytes(OK).buffer as ArrayBuffer)].length).toBe(want(OK).split('\nM=').length);
   });
 
   it('leaving a loop early cancels the stream', async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({
-      pull(c) { c.enqueue(bytes(OK).slice(0, 16)); },
-      cancel() { cancelled = true; },
+      pull(c) {
+        c.enqueue(bytes(OK).slice(0, 16));
+      },
+      cancel() {
+        cancelled = true;
+      },
     });
-    for await (const ev of new Reader(stream)) { void ev; break; }
+    for await (const ev of new Reader(stream)) {
+      void ev;
+      break;
+    }
     expect(cancelled).toBe(true);
   });
 });
@@ -114,7 +143,7 @@ describe('Reader on malformed input', () => {
     let text = '';
     let error: unknown = null;
     try {
-      for (let ev; (ev = await r.next()) !== null;) text += `${ev}\n`;
+      for (let ev; (ev = await r.next()) !== null; ) text += `${ev}\n`;
     } catch (e) {
       error = e;
     }
@@ -127,7 +156,9 @@ describe('Reader on malformed input', () => {
 
   it('readEventsSync yields the events before the fault, then throws', () => {
     const got: string[] = [];
-    expect(() => { for (const ev of readEventsSync(bytes(BROKEN))) got.push(`${ev}\n`); }).toThrow(TraceError);
+    expect(() => {
+      for (const ev of readEventsSync(bytes(BROKEN))) got.push(`${ev}\n`);
+    }).toThrow(TraceError);
     expect(got.join('')).toBe(want(BROKEN));
     expect(() => readAll(bytes(BROKEN))).toThrow(goError(BROKEN));
   });

@@ -42,7 +42,7 @@ describe('isStale', () => {
     expect(isStale(part, base)).toBe(true);
   });
 
-  it('knows the package: the generated files, the core, and the bundles (from the core\'s embedded copy too) with the types', () => {
+  it("knows the package: the generated files, the core, and the bundles (from the core's embedded copy too) with the types", () => {
     expect(Object.keys(PARTS)).toEqual(['gen', 'core', 'bundles']);
     expect(PARTS.gen.outputs).toContain('assembly/format.ts');
     expect(PARTS.bundles.sources).toContain('bindings');

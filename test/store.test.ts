@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSync } from '../bindings/index';
 import { TraceError } from '../src/errors';
-import { type Event } from '../src/event';
+import type { Event } from '../src/event';
 import { EventKind } from '../src/kinds';
 import { format } from '../src/eventstring';
 import { Decoder } from '../src/reader';
@@ -18,13 +18,27 @@ import { encodeRaw } from '../src/tables';
 import { firstDifference } from './golden';
 
 const dir = new URL('./fixtures/events/traces/', import.meta.url);
-const known = new Set(readFileSync(new URL('./fixtures/events/known-differences.txt', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]!));
+const known = new Set(
+  readFileSync(new URL('./fixtures/events/known-differences.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/)[0]!),
+);
 // The new formats only (header "go 1.22 trace" on): old traces carry the
 // trace's own IDs, in one generation.
-const isNew = (name: string) => Number(/^go 1\.(\d+) trace/.exec(readFileSync(new URL(name + '.trace', dir)).subarray(0, 16).toString('latin1'))?.[1] ?? 0) >= 22;
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length))
-  .filter((n) => !known.has(n) && isNew(n)).sort();
+const isNew = (name: string) =>
+  Number(
+    /^go 1\.(\d+) trace/.exec(
+      readFileSync(new URL(name + '.trace', dir))
+        .subarray(0, 16)
+        .toString('latin1'),
+    )?.[1] ?? 0,
+  ) >= 22;
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .filter((n) => !known.has(n) && isNew(n))
+  .sort();
 
 /** readKept reads `trace` keeping every event (and the error), with the store retired past `limit` bytes. */
 function readKept(trace: Uint8Array, limit: number | null): { events: Event[]; error: TraceError | null } {

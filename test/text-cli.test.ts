@@ -19,7 +19,12 @@ async function run(chunks: Uint8Array[]): Promise<[string, unknown]> {
   sink.on('data', (d: Buffer) => (out += d.toString('utf8')));
   let err: unknown;
   try {
-    await decode((async function* () { yield* chunks; })(), sink);
+    await decode(
+      (async function* () {
+        yield* chunks;
+      })(),
+      sink,
+    );
   } catch (e) {
     err = e;
   }

@@ -41,9 +41,7 @@ function eventText(version: number): fc.Arbitrary<string> {
   });
 }
 
-const trace = fc
-  .constantFrom(...VERSIONS)
-  .chain((v) => fc.array(eventText(v), { maxLength: 30 }).map((events) => `Trace Go1.${v}\n` + events.join('')));
+const trace = fc.constantFrom(...VERSIONS).chain((v) => fc.array(eventText(v), { maxLength: 30 }).map((events) => `Trace Go1.${v}\n` + events.join('')));
 
 describe('raw text round trips', () => {
   const core = loadSync();

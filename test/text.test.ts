@@ -8,7 +8,9 @@ import { parseGoTest } from '../src/txtar';
 // binary trace Go's raw writer makes of its text, and Go's verdict on it in
 // MANIFEST.tsv: copied from /work/shared/corpus/go-tests.
 const dir = new URL('./fixtures/go-tests/', import.meta.url);
-const tests = readdirSync(dir).filter((f) => f.endsWith('.test')).sort();
+const tests = readdirSync(dir)
+  .filter((f) => f.endsWith('.test'))
+  .sort();
 
 describe('textToTrace on Go golden tests is byte-identical to Go', () => {
   it('has the fixtures', () => expect(tests.length).toBeGreaterThanOrEqual(22));
@@ -33,11 +35,7 @@ function caseInput(source: string, input: string): Uint8Array {
   }
   const text = readFileSync(new URL(source, dir), 'utf8').split('-- trace --\n')[1]!;
   const [pos, del, ins] = input.split(':') as [string, string, string];
-  return Buffer.concat([
-    Buffer.from(text.slice(0, Number(pos))),
-    Buffer.from(ins, 'hex'),
-    Buffer.from(text.slice(Number(pos) + Number(del))),
-  ]);
+  return Buffer.concat([Buffer.from(text.slice(0, Number(pos))), Buffer.from(ins, 'hex'), Buffer.from(text.slice(Number(pos) + Number(del)))]);
 }
 
 describe('textToTrace reads raw text as Go does, errors included', () => {

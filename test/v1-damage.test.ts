@@ -17,7 +17,8 @@ import { read } from './golden';
 import { expectWellFormed, isWholeTraceError } from './damage-relation';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
-const traces = readdirSync(dir).filter((f) => f.endsWith('.trace') && !f.includes('-gc'))
+const traces = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace') && !f.includes('-gc'))
   .map((f) => new Uint8Array(readFileSync(new URL(f, dir))));
 
 /** survives reads `bytes` and checks that it ended in one of the ways allowed. */
@@ -40,7 +41,7 @@ type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
 
 /** apply returns `trace` with `edits` made after its 16-byte header. */
 function apply(trace: Uint8Array, edits: Edit[]): Uint8Array {
-  let b = Array.from(trace);
+  const b = Array.from(trace);
   for (const e of edits) {
     const at = 16 + (e.at % Math.max(1, b.length - 16));
     if (e.kind === 'set') b[at] = e.value;
@@ -52,27 +53,36 @@ function apply(trace: Uint8Array, edits: Edit[]): Uint8Array {
 
 describe('damaged old traces end cleanly', () => {
   it('cut short anywhere', () => {
-    fc.assert(fc.property(fc.nat({ max: traces.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (t, f) => {
-      const trace = traces[t]!;
-      survives(trace.subarray(0, Math.floor(trace.length * f)));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.nat({ max: traces.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (t, f) => {
+        const trace = traces[t]!;
+        survives(trace.subarray(0, Math.floor(trace.length * f)));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('with bytes changed, inserted or removed', () => {
-    fc.assert(fc.property(fc.nat({ max: traces.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (t, edits) => {
-      survives(apply(traces[t]!, edits));
-    }), { numRuns: 250 });
+    fc.assert(
+      fc.property(fc.nat({ max: traces.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (t, edits) => {
+        survives(apply(traces[t]!, edits));
+      }),
+      { numRuns: 250 },
+    );
   });
 
   it('with garbage after a valid header', () => {
     const versions = ['11', '19', '21'];
-    fc.assert(fc.property(fc.constantFrom(...versions), fc.uint8Array({ maxLength: 600 }), (v, body) => {
-      const header = new TextEncoder().encode(`go 1.${v} trace\0\0\0`);
-      const b = new Uint8Array(header.length + body.length);
-      b.set(header);
-      b.set(body, header.length);
-      survives(b);
-    }), { numRuns: 250 });
+    fc.assert(
+      fc.property(fc.constantFrom(...versions), fc.uint8Array({ maxLength: 600 }), (v, body) => {
+        const header = new TextEncoder().encode(`go 1.${v} trace\0\0\0`);
+        const b = new Uint8Array(header.length + body.length);
+        b.set(header);
+        b.set(body, header.length);
+        survives(b);
+      }),
+      { numRuns: 250 },
+    );
   });
 });
 
@@ -97,17 +107,24 @@ async function readChunked(trace: Uint8Array, sizes: number[]): Promise<string> 
 
 describe('old traces in chunks', () => {
   it('read as when whole', async () => {
-    await fc.assert(fc.asyncProperty(fc.nat({ max: traces.length - 1 }),
-      fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 5 }), fc.boolean(), async (t, sizes, cut) => {
-        const trace = cut ? traces[t]!.subarray(0, traces[t]!.length - 7) : traces[t]!;
-        let whole = '';
-        try {
-          for await (const ev of new Reader(trace)) whole += ev.toString() + '\n';
-        } catch (e) {
-          whole += `error: ${(e as Error).message}\n`;
-        }
-        expect(await readChunked(trace, sizes)).toBe(whole);
-      }), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: traces.length - 1 }),
+        fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        async (t, sizes, cut) => {
+          const trace = cut ? traces[t]!.subarray(0, traces[t]!.length - 7) : traces[t]!;
+          let whole = '';
+          try {
+            for await (const ev of new Reader(trace)) whole += ev.toString() + '\n';
+          } catch (e) {
+            whole += `error: ${(e as Error).message}\n`;
+          }
+          expect(await readChunked(trace, sizes)).toBe(whole);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
@@ -125,7 +142,7 @@ describe('old traces that make Go slow', () => {
   // P again before each event it takes (n² checks: minutes at n = 40000);
   // Go's verdict, whatever n (checked with Go at n = 3000 and 10000), is this
   // error after no events.
-  it('read in linear time, with Go\'s verdict', { timeout: 20_000 }, () => {
+  it("read in linear time, with Go's verdict", { timeout: 20_000 }, () => {
     const n = 40_000;
     const b: number[] = [...new TextEncoder().encode('go 1.21 trace\0\0\0')];
     b.push(0x41, ...uvarint(0), 1); // batch of P 0 at time 1

@@ -37,14 +37,18 @@ describe('old-format errors reached as Go reaches them', () => {
       if (!c.large) expect(Buffer.compare(readFileSync(path), built)).toBe(0);
       else expect(existsSync(path)).toBe(false);
       const { text, error } = read(built);
-      const goError = file(c.name + '.err').toString('latin1').split('\n')[0]!.replace(/^panic: /, '');
+      const goError = file(c.name + '.err')
+        .toString('latin1')
+        .split('\n')[0]!
+        .replace(/^panic: /, '');
       if (GO_PANICS.has(c.name)) {
         expect(goError).toBe(GO_PANICS.get(c.name));
         expect(error?.message).toBe(OURS);
       } else {
         expect(error?.goMessage ?? '').toBe(goError);
       }
-      const got = canon(text), want = canon(file(c.name + '.out').toString('latin1'));
+      const got = canon(text),
+        want = canon(file(c.name + '.out').toString('latin1'));
       if (got !== want) expect.fail(firstDifference(got, want));
       expect(error?.code ?? 0).toBe(c.code);
     });

@@ -15,7 +15,10 @@ import { firstDifference, read } from './golden';
 
 const dir = new URL('./fixtures/v1/', import.meta.url);
 const file = (name: string) => readFileSync(new URL(name, dir));
-const names = readdirSync(dir).filter((f) => f.endsWith('.trace')).map((f) => f.slice(0, -'.trace'.length)).sort();
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.trace'))
+  .map((f) => f.slice(0, -'.trace'.length))
+  .sort();
 
 describe('old traces read as Go reads them', () => {
   it('has fixtures of every old format', () => {
@@ -24,9 +27,12 @@ describe('old traces read as Go reads them', () => {
   for (const name of names) {
     it(name, () => {
       const { text, error } = read(file(name + '.trace'));
-      const got = canon(text), want = gunzipSync(file(name + '.want.gz')).toString('latin1');
+      const got = canon(text),
+        want = gunzipSync(file(name + '.want.gz')).toString('latin1');
       if (got !== want) expect.fail(firstDifference(got, want));
-      const goError = file(name + '.err').toString().trimEnd();
+      const goError = file(name + '.err')
+        .toString()
+        .trimEnd();
       expect(error?.goMessage ?? '').toBe(goError);
     });
   }
@@ -34,7 +40,11 @@ describe('old traces read as Go reads them', () => {
 
 // exact.tsv: for each fixture, how many readings Go printed in some runs and,
 // where it printed one only, that reading's sha256 (test/fixtures/v1/exact.mjs).
-const exact = file('exact.tsv').toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'))
+const exact = file('exact.tsv')
+  .toString()
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => l.split('\t'))
   .filter(([, , readings]) => readings === '1');
 
 describe('old traces read byte for byte as Go reads them, where its reading never varies', () => {
@@ -49,7 +59,11 @@ describe('old traces read byte for byte as Go reads them, where its reading neve
 
 // Rows of damaged.tsv: base trace, damage, Go's error ("" where it read the
 // trace, "panic: …" where it crashed), sha256 of the form of its printout.
-const rows = file('damaged.tsv').toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+const rows = file('damaged.tsv')
+  .toString()
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => l.split('\t'));
 
 describe('damaged old traces fail as Go fails', () => {
   it('has rows', () => expect(rows.length).toBeGreaterThan(100));
@@ -59,7 +73,11 @@ describe('damaged old traces fail as Go fails', () => {
       // Where Go's printer panics on an ID the damage took from the tables,
       // we fail with the panic's words instead, after the same events.
       expect(error?.goMessage ?? '').toBe(goError!.replace(/^panic: /, ''));
-      expect(createHash('sha256').update(Buffer.from(canon(text), 'latin1')).digest('hex')).toBe(sha);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(canon(text), 'latin1'))
+          .digest('hex'),
+      ).toBe(sha);
     });
   }
 });
@@ -81,7 +99,10 @@ function craftSyscalls(n: number, exitAt: number): Uint8Array {
     const all = [at - t, ...args];
     t = at;
     if (all.length <= 3) b.push(((all.length - 1) << 6) | typ, ...all.flatMap(uv));
-    else { const body = all.flatMap(uv); b.push((3 << 6) | typ, ...uv(body.length), ...body); }
+    else {
+      const body = all.flatMap(uv);
+      b.push((3 << 6) | typ, ...uv(body.length), ...body);
+    }
   };
   for (let g = 1; g <= n; g++) {
     const T = g * 100;
@@ -111,7 +132,11 @@ describe('syscall exits moved to their real end, as Go moves them', () => {
     it(name, () => {
       const { text, error } = read(craftSyscalls(n, exitAt));
       expect(error?.goMessage ?? '').toBe(goError);
-      expect(createHash('sha256').update(Buffer.from(canon(text), 'latin1')).digest('hex')).toBe(sha);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(canon(text), 'latin1'))
+          .digest('hex'),
+      ).toBe(sha);
     });
   }
 });

@@ -18,7 +18,9 @@ let tmp = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'gotrace-v1-limits-'));
 });
-afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
 
 /** uvarint is the unsigned LEB128 encoding of `x`. */
 function uvarint(x: number): number[] {
@@ -60,9 +62,9 @@ function withLongNames(trace: Buffer, names: Record<string, string>): Buffer {
 describe('old-format names longer than 64 KiB', () => {
   // A task's name (kept in the names arena until its TaskEnd) and a region's
   // (interned, as regions are matched by name), each past 65,536 bytes.
-  const task = longName('outer', 70_000), region = longName('work', 70_001);
-  const trace = withLongNames(readFileSync(new URL('./fixtures/v1/own-go121-annotations.trace', import.meta.url)),
-    { outer: task, work: region });
+  const task = longName('outer', 70_000),
+    region = longName('work', 70_001);
+  const trace = withLongNames(readFileSync(new URL('./fixtures/v1/own-go121-annotations.trace', import.meta.url)), { outer: task, work: region });
 
   it('are read whole', () => {
     const { text, error } = read(trace);
@@ -80,10 +82,10 @@ describe('old-format names longer than 64 KiB', () => {
   it.skipIf(!existsSync(go127))(`read as Go 1.27 reads them${existsSync(go127) ? '' : ` [skipped: no Go 1.27 at ${go127}]`}`, () => {
     const path = join(tmp, 'long-names.trace');
     writeFileSync(path, trace);
-    const go = spawnSync(go127, ['tool', 'trace', '-d=parsed', path],
-      { env: { ...process.env, GOTOOLCHAIN: 'local', TZ: 'UTC' }, maxBuffer: 1 << 30 });
+    const go = spawnSync(go127, ['tool', 'trace', '-d=parsed', path], { env: { ...process.env, GOTOOLCHAIN: 'local', TZ: 'UTC' }, maxBuffer: 1 << 30 });
     expect(go.stderr.toString()).toBe('');
-    const got = canon(read(trace).text), want = canon(go.stdout.toString('latin1'));
+    const got = canon(read(trace).text),
+      want = canon(go.stdout.toString('latin1'));
     expect(want).toContain(task);
     expect(got === want).toBe(true);
   });

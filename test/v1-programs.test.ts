@@ -22,7 +22,9 @@ let tmp = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'gotrace-v1-programs-'));
 });
-afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
 
 /** goReading is Go 1.27's reading of `path`: its printout (latin1) and its error. */
 function goReading(path: string): { text: string; error: string } {
@@ -35,10 +37,12 @@ function check(path: string): void {
   const go = goReading(path);
   const ours = read(readFileSync(path));
   expect(ours.error?.goMessage ?? '').toBe(go.error);
-  const got = canon(ours.text), want = canon(go.text);
+  const got = canon(ours.text),
+    want = canon(go.text);
   expect(got.length).toBeGreaterThan(1000);
   if (got !== want) {
-    const a = got.split('\n'), b = want.split('\n');
+    const a = got.split('\n'),
+      b = want.split('\n');
     const i = a.findIndex((l, k) => l !== b[k]);
     expect.fail(`line ${i + 1}:\n  got:  ${a[i]}\n  want: ${b[i]}`);
   }
@@ -59,8 +63,7 @@ describe.skipIf(missing.length > 0)(
       }
       it(`go${v} test -trace of unicode/utf8`, { timeout: 300_000 }, () => {
         const trace = join(tmp, `go${v}-utf8.trace`);
-        execFileSync(goBin(v), ['test', '-count=1', '-run=^(TestValid|TestRuneCount)$', `-trace=${trace}`, 'unicode/utf8'],
-          { cwd: tmp, env, stdio: 'pipe' });
+        execFileSync(goBin(v), ['test', '-count=1', '-run=^(TestValid|TestRuneCount)$', `-trace=${trace}`, 'unicode/utf8'], { cwd: tmp, env, stdio: 'pipe' });
         check(trace);
       });
     }

@@ -12,10 +12,16 @@ import { firstDifference, read } from './golden';
 const dir = new URL('./fixtures/v1/ties/', import.meta.url);
 const file = (name: string) => readFileSync(new URL(name, dir));
 // runs.tsv: trace, Go's runs, runs that printed NAME.want, readings Go printed.
-const runs = new Map(file('runs.tsv').toString().split('\n').filter((l) => l && !l.startsWith('#'))
-  .map((l) => l.split('\t')).map(([name, n, same, readings]) => [name!, { n: Number(n), same: Number(same), readings: Number(readings) }]));
+const runs = new Map(
+  file('runs.tsv')
+    .toString()
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'))
+    .map(([name, n, same, readings]) => [name!, { n: Number(n), same: Number(same), readings: Number(readings) }]),
+);
 
-describe('old traces: equal times in Go\'s order, byte for byte', () => {
+describe("old traces: equal times in Go's order, byte for byte", () => {
   for (const [name, { batches }] of Object.entries(TIE_TRACES)) {
     const how = runs.get(name)!;
     it(`${name} (Go printed this in ${how.same} of ${how.n} runs)`, () => {
@@ -33,12 +39,21 @@ describe('old traces: equal times in Go\'s order, byte for byte', () => {
   });
 });
 
-describe('conformance\'s byte-for-byte tally of old traces', () => {
-  it('counts ours against every reading Go printed, where it printed one only, and the manifest\'s', async () => {
+describe("conformance's byte-for-byte tally of old traces", () => {
+  it("counts ours against every reading Go printed, where it printed one only, and the manifest's", async () => {
     const { oldByteTally } = await import('../scripts/v1-readings.mjs');
     const table = new Map([
       ['t/fixed', { runs: 32, readings: new Map([['a', 32]]) }],
-      ['t/varies', { runs: 32, readings: new Map([['b', 20], ['c', 12]]) }],
+      [
+        't/varies',
+        {
+          runs: 32,
+          readings: new Map([
+            ['b', 20],
+            ['c', 12],
+          ]),
+        },
+      ],
       ['t/other', { runs: 32, readings: new Map([['d', 32]]) }],
     ]);
     const list = [
@@ -49,6 +64,7 @@ describe('conformance\'s byte-for-byte tally of old traces', () => {
     ];
     const results = [{ rawSha: 'a' }, { rawSha: 'c' }, { rawSha: 'x' }, { rawSha: 'e' }];
     expect(oldByteTally(list, results, table)).toBe(
-      '2 of 3 print one of the readings Go printed in 32 runs, 1 of 2 where it printed one only; 1 of 3 the manifest\'s');
+      "2 of 3 print one of the readings Go printed in 32 runs, 1 of 2 where it printed one only; 1 of 3 the manifest's",
+    );
   });
 });

@@ -37,7 +37,8 @@ vi.mock('node:fs', async (original) => {
 
 /** run runs the command line in-process and returns what it printed and its status. */
 async function run(...args: string[]) {
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   written.fd1 = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += s), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += s), true));
@@ -130,17 +131,16 @@ describe('gotrace wire', () => {
     expect(text).toBe(want('traces-go1.27-stacks'));
   });
 
-  it.skipIf(!existsSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))))(
-    'runs as dist/cli.cjs, reading stdin with - (needs npm run build)', () => {
-      const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-      const r = spawnSync(process.execPath, [cli, 'wire', '-'], { input: readFileSync(fixture('traces-go1.22-annotations.trace')) });
-      expect(r.stdout.toString()).toBe(want('traces-go1.22-annotations'));
-      expect(r.status).toBe(0);
-      const bad = spawnSync(process.execPath, [cli, 'wire', fixture('crafted-v26-type-137.trace')]);
-      expect(bad.stdout.toString()).toBe('Frequency freq=5\n');
-      expect(bad.stderr.toString()).toBe('gotrace: invalid event type: 137 (at byte 18)\n');
-      expect(bad.status).toBe(1);
-    });
+  it.skipIf(!existsSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))))('runs as dist/cli.cjs, reading stdin with - (needs npm run build)', () => {
+    const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+    const r = spawnSync(process.execPath, [cli, 'wire', '-'], { input: readFileSync(fixture('traces-go1.22-annotations.trace')) });
+    expect(r.stdout.toString()).toBe(want('traces-go1.22-annotations'));
+    expect(r.status).toBe(0);
+    const bad = spawnSync(process.execPath, [cli, 'wire', fixture('crafted-v26-type-137.trace')]);
+    expect(bad.stdout.toString()).toBe('Frequency freq=5\n');
+    expect(bad.stderr.toString()).toBe('gotrace: invalid event type: 137 (at byte 18)\n');
+    expect(bad.status).toBe(1);
+  });
 });
 
 describe('the command line', () => {

@@ -10,7 +10,9 @@ import { TraceError } from '../src/errors';
 import { WireReader } from '../src/wire';
 
 const DIR = new URL('./fixtures/wire/', import.meta.url);
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith('.trace')).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.trace'))
+  .sort();
 
 beforeAll(() => {
   initSync(readFileSync(new URL('../build/gotrace.debug.wasm', import.meta.url)));
@@ -76,10 +78,8 @@ describe('wire listing in chunks', () => {
   it('is the same however the input is cut into chunks, down to single bytes', () => {
     const small = FIXTURES.filter((f) => fixture(f).bytes.length <= 16 << 10);
     fc.assert(
-      fc.property(
-        fc.constantFrom(...small),
-        fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 20 }),
-        (name, sizes) => expectGo(list(fixture(name).bytes, sizes), name),
+      fc.property(fc.constantFrom(...small), fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 20 }), (name, sizes) =>
+        expectGo(list(fixture(name).bytes, sizes), name),
       ),
       { numRuns: 150 },
     );
@@ -180,8 +180,10 @@ describe('bad input', () => {
         const head = new TextEncoder().encode(`go 1.${v} trace\0\0\0`);
         const got = list(new Uint8Array([...head, ...body]), [7]);
         if (got.error) {
-          expect(['unexpected EOF', 'binary: varint overflows a 64-bit integer']
-            .includes(got.error.goMessage) || /^invalid event type: \d+$/.test(got.error.goMessage)).toBe(true);
+          expect(
+            ['unexpected EOF', 'binary: varint overflows a 64-bit integer'].includes(got.error.goMessage) ||
+              /^invalid event type: \d+$/.test(got.error.goMessage),
+          ).toBe(true);
         }
       }),
       { numRuns: 500 },

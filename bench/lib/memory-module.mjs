@@ -9,8 +9,11 @@ import ts from 'typescript';
 /** writeMemoryModule writes src/memory.ts as JavaScript into `dir` and returns its file URL, for an import. */
 export function writeMemoryModule(dir) {
   const file = join(dir, 'memory.mjs');
-  writeFileSync(file, ts.transpileModule(readFileSync(new URL('../../src/memory.ts', import.meta.url), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText);
+  writeFileSync(
+    file,
+    ts.transpileModule(readFileSync(new URL('../../src/memory.ts', import.meta.url), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  );
   return pathToFileURL(file).href;
 }

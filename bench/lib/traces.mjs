@@ -31,7 +31,10 @@ export function hasGo() {
 /** sharedTraces lists the shared benchmark traces (gzipped), or [] when /work/shared is missing. */
 export function sharedTraces() {
   if (!existsSync(SHARED_BENCH)) return [];
-  return readdirSync(SHARED_BENCH).filter((f) => f.endsWith('.trace.gz')).sort().map((f) => join(SHARED_BENCH, f));
+  return readdirSync(SHARED_BENCH)
+    .filter((f) => f.endsWith('.trace.gz'))
+    .sort()
+    .map((f) => join(SHARED_BENCH, f));
 }
 
 /** traceFile gunzips a shared trace into /tmp once and returns the path to read (bench/wire.mjs's). */
@@ -39,7 +42,10 @@ export { unzipped as traceFile };
 
 /** traceName is the name a trace goes by in the table (a generated one by its size alone). */
 export function traceName(path) {
-  return basename(path).replace(/\.gz$/, '').replace(/^gotrace-bench-/, '').replace(/^gen-[0-9a-f]{12}-/, 'gen-');
+  return basename(path)
+    .replace(/\.gz$/, '')
+    .replace(/^gotrace-bench-/, '')
+    .replace(/^gen-[0-9a-f]{12}-/, 'gen-');
 }
 
 /**

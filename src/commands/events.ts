@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { type Sink, writeEvent } from '../eventstring';
-import { type Int64 } from '../int64';
+import type { Int64 } from '../int64';
 import { isEPIPE, openTrace, stdout, traceSize } from '../io';
 import { keepFreedMemory } from '../memory';
 import { type Progress, progressFor } from '../progress';
@@ -81,7 +81,7 @@ class ByteSink implements Sink {
   }
 
   stack(heading: string, tables: Tables | null, id: Int64): void {
-    this.bytes(HEADINGS[heading] ??= Buffer.from(`\n${heading}=\n`));
+    this.bytes((HEADINGS[heading] ??= Buffer.from(`\n${heading}=\n`)));
     if (tables !== null) this.bytes(tables.stackBytes(id));
   }
 
@@ -131,7 +131,7 @@ export async function events(input: Source, stream: Writable = stdout(), mode: '
   let failure: unknown = null;
   try {
     for (let batch; !writeError && (batch = await reader.nextBatch()) !== null; await out.drain()) {
-      progress?.step(reader.bytesRead, count += batch.length);
+      progress?.step(reader.bytesRead, (count += batch.length));
       if (mode === 'json') {
         for (const ev of batch) out.text(JSON.stringify(ev) + '\n');
         continue;

@@ -4,13 +4,13 @@
  * generations, the time the trace spans, its size, and how fast it was read.
  */
 import type { Command } from 'commander';
-import { type Int64 } from '../int64';
+import type { Int64 } from '../int64';
 import { EventKind } from '../kinds';
 import { openTrace, traceSize, writeStdout } from '../io';
 import { keepFreedMemory, YoungGeneration } from '../memory';
 import { type Progress, progressFor } from '../progress';
 import { Reader, type Source } from '../reader';
-import { type Event } from '../event';
+import type { Event } from '../event';
 import { Cursor } from '../cursor';
 
 /** register adds the `stats` subcommand to the program. */
@@ -106,7 +106,10 @@ class Tally {
   private nextCheck = CHECK_EVERY;
 
   /** The constructor takes the young generation to check and the progress to tell as the reading goes (see poll), if any. */
-  constructor(private readonly young?: YoungGeneration, private readonly progress: Progress | null = null) {}
+  constructor(
+    private readonly young?: YoungGeneration,
+    private readonly progress: Progress | null = null,
+  ) {}
 
   /** poll, after each batch, tells the progress of `bytesRead`, and checks the young generation once every CHECK_EVERY events. */
   poll(bytesRead: number): void {
@@ -184,8 +187,15 @@ class Tally {
     // An old format's first and last events are the Syncs Go's reader adds around the trace's own.
     const [first, last] = !old ? [this.first, this.last] : this.events > 2 ? [this.second, this.beforeLast] : [null, null];
     return {
-      version: r.version, bytes: r.bytesRead, events: this.events, byKind, generations: old ? 0 : this.generations,
-      first, last, context: this.context, seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
+      version: r.version,
+      bytes: r.bytesRead,
+      events: this.events,
+      byKind,
+      generations: old ? 0 : this.generations,
+      first,
+      last,
+      context: this.context,
+      seconds: Number(process.hrtime.bigint() - this.start) / 1e9,
     };
   }
 }
@@ -199,7 +209,7 @@ export async function stats(input: Source, young?: YoungGeneration, progress: Pr
   const tally = new Tally(young, progress);
   const reader = new Reader(input);
   try {
-    for (let batch; (batch = await reader.nextBatch()) !== null;) {
+    for (let batch; (batch = await reader.nextBatch()) !== null; ) {
       tally.addBatch(batch);
       tally.poll(reader.bytesRead);
     }

@@ -62,7 +62,10 @@ export function encode(input: Uint8Array, name: string): Uint8Array {
 class HeadedOutput extends Output {
   private headed = false;
 
-  constructor(private readonly reader: WireReader, stream?: Writable) {
+  constructor(
+    private readonly reader: WireReader,
+    stream?: Writable,
+  ) {
     super(stream);
   }
 

@@ -15,17 +15,25 @@ async function source(url, how, counter) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   switch (how) {
-    case 'bytes': return new Uint8Array(await response.arrayBuffer());
-    case 'arraybuffer': return await response.arrayBuffer();
-    case 'blob': return await response.blob();
-    case 'stream': return response.body;
-    case 'counted': return response.body.pipeThrough(new TransformStream({
-      transform(chunk, controller) {
-        counter.chunks++;
-        controller.enqueue(chunk);
-      },
-    }));
-    default: throw new Error(`no input kind ${how}`);
+    case 'bytes':
+      return new Uint8Array(await response.arrayBuffer());
+    case 'arraybuffer':
+      return await response.arrayBuffer();
+    case 'blob':
+      return await response.blob();
+    case 'stream':
+      return response.body;
+    case 'counted':
+      return response.body.pipeThrough(
+        new TransformStream({
+          transform(chunk, controller) {
+            counter.chunks++;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+    default:
+      throw new Error(`no input kind ${how}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // asked for, so that the test can tell what the page fetched.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 /** Route is one file the server hands out: its path on disk and its media type. */
 export interface Route {
@@ -71,9 +71,10 @@ export async function serve(routes: Record<string, Route>): Promise<StaticServer
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
