@@ -218,27 +218,16 @@ describe('statuses', () => {
 /** manyGenerations writes a trace of `n` generations, each with two threads
  * that hold a running proc and report the heap, a string and a stack. */
 function manyGenerations(v: number, n: number): Uint8Array {
-  const uv = (x: bigint | number) => {
-    let y = BigInt(x);
-    const out: number[] = [];
-    do {
-      let b = Number(y & 0x7fn);
-      y >>= 7n;
-      if (y) b |= 0x80;
-      out.push(b);
-    } while (y);
-    return out;
-  };
-  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [1, ...uv(gen), ...uv(m), ...uv(t), ...uv(data.length), ...data];
+  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [1, ...uvarint(gen), ...uvarint(m), ...uvarint(t), ...uvarint(data.length), ...data];
   const none = (1n << 64n) - 1n;
   const out: number[] = [...Buffer.from(`go 1.${v} trace\0\0\0`)];
   for (let g = 1; g <= n; g++) {
     const t = g * 1000;
-    out.push(...batch(g, 1, t, [13, 1, 0, 1, 37, 1, ...uv(g)]));
-    out.push(...batch(g, 2, t, [13, 1, 1, 1, 37, 1, ...uv(g)]));
-    out.push(...batch(g, none, t, v >= 25 ? [50, 8, ...uv(1e9), 51, 1, 2, 3, 4] : [8, ...uv(1e9)]));
+    out.push(...batch(g, 1, t, [13, 1, 0, 1, 37, 1, ...uvarint(g)]));
+    out.push(...batch(g, 2, t, [13, 1, 1, 1, 37, 1, ...uvarint(g)]));
+    out.push(...batch(g, none, t, v >= 25 ? [50, 8, ...uvarint(1e9), 51, 1, 2, 3, 4] : [8, ...uvarint(1e9)]));
     out.push(...batch(g, none, t, [4, 5, 1, 3, ...Buffer.from('abc')]));
-    out.push(...batch(g, none, t, [2, 3, 1, 1, ...uv(0x1000), 1, 1, 7]));
+    out.push(...batch(g, none, t, [2, 3, 1, 1, ...uvarint(0x1000), 1, 1, 7]));
     if (v >= 26) out.push(52);
   }
   return new Uint8Array(out);
