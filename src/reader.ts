@@ -522,10 +522,19 @@ export class Reader implements AsyncIterable<Event> {
 
   /** next returns the next event, or null at the end of the trace. */
   next(): Promise<Event | null> {
-    const d = this.decoder;
-    // Most calls find an event waiting: no need for an async function's machinery.
-    if (d !== null && d.at < d.events.length && this.idle) return Promise.resolve(d.events[d.at++]!);
+    const ev = this.waiting();
+    if (ev !== undefined) return Promise.resolve(ev);
     return this.queue(() => this.nextNow());
+  }
+
+  /**
+   * waiting takes the next event already decoded, where no call is queued
+   * before it: most calls find one, and need no async function's machinery
+   * nor a turn in the queue (next() and the iterator's next()).
+   */
+  private waiting(): Event | undefined {
+    const d = this.decoder;
+    return d !== null && d.at < d.events.length && this.idle ? d.events[d.at++] : undefined;
   }
 
   /** nextNow is next, its turn come. */
@@ -605,8 +614,8 @@ export class Reader implements AsyncIterable<Event> {
   [Symbol.asyncIterator](): AsyncIterator<Event> {
     return {
       next: (): Promise<IteratorResult<Event>> => {
-        const d = this.decoder;
-        if (d !== null && d.at < d.events.length && this.idle) return Promise.resolve({ done: false, value: d.events[d.at++]! });
+        const ev = this.waiting();
+        if (ev !== undefined) return Promise.resolve({ done: false, value: ev });
         return this.queue(() => this.nextNow()).then((ev) => (ev === null ? { done: true, value: undefined } : { done: false, value: ev }));
       },
       return: async (): Promise<IteratorResult<Event>> => {
