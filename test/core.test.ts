@@ -218,7 +218,14 @@ describe('statuses', () => {
 /** manyGenerations writes a trace of `n` generations, each with two threads
  * that hold a running proc and report the heap, a string and a stack. */
 function manyGenerations(v: number, n: number): Uint8Array {
-  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [1, ...uvarint(gen), ...uvarint(m), ...uvarint(t), ...uvarint(data.length), ...data];
+  const batch = (gen: number, m: bigint | number, t: number, data: number[]) => [
+    1,
+    ...uvarint(gen),
+    ...uvarint(m),
+    ...uvarint(t),
+    ...uvarint(data.length),
+    ...data,
+  ];
   const none = (1n << 64n) - 1n;
   const out: number[] = [...Buffer.from(`go 1.${v} trace\0\0\0`)];
   for (let g = 1; g <= n; g++) {
